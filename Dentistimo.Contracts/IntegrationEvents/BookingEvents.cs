@@ -1,0 +1,35 @@
+namespace Dentistimo.Contracts.IntegrationEvents;
+
+/// <summary>Who receives the outcome of a booking request, in the language they used on the site.</summary>
+public sealed record BookingRecipient(string Name, string Email, string Language);
+
+/// <summary>Where and when the appointment is: enough for an email without asking BookingApi again.</summary>
+public sealed record AppointmentDetails(
+    int ClinicId,
+    string ClinicName,
+    string ClinicAddress,
+    double Latitude,
+    double Longitude,
+    DateTimeOffset StartUtc,
+    DateTimeOffset EndUtc);
+
+/// <summary>A booking request was accepted. <see cref="RequestId"/> is the client's idempotency key and the email's identity.</summary>
+public sealed record BookingConfirmed(
+    Guid BookingId,
+    Guid RequestId,
+    string Reference,
+    AppointmentDetails Appointment,
+    BookingRecipient Recipient);
+
+/// <summary>
+/// A booking request was turned down. <see cref="ReasonCode"/> is one of the API's stable codes
+/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked, processing-failed).
+/// </summary>
+public sealed record BookingRejected(
+    Guid RequestId,
+    string ReasonCode,
+    AppointmentDetails Appointment,
+    BookingRecipient Recipient);
+
+/// <summary>A slot's free capacity changed; browsers showing that clinic and day refresh it live.</summary>
+public sealed record SlotAvailabilityChanged(int ClinicId, DateOnly Date, DateTimeOffset StartUtc, int Capacity, int Booked);
