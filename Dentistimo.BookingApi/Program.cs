@@ -1,1 +1,14 @@
-Console.WriteLine();
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapClinicsApi();
+
+app.Run();
+
+public partial class Program;

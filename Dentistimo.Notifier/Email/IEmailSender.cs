@@ -1,0 +1,19 @@
+namespace Dentistimo.Notifier.Email;
+
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+
+/// <param name="MessageId">The SMTP Message-ID, derived from the booking request so a resent email is recognisably the same.</param>
+public sealed record EmailMessage(
+    string MessageId,
+    string RecipientName,
+    string RecipientAddress,
+    string Subject,
+    string TextBody,
+    string HtmlBody,
+    IReadOnlyList<EmailAttachment> Attachments);
+
+public interface IEmailSender
+{
+    /// <summary>Returns once the SMTP server has accepted the message; throws otherwise.</summary>
+    Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
+}
