@@ -1,0 +1,62 @@
+namespace Dentistimo.BookingApi.Model.Scheduling;
+
+/// <summary>
+/// Whether a slot can be booked right now, and how the calendar shows it. Both answers come from the
+/// same rules, so a slot the calendar shows as bookable is one <see cref="Decide"/> accepts.
+/// </summary>
+public sealed class BookingPolicy
+{
+    public static readonly TimeSpan DefaultHorizon = TimeSpan.FromDays(90);
+
+    /// <param name="horizon">How far ahead of now a slot may start and still be booked; 90 days by default.</param>
+    public BookingPolicy(TimeSpan? horizon = null)
+    {
+        Horizon = horizon ?? DefaultHorizon;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Horizon, TimeSpan.Zero, nameof(horizon));
+    }
+
+    public TimeSpan Horizon { get; }
+
+    /// <summary>
+    /// Decides a request for the slot starting at <paramref name="requestedStart"/> (any offset; compared as an instant).
+    /// The most fundamental problem wins: a slot that does not exist, then one that cannot be booked now, then a full one.
+    /// </summary>
+    /// <param name="bookedCount">Bookings already held for that slot; more than the capacity counts as full.</param>
+    public BookingDecision Decide(ClinicSchedule clinic, DateTimeOffset requestedStart, int bookedCount, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bookedCount);
+        var slot = SlotGenerator.ForDay(clinic, StockholmTime.LocalDate(requestedStart))
+            .Slots.SingleOrDefault(slot => slot.StartUtc == requestedStart);
+
+        return slot is null ? BookingDecision.Reject(null, RejectionReason.NoSuchSlot)
+            : !IsInBookingWindow(slot, now) ? BookingDecision.Reject(slot, RejectionReason.OutsideBookingWindow)
+            : bookedCount >= slot.Capacity ? BookingDecision.Reject(slot, RejectionReason.FullyBooked)
+            : BookingDecision.Accept(slot);
+    }
+
+    /// <summary>
+    /// The R2.1 colour of a slot. A time with no slot at all (closed day, break, outside hours) is
+    /// <see cref="SlotState.Closed"/> too; that is for the caller to show, as there is no slot to pass in.
+    /// </summary>
+    public SlotState Classify(Slot slot, int bookedCount, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bookedCount);
+        var free = slot.Capacity - bookedCount;
+        return slot.StartUtc <= now ? SlotState.Past
+            : !IsInBookingWindow(slot, now) ? SlotState.Closed
+            : free <= 0 ? SlotState.Full
+            : free <= FewLeftThreshold(slot.Capacity) ? SlotState.FewLeft
+            : SlotState.Available;
+    }
+
+    /// <summary>
+    /// A slot shows as "few left" once no more than a third of its chairs are free, and always when
+    /// only the last one is. At a one-dentist clinic a single free chair is simply the normal state
+    /// of an open slot, not scarcity, so it never shows "few left".
+    /// </summary>
+    public static int FewLeftThreshold(int capacity) => capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
+
+    /// <summary>Strictly in the future and at most <see cref="Horizon"/> ahead: a slot exactly at the horizon can still be booked.</summary>
+    private bool IsInBookingWindow(Slot slot, DateTimeOffset now) =>
+        slot.StartUtc > now && slot.StartUtc <= now + Horizon;
+}
