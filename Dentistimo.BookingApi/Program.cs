@@ -5,9 +5,14 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapClinicsApi();
+app.MapBookingsApi();
 
 app.Run();
 

@@ -1,39 +1,123 @@
-using Dentistimo.BookingApi.Infrastructure;
-using Microsoft.EntityFrameworkCore;
+using System.Globalization;
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.BookingApi.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dentistimo.BookingApi.Apis;
 
 public static class ClinicsApi
 {
-    public static RouteGroupBuilder MapClinicsApi(this IEndpointRouteBuilder app)
+    /// <summary>The widest range one availability request may cover: a quarter, matching the booking horizon.</summary>
+    public const int MaxRangeDays = 93;
+
+    private static readonly string[] s_weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+    public static IEndpointRouteBuilder MapClinicsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/clinics").WithTags("Clinics");
-        api.MapGet("/", GetClinicsAsync).WithName("GetClinics");
-        return api;
+        var api = app.MapGroup("/api").WithTags("Clinics");
+        api.MapGet("/clinics", GetClinicsAsync).WithName("GetClinics").WithSummary("The clinic registry");
+        api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")
+            .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state");
+        api.MapGet("/availability", GetRangeAvailabilityAsync).WithName("GetAvailability")
+            .WithSummary("Free slots per clinic per day over a date range");
+        return app;
     }
 
-    public static async Task<IReadOnlyList<ClinicResponse>> GetClinicsAsync(BookingDbContext db, CancellationToken cancellationToken)
-    {
-        var clinics = await db.Clinics.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken);
-        return clinics.Select(ClinicResponse.From).ToList();
-    }
-}
+    public static async Task<IReadOnlyList<ClinicResponse>> GetClinicsAsync(ClinicCatalog catalog, CancellationToken cancellationToken) =>
+        (await catalog.GetAllAsync(cancellationToken)).OrderBy(entry => entry.Clinic.Id).Select(entry => ClinicResponse.From(entry.Clinic)).ToList();
 
-public sealed record ClinicResponse(
-    int Id,
-    string Name,
-    string Address,
-    CoordinatesResponse Coordinates,
-    int Dentists,
-    IReadOnlyDictionary<string, string> OpeningHours)
-{
-    public static ClinicResponse From(Model.Clinic clinic) => new(
-        clinic.Id,
-        clinic.Name,
-        clinic.Address,
-        new CoordinatesResponse(clinic.Latitude, clinic.Longitude),
-        clinic.Dentists,
-        clinic.OpeningHours.OrderBy(day => ((int)day.Key + 6) % 7).ToDictionary(day => day.Key.ToString().ToLowerInvariant(), day => day.Value));
+    public static async Task<Results<Ok<DayAvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetDayAvailabilityAsync(
+        int clinicId, string? date, ClinicCatalog catalog, AvailabilityService availability, CancellationToken cancellationToken)
+    {
+        if (!TryParseDate(date, out var day))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date as YYYY-MM-DD."] });
+        }
+
+        if (await catalog.FindAsync(clinicId, cancellationToken) is not { } clinic)
+        {
+            return ClinicNotFound(clinicId);
+        }
+
+        return TypedResults.Ok(DayAvailabilityResponse.From(await availability.GetDayAsync(clinic, day, cancellationToken)));
+    }
+
+    public static async Task<Results<Ok<RangeAvailabilityResponse>, ValidationProblem>> GetRangeAvailabilityAsync(
+        string? from, string? to, ClinicCatalog catalog, AvailabilityService availability, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!TryParseDate(from, out var first))
+        {
+            errors["from"] = ["Give the first date as YYYY-MM-DD."];
+        }
+
+        if (!TryParseDate(to, out var last))
+        {
+            errors["to"] = ["Give the last date as YYYY-MM-DD."];
+        }
+        else if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber >= MaxRangeDays))
+        {
+            errors["to"] = [$"The last date must be on or after the first, and the range at most {MaxRangeDays} days."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var clinics = (await catalog.GetAllAsync(cancellationToken)).OrderBy(entry => entry.Clinic.Id).ToList();
+        var days = await availability.GetDaysAsync(clinics, first, last, cancellationToken);
+        return TypedResults.Ok(new RangeAvailabilityResponse(
+            first,
+            last,
+            days.GroupBy(day => day.ClinicId)
+                .Select(clinic => new ClinicDaysResponse(clinic.Key, clinic.Select(DaySummaryResponse.From).ToList()))
+                .ToList()));
+    }
+
+    internal static ProblemHttpResult ClinicNotFound(int clinicId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such clinic", detail: $"There is no clinic with id {clinicId}.");
+
+    private static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    internal static IReadOnlyDictionary<string, string> InWeekdayOrder(IReadOnlyDictionary<string, string> hours) =>
+        s_weekdays.Where(hours.ContainsKey).ToDictionary(day => day, day => hours[day]);
 }
 
 public sealed record CoordinatesResponse(double Latitude, double Longitude);
+
+public sealed record ClinicResponse(
+    int Id, string Name, string Address, CoordinatesResponse Coordinates, int Dentists, IReadOnlyDictionary<string, string> OpeningHours)
+{
+    public static ClinicResponse From(Clinic clinic) => new(
+        clinic.Id, clinic.Name, clinic.Address, new CoordinatesResponse(clinic.Latitude, clinic.Longitude), clinic.Dentists,
+        ClinicsApi.InWeekdayOrder(clinic.OpeningHours));
+}
+
+/// <param name="LocalTime">The Stockholm clock time the patient sees, HH:mm.</param>
+public sealed record SlotResponse(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
+{
+    public static SlotResponse From(SlotAvailability slot) => new(
+        slot.Slot.StartUtc, slot.Slot.EndUtc, slot.Slot.LocalStart.ToString("HH:mm", CultureInfo.InvariantCulture),
+        slot.Slot.Capacity, slot.Booked, slot.Free, slot.State.ToApiCode());
+}
+
+public sealed record DayAvailabilityResponse(
+    int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotResponse> Slots)
+{
+    public static DayAvailabilityResponse From(DayAvailability day) => new(
+        day.ClinicId, day.Date, StockholmTime.Zone.Id, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.FreeSlots,
+        day.Slots.Select(SlotResponse.From).ToList());
+}
+
+public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots)
+{
+    public static DaySummaryResponse From(DayAvailability day) =>
+        new(day.Date, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.Slots.Count, day.FreeSlots);
+}
+
+public sealed record ClinicDaysResponse(int ClinicId, IReadOnlyList<DaySummaryResponse> Days);
+
+public sealed record RangeAvailabilityResponse(DateOnly From, DateOnly To, IReadOnlyList<ClinicDaysResponse> Clinics);

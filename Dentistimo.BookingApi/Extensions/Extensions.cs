@@ -1,7 +1,13 @@
+using System.Threading.RateLimiting;
+using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.BookingApi.Services;
 using Dentistimo.Shared;
 using MassTransit;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
@@ -11,23 +17,37 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi();
+        builder.Services.AddExceptionHandler<MalformedRequestHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName);
+        builder.Services.AddSingleton(sp => new BookingPolicy(TimeSpan.FromDays(sp.GetRequiredService<IOptions<BookingOptions>>().Value.HorizonDays)));
+        builder.Services.AddSingleton<ClinicCatalog>();
+        builder.Services.AddSingleton<AvailabilityService>();
+        builder.Services.AddSingleton<BookingService>();
 
         builder.AddBookingDatabase();
         builder.AddAvailabilityCache();
         builder.AddMessaging();
+        builder.AddBookingRateLimits();
     }
 
     private static void AddBookingDatabase(this IHostApplicationBuilder builder)
     {
+        // The pool is bounded (Maximum Pool Size in the connection string, 100 by default): overload queues here, not in PostgreSQL.
         var dataSource = new NpgsqlDataSourceBuilder(builder.Configuration.GetRequiredConnectionString("bookingdb")).Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextPool<BookingDbContext>(options => options.UseNpgsql(dataSource));
         builder.Services.AddMigration<BookingDbContext, ClinicRegistry>("bookingdb");
+        builder.Services.AddSingleton<BookingStore>();
     }
 
     private static void AddAvailabilityCache(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(new RedisConnection(builder.Configuration.GetRequiredConnectionString("cache")));
+        builder.Services.AddSingleton<AvailabilityCache>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("cache", tags: [ServiceDefaultsExtensions.ReadinessTag]);
     }
 
@@ -42,5 +62,58 @@ internal static class Extensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
     }
+
+    /// <summary>
+    /// R4.3: a global concurrency limit keeps PostgreSQL's pool from being swamped, and a token bucket per client
+    /// address stops one caller from taking everything. Both answer 429 with Retry-After, which clients may retry.
+    /// </summary>
+    private static void AddBookingRateLimits(this IHostApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        builder.Services.AddRateLimiter(rateLimiter =>
+        {
+            rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            rateLimiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+                await TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: "Too many booking requests right now. Please try again in a moment.").ExecuteAsync(context.HttpContext);
+            };
+            rateLimiter.AddPolicy(BookingsApi.RateLimitPolicy, context =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.BookingBurstPerClient,
+                        TokensPerPeriod = limits.BookingsPerSecondPerClient,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                    }));
+            rateLimiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/api/bookings") && HttpMethods.IsPost(context.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter("bookings", _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = limits.ConcurrentBookings,
+                        QueueLimit = limits.QueuedBookings,
+                        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    })
+                    : RateLimitPartition.GetNoLimiter("other"));
+        });
+    }
+}
+
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    public int ConcurrentBookings { get; set; } = 128;
+    public int QueuedBookings { get; set; } = 1024;
+    public int BookingsPerSecondPerClient { get; set; } = 500;
+    public int BookingBurstPerClient { get; set; } = 1000;
 }

@@ -25,11 +25,11 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
                 .HasColumnType("jsonb")
                 .HasConversion(
                     hours => JsonSerializer.Serialize(hours, JsonSerializerOptions.Default),
-                    json => JsonSerializer.Deserialize<Dictionary<DayOfWeek, string>>(json, JsonSerializerOptions.Default) ?? new(),
-                    new ValueComparer<Dictionary<DayOfWeek, string>>(
+                    json => JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Default) ?? new(),
+                    new ValueComparer<Dictionary<string, string>>(
                         (left, right) => left!.Count == right!.Count && !left.Except(right).Any(),
                         hours => hours.Aggregate(0, (hash, entry) => HashCode.Combine(hash, entry.Key, entry.Value)),
-                        hours => new Dictionary<DayOfWeek, string>(hours)));
+                        hours => new Dictionary<string, string>(hours)));
             clinic.Property(c => c.Breaks).HasColumnName("breaks");
             clinic.Property(c => c.ClosureDates).HasColumnName("closure_dates");
         });

@@ -51,11 +51,11 @@ public sealed class ClinicRegistry : IDatabaseSeeder<BookingDbContext>
         Dentists = dentists,
         OpeningHours = new()
         {
-            [DayOfWeek.Monday] = monday,
-            [DayOfWeek.Tuesday] = tuesday,
-            [DayOfWeek.Wednesday] = wednesday,
-            [DayOfWeek.Thursday] = thursday,
-            [DayOfWeek.Friday] = friday,
+            ["monday"] = monday,
+            ["tuesday"] = tuesday,
+            ["wednesday"] = wednesday,
+            ["thursday"] = thursday,
+            ["friday"] = friday,
         },
         Breaks = ["12:00-13:00", "14:30-15:00"],
     };

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Services;
+
+namespace Dentistimo.BookingApi.Apis;
+
+public sealed record CreateBookingRequest(string? RequestId, int? ClinicId, string? Start, PatientRequest? Patient, string? Language);
+
+public sealed record PatientRequest(string? Name, string? Email, string? Phone);
+
+/// <summary>
+/// Allow-list validation of a booking request, field by field, so the patient learns everything wrong at once.
+/// Field names are the JSON paths the client sent (<c>patient.email</c>).
+/// </summary>
+public static partial class BookingRequestValidator
+{
+    public const int MaxNameLength = 100;
+    public const int MaxEmailLength = 254;
+    public static readonly IReadOnlySet<string> Languages = new HashSet<string> { "sv", "en" };
+
+    public static BookingCommand? Validate(CreateBookingRequest request, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+
+        Guid requestId = default;
+        if (string.IsNullOrWhiteSpace(request.RequestId))
+        {
+            errors["requestId"] = ["Give a request id: a UUID the client makes once per booking form."];
+        }
+        else if (!Guid.TryParseExact(request.RequestId, "D", out requestId) || requestId == Guid.Empty)
+        {
+            errors["requestId"] = ["The request id must be a UUID such as 3f2c9a4e-5b1d-4c7e-9a0b-2d6f8e1c4b7a."];
+        }
+
+        if (request.ClinicId is not > 0)
+        {
+            errors["clinicId"] = ["Choose a clinic."];
+        }
+
+        DateTimeOffset start = default;
+        if (string.IsNullOrWhiteSpace(request.Start))
+        {
+            errors["start"] = ["Choose a time."];
+        }
+        else if (!DateTimeOffset.TryParseExact(request.Start, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
+                     CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasExplicitOffset(request.Start))
+        {
+            errors["start"] = ["The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."];
+        }
+
+        var name = request.Patient?.Name?.Trim();
+        var email = request.Patient?.Email?.Trim();
+        var phone = string.IsNullOrWhiteSpace(request.Patient?.Phone) ? null : request.Patient.Phone.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors["patient.name"] = ["Enter your name."];
+        }
+        else if (name.Length > MaxNameLength || !NamePattern().IsMatch(name))
+        {
+            errors["patient.name"] = [$"Use at most {MaxNameLength} letters, spaces, hyphens, apostrophes and full stops."];
+        }
+
+        if (string.IsNullOrEmpty(email))
+        {
+            errors["patient.email"] = ["Enter your email address."];
+        }
+        else if (email.Length > MaxEmailLength || !EmailPattern().IsMatch(email))
+        {
+            errors["patient.email"] = ["Enter an email address such as name@example.com."];
+        }
+
+        if (phone is not null && !PhonePattern().IsMatch(phone))
+        {
+            errors["patient.phone"] = ["Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty."];
+        }
+
+        if (request.Language is null || !Languages.Contains(request.Language))
+        {
+            errors["language"] = ["The language must be \"sv\" or \"en\"."];
+        }
+
+        return errors.Count > 0
+            ? null
+            : new BookingCommand(requestId, request.ClinicId!.Value, start, new PatientDetails(name!, email!, phone), request.Language!);
+    }
+
+    private static bool HasExplicitOffset(string text) => text.EndsWith('Z') || OffsetSuffixPattern().IsMatch(text);
+
+    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '\-.]*$")]
+    private static partial Regex NamePattern();
+
+    // Deliberately plain: one @, no spaces or brackets, and a domain with a dot. SMTP is the real judge.
+    [GeneratedRegex(@"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^\+?(?:[ \-()]*\d){6,15}[ \-()]*$")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"[+\-]\d{2}:\d{2}$")]
+    private static partial Regex OffsetSuffixPattern();
+}

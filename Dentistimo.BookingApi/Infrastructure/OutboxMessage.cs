@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Dentistimo.Contracts.IntegrationEvents;
+
+namespace Dentistimo.BookingApi.Infrastructure;
+
+/// <summary>An integration event waiting in the outbox table for the dispatcher to publish it.</summary>
+public sealed record OutboxMessage(Guid MessageId, string MessageType, string Body)
+{
+    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The events BookingApi publishes, by the name stored in <c>outbox_messages.message_type</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> MessageTypes = new Dictionary<string, Type>
+    {
+        [nameof(BookingConfirmed)] = typeof(BookingConfirmed),
+        [nameof(BookingRejected)] = typeof(BookingRejected),
+        [nameof(SlotAvailabilityChanged)] = typeof(SlotAvailabilityChanged),
+    };
+
+    public static OutboxMessage For<TEvent>(TEvent integrationEvent) where TEvent : class =>
+        new(Guid.CreateVersion7(), typeof(TEvent).Name, JsonSerializer.Serialize(integrationEvent, SerializerOptions));
+
+    public object Deserialize() =>
+        JsonSerializer.Deserialize(Body, MessageTypes[MessageType], SerializerOptions)
+        ?? throw new InvalidOperationException($"Outbox message {MessageId} has an empty body.");
+}

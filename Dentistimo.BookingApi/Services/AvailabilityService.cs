@@ -1,0 +1,75 @@
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model.Scheduling;
+
+namespace Dentistimo.BookingApi.Services;
+
+public sealed record SlotAvailability(Slot Slot, int Booked, SlotState State)
+{
+    public int Free => Math.Max(0, Slot.Capacity - Booked);
+}
+
+public sealed record DayAvailability(int ClinicId, DateOnly Date, ClosedReason? ClosedReason, IReadOnlyList<SlotAvailability> Slots)
+{
+    public int FreeSlots => Slots.Count(slot => slot.State is SlotState.Available or SlotState.FewLeft);
+}
+
+/// <summary>Combines the rules (which slots exist and how they are coloured) with the booked seats, read through the cache.</summary>
+public sealed class AvailabilityService(BookingStore store, AvailabilityCache cache, BookingPolicy policy, TimeProvider timeProvider)
+{
+    public async Task<DayAvailability> GetDayAsync(ClinicEntry clinic, DateOnly date, CancellationToken cancellationToken) =>
+        (await GetDaysAsync([clinic], date, date, cancellationToken))[0];
+
+    /// <summary>Every day in [<paramref name="from"/>, <paramref name="to"/>] for every clinic given, clinic by clinic.</summary>
+    public async Task<IReadOnlyList<DayAvailability>> GetDaysAsync(
+        IReadOnlyCollection<ClinicEntry> clinics, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var dates = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var days = clinics.SelectMany(clinic => dates.Select(date => (Clinic: clinic, Date: date))).ToList();
+        var seats = await GetBookedSeatsAsync(days.Select(day => (day.Clinic.Clinic.Id, day.Date)).ToList(), from, to, cancellationToken);
+
+        var now = timeProvider.GetUtcNow();
+        return days.Select((day, i) => Describe(day.Clinic, day.Date, seats[i], now)).ToList();
+    }
+
+    private DayAvailability Describe(ClinicEntry clinic, DateOnly date, BookedSeats seats, DateTimeOffset now)
+    {
+        var day = SlotGenerator.ForDay(clinic.Schedule, date);
+        var slots = day.Slots
+            .Select(slot => (Slot: slot, Booked: seats.For(slot.StartUtc)))
+            .Select(slot => new SlotAvailability(slot.Slot, slot.Booked, policy.Classify(slot.Slot, slot.Booked, now)))
+            .ToList();
+        return new DayAvailability(clinic.Clinic.Id, date, day.ClosedReason, slots);
+    }
+
+    private async Task<BookedSeats[]> GetBookedSeatsAsync(
+        IReadOnlyList<(int ClinicId, DateOnly Date)> days, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var seats = await cache.GetAsync(days);
+        if (seats.All(day => day is not null))
+        {
+            return seats!;
+        }
+
+        // One query covers every missing day; clinic filter only when a single clinic is asked for.
+        var clinicIds = days.Select(day => day.ClinicId).Distinct().ToList();
+        var counts = await store.GetBookedCountsAsync(
+            clinicIds.Count == 1 ? clinicIds[0] : null,
+            StockholmTime.ToUtc(from, TimeOnly.MinValue),
+            StockholmTime.ToUtc(to.AddDays(1), TimeOnly.MinValue),
+            cancellationToken);
+        var byDay = counts
+            .GroupBy(count => (count.ClinicId, Date: StockholmTime.LocalDate(count.StartUtc)))
+            .ToDictionary(group => group.Key, group => new BookedSeats(group.ToDictionary(c => c.StartUtc.ToUnixTimeSeconds(), c => c.Booked)));
+
+        for (var i = 0; i < days.Count; i++)
+        {
+            if (seats[i] is null)
+            {
+                seats[i] = byDay.GetValueOrDefault(days[i]) ?? BookedSeats.None;
+                await cache.SetAsync(days[i].ClinicId, days[i].Date, seats[i]!);
+            }
+        }
+
+        return seats!;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Dentistimo.BookingApi.Services;
+
+public sealed class BookingOptions
+{
+    public const string SectionName = "Booking";
+
+    /// <summary>How far ahead a slot can be booked.</summary>
+    public int HorizonDays { get; set; } = 90;
+
+    /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
+    public int AvailabilityCacheSeconds { get; set; } = 15;
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts.IntegrationEvents;
+
+namespace Dentistimo.BookingApi.Services;
+
+/// <summary>A booking request after its fields were validated.</summary>
+public sealed record BookingCommand(Guid RequestId, int ClinicId, DateTimeOffset Start, PatientDetails Patient, string Language);
+
+public abstract record BookingResult
+{
+    public sealed record Decided(BookingRecord Booking) : BookingResult;
+
+    public sealed record UnknownClinic : BookingResult;
+
+    /// <summary>The request id was used before for a different request: the client has a bug, and we must not guess.</summary>
+    public sealed record RequestIdReused : BookingResult;
+}
+
+/// <summary>
+/// Gives every valid booking request exactly one decision. The rules (<see cref="BookingPolicy"/>) say whether
+/// the slot exists and is bookable now; PostgreSQL decides capacity and idempotency atomically (<see cref="BookingStore"/>).
+/// </summary>
+public sealed class BookingService(
+    BookingStore store,
+    ClinicCatalog clinics,
+    BookingPolicy policy,
+    AvailabilityCache availabilityCache,
+    OutboxSignal outboxSignal,
+    TimeProvider timeProvider,
+    ILogger<BookingService> logger)
+{
+    private static readonly ActivitySource s_activitySource = new("Dentistimo.BookingApi.Bookings");
+
+    public async Task<BookingResult> RequestAsync(BookingCommand command, CancellationToken cancellationToken)
+    {
+        using var activity = s_activitySource.StartActivity("Decide booking request");
+        activity?.SetTag("dentistimo.request_id", command.RequestId);
+
+        var fingerprint = Fingerprint(command);
+        if (await store.FindByRequestIdAsync(command.RequestId, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, fingerprint);
+        }
+
+        if (await clinics.FindAsync(command.ClinicId, cancellationToken) is not { } clinic)
+        {
+            return new BookingResult.UnknownClinic();
+        }
+
+        // Capacity is PostgreSQL's to decide, so the rules are asked as if the slot were empty.
+        var now = timeProvider.GetUtcNow();
+        var decision = policy.Decide(clinic.Schedule, command.Start, bookedCount: 0, now);
+        var booking = new BookingRecord(
+            Guid.CreateVersion7(), command.RequestId, fingerprint, command.ClinicId, command.Start.ToUniversalTime(),
+            BookingStatus.Confirmed, ReasonCode: null, Reference: null, command.Patient, command.Language, now);
+
+        var outcome = decision.Rejection is { } rejection
+            ? await RejectAsync(booking, rejection, clinic, cancellationToken)
+            : await ConfirmAsync(booking, decision.Slot!, clinic, cancellationToken);
+
+        outboxSignal.NewMessages();
+        if (outcome is BookingResult.Decided { Booking: var decided })
+        {
+            activity?.SetTag("dentistimo.booking_id", decided.Id);
+            activity?.SetTag("dentistimo.decision", decided.ReasonCode ?? "confirmed");
+            logger.LogInformation("Booking request {RequestId} decided as {Decision}; booking {BookingId}",
+                decided.RequestId, decided.ReasonCode ?? "confirmed", decided.Id);
+        }
+
+        return outcome;
+    }
+
+    public Task<BookingRecord?> FindAsync(Guid id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
+
+    private async Task<BookingResult> ConfirmAsync(BookingRecord booking, Slot slot, ClinicEntry clinic, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var confirmed = booking with { Reference = BookingReference.New() };
+            var confirmedEvent = new BookingConfirmed(
+                confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), Recipient(confirmed));
+
+            var outcome = await store.TryConfirmAsync(
+                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), cancellationToken);
+            switch (outcome)
+            {
+                case ConfirmOutcome.Confirmed:
+                    await availabilityCache.InvalidateAsync(confirmed.ClinicId, slot.LocalDate);
+                    return new BookingResult.Decided(confirmed);
+                case ConfirmOutcome.FullyBooked:
+                    return await RejectAsync(booking, RejectionReason.FullyBooked, clinic, cancellationToken);
+                case ConfirmOutcome.PatientAlreadyBooked:
+                    return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, cancellationToken);
+                case ConfirmOutcome.AlreadyDecided:
+                    return await ReplayStoredAsync(booking, cancellationToken);
+                case ConfirmOutcome.ReferenceTaken:
+                    continue;
+            }
+        }
+    }
+
+    private async Task<BookingResult> RejectAsync(
+        BookingRecord booking, RejectionReason reason, ClinicEntry clinic, CancellationToken cancellationToken)
+    {
+        var rejected = booking with { Status = BookingStatus.Rejected, ReasonCode = reason.ToApiCode() };
+        var rejectedEvent = new BookingRejected(
+            rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), Recipient(rejected));
+
+        return await store.TryRejectAsync(rejected, OutboxMessage.For(rejectedEvent), cancellationToken)
+            ? new BookingResult.Decided(rejected)
+            : await ReplayStoredAsync(booking, cancellationToken);
+    }
+
+    private async Task<BookingResult> ReplayStoredAsync(BookingRecord booking, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindByRequestIdAsync(booking.RequestId, cancellationToken)
+            ?? throw new InvalidOperationException($"Request {booking.RequestId} was decided but its decision cannot be read.");
+        return Replay(stored, booking.Fingerprint);
+    }
+
+    private static BookingResult Replay(BookingRecord stored, string fingerprint) =>
+        stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored) : new BookingResult.RequestIdReused();
+
+    private static AppointmentDetails Appointment(ClinicEntry clinic, DateTimeOffset startUtc) => new(
+        clinic.Clinic.Id, clinic.Clinic.Name, clinic.Clinic.Address, clinic.Clinic.Latitude, clinic.Clinic.Longitude,
+        startUtc, startUtc + Slot.Length);
+
+    private static BookingRecipient Recipient(BookingRecord booking) =>
+        new(booking.Patient.Name, booking.Patient.Email, booking.Language);
+
+    /// <summary>What makes two requests "the same request": a retry must match the original in every field.</summary>
+    private static string Fingerprint(BookingCommand command)
+    {
+        var canonical = string.Join('\n',
+            command.ClinicId, command.Start.UtcDateTime.ToString("O"), command.Patient.Name,
+            command.Patient.Email.ToLowerInvariant(), command.Patient.Phone, command.Language);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}
+
+/// <summary>Short references patients can read over the phone; no 0/O or 1/I to confuse.</summary>
+public static class BookingReference
+{
+    private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    public static string New() => "DT-" + RandomNumberGenerator.GetString(Alphabet, 8);
+}

@@ -1,0 +1,57 @@
+using System.Collections.Frozen;
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dentistimo.BookingApi.Services;
+
+/// <summary>A clinic with its schedule parsed once, not on every request.</summary>
+public sealed record ClinicEntry(Clinic Clinic, ClinicSchedule Schedule);
+
+/// <summary>
+/// The clinic registry held in memory: every availability read and booking decision needs it, and it changes
+/// rarely (hours, closure dates), so it is reloaded from PostgreSQL at most every <see cref="RefreshInterval"/>.
+/// </summary>
+public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvider timeProvider)
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private FrozenDictionary<int, ClinicEntry>? _clinics;
+    private DateTimeOffset _loadedAt;
+
+    public async Task<IReadOnlyCollection<ClinicEntry>> GetAllAsync(CancellationToken cancellationToken) =>
+        (await GetClinicsAsync(cancellationToken)).Values;
+
+    public async Task<ClinicEntry?> FindAsync(int clinicId, CancellationToken cancellationToken) =>
+        (await GetClinicsAsync(cancellationToken)).GetValueOrDefault(clinicId);
+
+    private async Task<FrozenDictionary<int, ClinicEntry>> GetClinicsAsync(CancellationToken cancellationToken)
+    {
+        if (_clinics is { } fresh && timeProvider.GetUtcNow() - _loadedAt < RefreshInterval)
+        {
+            return fresh;
+        }
+
+        await _reloading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_clinics is { } reloaded && timeProvider.GetUtcNow() - _loadedAt < RefreshInterval)
+            {
+                return reloaded;
+            }
+
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+            var clinics = await db.Clinics.AsNoTracking().ToListAsync(cancellationToken);
+            _clinics = clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule()));
+            _loadedAt = timeProvider.GetUtcNow();
+            return _clinics;
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+}
