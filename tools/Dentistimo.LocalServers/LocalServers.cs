@@ -1,0 +1,73 @@
+using Dentistimo.LocalServers.Infrastructure;
+
+namespace Dentistimo.LocalServers;
+
+/// <summary>
+/// The four servers Dentistimo needs, run for real on 127.0.0.1 with their files in one state folder
+/// (the repository's git-ignored .local/ unless told otherwise). Safe to use from several processes at once.
+/// </summary>
+public sealed class LocalServers
+{
+    /// <summary>Environment variable that moves the state folder away from the repository's .local/.</summary>
+    public const string StateDirectoryVariable = "DENTISTIMO_STATE_DIR";
+
+    private readonly ServerContext _context;
+
+    private LocalServers(ServerContext context)
+    {
+        _context = context;
+        Postgres = new PostgresServer(context);
+        Redis = new RedisServer(context);
+        RabbitMq = new RabbitMqServer(context);
+        MailDev = new MailDevServer(context);
+    }
+
+    /// <param name="stateDirectory">Where the servers keep their files; by default $DENTISTIMO_STATE_DIR, else .local/ in the repository.</param>
+    /// <param name="log">Receives progress lines (installing, starting, waiting); the console by default.</param>
+    public static LocalServers ForRepository(string? stateDirectory = null, Action<string>? log = null)
+    {
+        stateDirectory ??= Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : Path.Combine(Repository.FindRoot(), ".local");
+        return new LocalServers(new ServerContext(Path.GetFullPath(stateDirectory), log ?? Console.WriteLine));
+    }
+
+    public string StateDirectory => _context.StateDirectory;
+
+    public PostgresServer Postgres { get; }
+
+    public RedisServer Redis { get; }
+
+    public RabbitMqServer RabbitMq { get; }
+
+    public MailDevServer MailDev { get; }
+
+    public IReadOnlyList<LocalServer> All => [Postgres, Redis, RabbitMq, MailDev];
+
+    /// <summary>Installs whatever is missing and starts every server not already answering; returns once all answer.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        var answering = await Task.WhenAll(All.Select(server => server.IsAnsweringAsync(ct)));
+        var toStart = All.Where((_, i) => !answering[i]).ToList();
+        // One apt-get run for all of them, rather than one per server.
+        await SystemPackages.EnsureInstalledAsync(toStart.SelectMany(server => server.RequiredPackages), StateDirectory, _context.Log, ct);
+        await WhenAllAsync(toStart.Select(server => server.StartAsync(ct)));
+    }
+
+    /// <summary>Stops, gracefully, every server started from this state folder.</summary>
+    public Task StopAsync(CancellationToken ct = default) => WhenAllAsync(All.Select(server => server.StopAsync(ct)));
+
+    // Reports every server that failed, not only the first.
+    private static async Task WhenAllAsync(IEnumerable<Task> tasks)
+    {
+        var all = Task.WhenAll(tasks);
+        try
+        {
+            await all;
+        }
+        catch when (all.Exception is { InnerExceptions.Count: > 1 } failures)
+        {
+            throw failures;
+        }
+    }
+}
