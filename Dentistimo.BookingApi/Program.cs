@@ -15,5 +15,3 @@ app.MapClinicsApi();
 app.MapBookingsApi();
 
 app.Run();
-
-public partial class Program;

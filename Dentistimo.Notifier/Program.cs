@@ -8,5 +8,3 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-public partial class Program;

@@ -17,5 +17,3 @@ app.MapDefaultEndpoints();
 app.MapRazorPages().WithStaticAssets();
 
 app.Run();
-
-public partial class Program;

@@ -3,7 +3,7 @@ using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
-using Dentistimo.Shared;
+using Dentistimo.Migrations;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;

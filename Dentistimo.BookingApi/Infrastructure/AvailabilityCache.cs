@@ -26,8 +26,9 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, ILogger<AvailabilityCache> logger)
 {
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
+    private readonly string _keyPrefix = options.Value.CacheKeyPrefix;
 
-    public static string Key(int clinicId, DateOnly date) => $"availability:{clinicId}:{date:yyyy-MM-dd}";
+    public string Key(int clinicId, DateOnly date) => $"{_keyPrefix}availability:{clinicId}:{date:yyyy-MM-dd}";
 
     /// <summary>The cached days, in the order asked; null where the day is not cached or Redis is unreachable.</summary>
     public async Task<BookedSeats?[]> GetAsync(IReadOnlyList<(int ClinicId, DateOnly Date)> days)

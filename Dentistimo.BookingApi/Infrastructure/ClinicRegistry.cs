@@ -1,5 +1,5 @@
 using Dentistimo.BookingApi.Model;
-using Dentistimo.Shared;
+using Dentistimo.Migrations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dentistimo.BookingApi.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Dentistimo.Migrations;
 using MassTransit;
 using Npgsql;
 
@@ -33,6 +34,7 @@ public sealed class OutboxSignal
 /// the delete publishes them again: at-least-once, and consumers deduplicate by message id.
 /// </summary>
 public sealed class OutboxDispatcher(
+    DatabaseMigrator<BookingDbContext> migrator,
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
@@ -45,6 +47,7 @@ public sealed class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await migrator.Migrated.WaitAsync(stoppingToken);
         var backoff = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -9,4 +9,7 @@ public sealed class BookingOptions
 
     /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
     public int AvailabilityCacheSeconds { get; set; } = 15;
+
+    /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>
+    public string CacheKeyPrefix { get; set; } = "dentistimo:";
 }

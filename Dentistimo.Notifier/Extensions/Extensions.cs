@@ -1,7 +1,7 @@
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.Notifier.IntegrationEvents.EventHandling;
-using Dentistimo.Shared;
+using Dentistimo.Migrations;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 

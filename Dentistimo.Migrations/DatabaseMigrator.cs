@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Dentistimo.Shared;
+namespace Dentistimo.Migrations;
 
 /// <summary>Runs after the schema is current: idempotent seeding of reference data.</summary>
 public interface IDatabaseSeeder<in TContext> where TContext : DbContext
@@ -38,7 +38,7 @@ public static class DatabaseMigrationExtensions
     }
 }
 
-internal sealed class DatabaseMigrator<TContext>(
+public sealed class DatabaseMigrator<TContext>(
     string databaseName,
     IServiceScopeFactory scopeFactory,
     ILogger<DatabaseMigrator<TContext>> logger) : BackgroundService

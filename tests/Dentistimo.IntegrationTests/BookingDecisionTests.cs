@@ -1,0 +1,203 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dentistimo.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Dentistimo.IntegrationTests;
+
+/// <summary>Booking decisions against real PostgreSQL, Redis and RabbitMQ: capacity, idempotency and one event per decision.</summary>
+public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAsyncLifetime
+{
+    private const int YourDentist = 1; // three dentists: capacity 3
+    private readonly IsolatedResources _resources;
+    private BookingApiFactory _api = null!;
+    private EventRecorder _events = null!;
+    private BookingApiDriver _driver = null!;
+
+    public BookingDecisionTests(IsolatedResources resources) => _resources = resources;
+
+    public async Task InitializeAsync()
+    {
+        _events = await EventRecorder.StartAsync(_resources.Messaging);
+        _api = await new BookingApiFactory(_resources).StartedAsync();
+        _driver = new BookingApiDriver(_api.CreateClient());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _events.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Hundreds_of_concurrent_requests_for_one_slot_confirm_exactly_its_capacity()
+    {
+        const int requests = 300;
+        var (date, start) = await _driver.FindBookableSlotAsync(YourDentist);
+        var requestIds = Enumerable.Range(0, requests).Select(_ => Guid.NewGuid()).ToList();
+
+        var answers = await Task.WhenAll(requestIds.Select(id =>
+            _driver.PostBookingAsync(BookingApiDriver.BookingRequest(id, YourDentist, start, BookingApiDriver.NewPatientEmail()))));
+
+        Assert.Equal(3, answers.Count(a => a.Status == 201));
+        Assert.Equal(requests - 3, answers.Count(a => a.Status == 409));
+        Assert.All(answers.Where(a => a.Status == 409), a => Assert.Equal("fully-booked", (string?)a.Body["reasonCode"]));
+
+        var slot = await _driver.GetSlotAsync(YourDentist, date, start);
+        Assert.Equal(3, (int)slot["booked"]!);
+        Assert.Equal("full", (string)slot["state"]!);
+
+        // Exactly one decision per request in the database, and exactly one event per decision on RabbitMQ.
+        Assert.Equal(requests, await CountAsync("SELECT count(DISTINCT request_id) FROM booking_requests"));
+        Assert.Equal(requests, await CountAsync("SELECT count(*) FROM booking_requests"));
+        await _events.WaitForAsync(e => e.Confirmed.Count + e.Rejected.Count >= requests, TimeSpan.FromSeconds(60));
+        Assert.Equal(3, _events.Confirmed.Count);
+        Assert.Equal(requests - 3, _events.Rejected.Count);
+        Assert.Equal(requestIds.Order(), _events.Confirmed.Select(e => e.Event.RequestId).Concat(_events.Rejected.Select(e => e.Event.RequestId)).Order());
+        Assert.Equal(3, _events.AvailabilityChanged.Count(e => e.Event.StartUtc == start));
+        Assert.Equal(3, _events.AvailabilityChanged.Where(e => e.Event.StartUtc == start).Max(e => e.Event.Booked));
+    }
+
+    [Fact]
+    public async Task Replaying_a_request_id_returns_the_same_answer_and_books_nothing_more()
+    {
+        var (date, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 3);
+        var request = BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail());
+
+        var first = await _driver.PostBookingAsync(request);
+        var replays = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _driver.PostBookingAsync(request)));
+
+        Assert.Equal(201, first.Status);
+        Assert.All(replays, replay =>
+        {
+            Assert.Equal(201, replay.Status);
+            Assert.Equal((string?)first.Body["id"], (string?)replay.Body["id"]);
+            Assert.Equal((string?)first.Body["reference"], (string?)replay.Body["reference"]);
+        });
+        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
+
+        var requestId = Guid.Parse((string)first.Body["requestId"]!);
+        await _events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
+        Assert.Single(_events.Confirmed, c => c.Event.RequestId == requestId);
+
+        var booking = await _driver.Http.GetFromJsonAsync<JsonObject>($"/api/bookings/{first.Body["id"]}");
+        Assert.Equal("confirmed", (string?)booking!["status"]);
+        Assert.Null(booking["patient"]);
+    }
+
+    [Fact]
+    public async Task A_request_id_reused_for_another_booking_is_refused()
+    {
+        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 4);
+        var requestId = Guid.NewGuid();
+        await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
+
+        var reused = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start.AddMinutes(30), BookingApiDriver.NewPatientEmail()));
+
+        Assert.Equal(422, reused.Status);
+    }
+
+    [Fact]
+    public async Task A_patient_cannot_hold_two_appointments_at_the_same_time()
+    {
+        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 5);
+        var email = BookingApiDriver.NewPatientEmail();
+        var first = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
+
+        var second = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email.ToUpperInvariant()));
+
+        Assert.Equal(201, first.Status);
+        Assert.Equal(409, second.Status);
+        Assert.Equal("patient-already-booked", (string?)second.Body["reasonCode"]);
+    }
+
+    [Theory]
+    [InlineData("2020-01-06T09:00:00+01:00", "outside-booking-window")]
+    [InlineData("2099-01-05T09:00:00+01:00", "outside-booking-window")]
+    public async Task Times_outside_the_booking_window_are_rejected_with_their_reason(string start, string reasonCode)
+    {
+        var answer = await _driver.PostBookingAsync(new
+        {
+            requestId = Guid.NewGuid(), clinicId = YourDentist, start,
+            patient = new { name = "Test Patient", email = BookingApiDriver.NewPatientEmail() }, language = "sv",
+        });
+
+        Assert.Equal(409, answer.Status);
+        Assert.Equal(reasonCode, (string?)answer.Body["reasonCode"]);
+        Assert.Equal("rejected", (string?)answer.Body["booking"]!["status"]);
+    }
+
+    [Fact]
+    public async Task Times_that_are_no_slot_are_rejected_as_no_such_slot()
+    {
+        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 6);
+        var quarterPast = start.AddMinutes(15);
+        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, quarterPast, BookingApiDriver.NewPatientEmail()));
+
+        Assert.Equal(409, answer.Status);
+        Assert.Equal("no-such-slot", (string?)answer.Body["reasonCode"]);
+    }
+
+    [Fact]
+    public async Task Every_invalid_field_gets_its_own_error()
+    {
+        var answer = await _driver.PostBookingAsync(new
+        {
+            requestId = "not-a-uuid", clinicId = 0, start = "tomorrow at nine",
+            patient = new { name = "<script>", email = "not an email", phone = "12" }, language = "de",
+        });
+
+        Assert.Equal(400, answer.Status);
+        var errors = answer.Body["errors"]!.AsObject();
+        Assert.Equal(
+            new[] { "clinicId", "language", "patient.email", "patient.name", "patient.phone", "requestId", "start" },
+            errors.Select(e => e.Key).Order().ToArray());
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM booking_requests WHERE patient_name = '<script>'"));
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_names_its_field()
+    {
+        using var response = await _driver.Http.PostAsync("/api/bookings",
+            new StringContent("""{"requestId":"3f2c9a4e-5b1d-4c7e-9a0b-2d6f8e1c4b7a","clinicId":"one"}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(body!["errors"]!.AsObject().ContainsKey("clinicId"));
+    }
+
+    [Fact]
+    public async Task Missing_fields_are_named_and_an_oversized_body_is_refused()
+    {
+        var empty = await _driver.PostBookingAsync(new { });
+        Assert.Equal(400, empty.Status);
+        Assert.Equal(6, empty.Body["errors"]!.AsObject().Count);
+
+        using var oversized = await _driver.Http.PostAsync("/api/bookings",
+            new StringContent("{\"patient\":{\"name\":\"" + new string('a', 10_000) + "\"}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(413, (int)oversized.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_clinics_and_bad_dates_get_problem_details()
+    {
+        using var unknownClinic = await _driver.Http.GetAsync("/api/clinics/99/availability?date=2026-12-01");
+        using var badDate = await _driver.Http.GetAsync("/api/clinics/1/availability?date=1%20Dec");
+        using var backwards = await _driver.Http.GetAsync("/api/availability?from=2026-12-10&to=2026-12-01");
+
+        Assert.Equal(404, (int)unknownClinic.StatusCode);
+        Assert.Equal(400, (int)badDate.StatusCode);
+        Assert.True((await badDate.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("date"));
+        Assert.Equal(400, (int)backwards.StatusCode);
+        Assert.True((await backwards.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("to"));
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_resources.BookingDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

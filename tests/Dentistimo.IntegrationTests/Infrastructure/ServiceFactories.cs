@@ -1,0 +1,79 @@
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.Notifier.Email;
+using Dentistimo.Notifier.Infrastructure;
+using Dentistimo.Migrations;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dentistimo.IntegrationTests.Infrastructure;
+
+/// <summary>BookingApi in-process, configured exactly as the AppHost and the launcher configure it, on this test's resources.</summary>
+public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<BookingStore>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:bookingdb", resources.BookingDb);
+        builder.UseSetting("ConnectionStrings:cache", resources.Cache);
+        builder.UseSetting("ConnectionStrings:messaging", resources.Messaging);
+        builder.UseSetting("Booking:CacheKeyPrefix", resources.CacheKeyPrefix);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Starts the service in memory and waits until its schema is migrated and the clinics are seeded.</summary>
+    public async Task<BookingApiFactory> StartedAsync()
+    {
+        _ = Server;
+        await WaitUntilMigratedAsync();
+        return this;
+    }
+
+    /// <summary>Starts the service on a real port, for callers that need an address, such as the web app.</summary>
+    public async Task<Uri> StartedOnKestrelAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        await WaitUntilMigratedAsync();
+        return Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address)).First();
+    }
+
+    private async Task WaitUntilMigratedAsync() =>
+        await Services.GetRequiredService<DatabaseMigrator<BookingDbContext>>().Migrated.WaitAsync(TimeSpan.FromSeconds(60));
+}
+
+public sealed class NotifierFactory(IsolatedResources resources, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<SmtpEmailSender>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:notifierdb", resources.NotifierDb);
+        builder.UseSetting("ConnectionStrings:messaging", resources.Messaging);
+        builder.UseSetting("ConnectionStrings:mail", resources.Mail);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async Task<NotifierFactory> StartedAsync()
+    {
+        _ = Server;
+        await Services.GetRequiredService<DatabaseMigrator<NotifierDbContext>>().Migrated.WaitAsync(TimeSpan.FromSeconds(60));
+        return this;
+    }
+}
+
+/// <summary>The web app, talking over real HTTP to a BookingApi address (see <see cref="BookingApiFactory.StartedOnKestrelAsync"/>).</summary>
+public sealed class WebFactory(Uri bookingApi) : WebApplicationFactory<Dentistimo.Web.Services.BookingApiClient>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.UseSetting("services:bookingapi:http:0", bookingApi.ToString());
+}
