@@ -43,7 +43,7 @@ var messaging = builder.AddRabbitMQ("messaging")
 // Services
 // ---------------------------------------------------------------------------------------------------------------
 
-var bookingApi = WithDefaultHttpEndpoint(builder.AddProject<Projects.Dentistimo_BookingApi>("bookingapi"))
+var bookingApi = builder.AddProject<Projects.Dentistimo_BookingApi>("bookingapi")
     .WithReference(bookingDb).WaitFor(bookingDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
@@ -54,7 +54,7 @@ var bookingApi = WithDefaultHttpEndpoint(builder.AddProject<Projects.Dentistimo_
         app.Template.Scale.MaxReplicas = 10;
     });
 
-var web = WithDefaultHttpEndpoint(builder.AddProject<Projects.Dentistimo_Web>("web"))
+var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(bookingApi).WaitFor(bookingApi)
@@ -67,12 +67,12 @@ var web = WithDefaultHttpEndpoint(builder.AddProject<Projects.Dentistimo_Web>("w
         app.Template.Scale.MaxReplicas = 10;
     });
 
-var notifier = WithDefaultHttpEndpoint(builder.AddProject<Projects.Dentistimo_Notifier>("notifier"))
+var notifier = builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(notifierDb).WaitFor(notifierDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithHttpHealthCheck("/health")
     // Links in the e-mails point at the web's public address (the notifier's Email:PublicBaseUrl option).
-    .WithEnvironment("Email__PublicBaseUrl", PreferredEndpoint(web));
+    .WithEnvironment("Email__PublicBaseUrl", web.GetEndpoint("http"));
 
 // Mail: the notifier reads ConnectionStrings:mail = "Endpoint=smtp://host:port".
 if (isPublishing)
@@ -101,15 +101,3 @@ else
 }
 
 builder.Build().Run();
-
-// A project's launch profile (Properties/launchSettings.json) or Kestrel configuration normally gives it "http" and
-// "https" endpoints. A project with neither still gets a plain HTTP endpoint, so that the health check, the
-// service-discovery entries and the Container Apps ingress always have something to bind to.
-static IResourceBuilder<ProjectResource> WithDefaultHttpEndpoint(IResourceBuilder<ProjectResource> project) =>
-    project.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.UriScheme is "http" or "https")
-        ? project
-        : project.WithHttpEndpoint();
-
-// The project's HTTPS endpoint if it has one, its HTTP endpoint otherwise.
-static EndpointReference PreferredEndpoint(IResourceBuilder<ProjectResource> project) =>
-    project.GetEndpoint(project.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == "https") ? "https" : "http");

@@ -26,8 +26,8 @@ public sealed class EventRecorder : IAsyncDisposable
             rabbit.Host(new Uri(messaging));
             rabbit.ReceiveEndpoint($"test-recorder-{Guid.NewGuid():N}", endpoint =>
             {
-                endpoint.AutoDelete = true;
-                endpoint.Durable = false;
+                // Durable, so events published while RabbitMQ restarts wait for us; deleting the test's virtual host removes it.
+                endpoint.Durable = true;
                 endpoint.Handler<BookingConfirmed>(context => Record(recorder!.Confirmed, context));
                 endpoint.Handler<BookingRejected>(context => Record(recorder!.Rejected, context));
                 endpoint.Handler<SlotAvailabilityChanged>(context => Record(recorder!.AvailabilityChanged, context));

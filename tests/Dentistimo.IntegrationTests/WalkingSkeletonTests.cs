@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AngleSharp.Html.Parser;
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.IntegrationTests.Infrastructure;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dentistimo.IntegrationTests;
+
+/// <summary>Every arrow of the architecture, for real: Web → BookingApi → PostgreSQL, and BookingApi → RabbitMQ → Notifier → SMTP.</summary>
+public sealed class WalkingSkeletonTests : IClassFixture<IsolatedResources>
+{
+    private readonly IsolatedResources _resources;
+
+    public WalkingSkeletonTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task BookingApi_serves_the_four_clinics_of_the_registry_from_PostgreSQL()
+    {
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+
+        var clinics = await api.CreateClient().GetFromJsonAsync<JsonArray>("/api/clinics");
+
+        Assert.Equal(["Your Dentist", "Tooth Fairy Dentist", "The Crown", "Lisebergs Dentists"], clinics!.Select(c => (string)c!["name"]!));
+        var crown = clinics![2]!;
+        Assert.Equal(2, (int)crown["dentists"]!);
+        Assert.Equal("7:00-12:00", (string)crown["openingHours"]!["wednesday"]!);
+        Assert.Null(crown["openingHours"]!["saturday"]);
+        Assert.Equal(57.709872, (double)crown["coordinates"]!["latitude"]!);
+    }
+
+    [Fact]
+    public async Task The_web_home_page_lists_the_clinics_it_got_from_BookingApi()
+    {
+        await using var api = new BookingApiFactory(_resources);
+        var apiAddress = await api.StartedOnKestrelAsync();
+        await using var web = new WebFactory(apiAddress);
+
+        var html = await web.CreateClient().GetStringAsync("/");
+
+        var page = new HtmlParser().ParseDocument(html);
+        var names = page.QuerySelectorAll("[data-clinic-id] h2").Select(h => h.TextContent.Trim());
+        Assert.Equal(["Your Dentist", "Tooth Fairy Dentist", "The Crown", "Lisebergs Dentists"], names);
+    }
+
+    [Fact]
+    public async Task The_web_home_page_says_so_when_BookingApi_is_unreachable()
+    {
+        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"));
+
+        using var response = await web.CreateClient().GetAsync("/");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("cannot reach the booking service", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_event_BookingApi_publishes_reaches_the_Notifier_which_emails_it_through_SMTP()
+    {
+        await using var notifier = await new NotifierFactory(_resources).StartedAsync();
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var email = BookingApiDriver.NewPatientEmail();
+        var startUtc = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+        await api.Services.GetRequiredService<IBus>().Publish(new BookingConfirmed(
+            Guid.NewGuid(), Guid.NewGuid(), "DT-SKELETON",
+            new AppointmentDetails(1, "Your Dentist", "Spannmålsgatan 20", 57.707619, 11.969388, startUtc, startUtc.AddMinutes(30)),
+            new BookingRecipient("Test Patient", email, "en")));
+
+        var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(email, 1, TimeSpan.FromSeconds(60));
+        Assert.Contains("Your Dentist", received[0].Subject);
+        Assert.Contains("09:00", received[0].Text);
+    }
+}
