@@ -34,6 +34,8 @@ public sealed class LocalServers
 
     public string StateDirectory => _context.StateDirectory;
 
+    internal Action<string> Log => _context.Log;
+
     public PostgresServer Postgres { get; }
 
     public RedisServer Redis { get; }

@@ -6,7 +6,8 @@ namespace Dentistimo.LocalServers.Infrastructure;
 /// <summary>Cheap questions to local ports, and polling until one gets the wanted answer.</summary>
 internal static class Probe
 {
-    public static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // Probes bound each request more tightly with their own token; this limit is for management API calls.
+    public static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public static async Task<bool> IsPortOpenAsync(int port, CancellationToken ct)
     {

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Dentistimo.LocalServers.Infrastructure;
+
+namespace Dentistimo.LocalServers;
+
+/// <summary>One Dentistimo service run from its build output as a child process, the way the Aspire AppHost runs it.</summary>
+public sealed class DentistimoService
+{
+    private const int TailLines = 40;
+    private readonly string _project;
+    private readonly string _repositoryRoot;
+    private readonly DentistimoSystemOptions _options;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly Queue<string> _tail = new();
+    private readonly string _pidFile;
+    private Process? _process;
+    private StreamWriter? _log;
+
+    internal DentistimoService(
+        string name, string project, int port, string repositoryRoot, string stateDirectory,
+        DentistimoSystemOptions options, IReadOnlyDictionary<string, string> environment)
+    {
+        Name = name;
+        _project = project;
+        _repositoryRoot = repositoryRoot;
+        _options = options;
+        _environment = environment;
+        Url = new Uri($"http://127.0.0.1:{port}");
+        LogFile = Path.Combine(stateDirectory, "logs", $"{name}.log");
+        _pidFile = Path.Combine(stateDirectory, "pids", $"{name}.pid");
+    }
+
+    /// <summary>The Aspire resource name, also its OTEL_SERVICE_NAME: bookingapi, notifier or web.</summary>
+    public string Name { get; }
+
+    public Uri Url { get; }
+
+    /// <summary>Everything the service printed during its latest run.</summary>
+    public string LogFile { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    private string ProjectFolder => Path.Combine(_repositoryRoot, _project);
+
+    private string Assembly => Path.Combine(ProjectFolder, "bin", _options.Configuration, "net10.0", $"{_project}.dll");
+
+    /// <summary>Starts the service and returns once GET /health answers 200.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        if (!File.Exists(Assembly))
+        {
+            throw new FileNotFoundException(
+                $"{Name}: {Assembly} does not exist. Build first: dotnet build Dentistimo.Local.slnf -c {_options.Configuration}", Assembly);
+        }
+
+        if (await Probe.IsPortOpenAsync(Url.Port, ct))
+        {
+            throw new InvalidOperationException($"Cannot start {Name}: another program already listens on {Url}.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(_pidFile)!);
+        _log = new StreamWriter(LogFile, append: false) { AutoFlush = true };
+        _tail.Clear();
+        _process = new Process { StartInfo = StartInfo(), EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await File.WriteAllTextAsync(_pidFile, $"{_process.Id}\n", ct);
+
+        var health = new Uri(Url, "/health");
+        if (!await Probe.UntilAsync(c => Probe.IsHttpOkAsync(new HttpRequestMessage(HttpMethod.Get, health), c), _options.HealthTimeout, ct, ThrowIfExited))
+        {
+            throw Failure($"did not answer GET {health} with 200 within {_options.HealthTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>Asks the service to shut down (SIGTERM, as Ctrl-C would) and kills it if it has not within 15 seconds.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            Posix.Signal(_process.Id, Posix.SigTerm);
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            grace.CancelAfter(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(ct);
+            }
+        }
+
+        _process.Dispose();
+        _process = null;
+        lock (_tail)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+
+        File.Delete(_pidFile);
+    }
+
+    /// <summary>Stops a copy of this service left running by a launcher or test run that died without stopping it.</summary>
+    internal async Task StopLeftoverAsync(Action<string> log, CancellationToken ct)
+    {
+        if (Posix.ReadLivePid(_pidFile, $"{_project}.dll") is not { } pid)
+        {
+            return;
+        }
+
+        log($"Stopping {Name} (pid {pid}), left running by an earlier run that did not stop it.");
+        Posix.Signal(pid, Posix.SigTerm);
+        if (!await Probe.UntilAsync(_ => Task.FromResult(!Posix.IsRunning(pid, _project)), TimeSpan.FromSeconds(15), ct))
+        {
+            Posix.Signal(pid, Posix.SigKill);
+        }
+
+        File.Delete(_pidFile);
+    }
+
+    private ProcessStartInfo StartInfo()
+    {
+        // Working folder = project folder, so appsettings*.json and static files resolve as under `dotnet run`.
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = ProjectFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Assembly);
+
+        // The caller's environment is inherited (so OTEL_EXPORTER_OTLP_* reach the service), minus any Aspire-style
+        // settings meant for something else, which would otherwise mix with the ones given here.
+        foreach (var inherited in info.Environment.Keys.Where(IsAspireSetting).ToList())
+        {
+            info.Environment.Remove(inherited);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    private static bool IsAspireSetting(string variable) =>
+        variable.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
+        variable.StartsWith("services__", StringComparison.OrdinalIgnoreCase);
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            _log?.WriteLine(line);
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+
+        _options.Output?.Invoke($"[{Name}] {line}");
+    }
+
+    private void ThrowIfExited()
+    {
+        if (_process is { HasExited: true } exited)
+        {
+            throw Failure($"exited with code {exited.ExitCode} before it was healthy");
+        }
+    }
+
+    private InvalidOperationException Failure(string what)
+    {
+        lock (_tail)
+        {
+            return new InvalidOperationException($"{Name} {what}. Its last output (all of it in {LogFile}):\n{string.Join('\n', _tail)}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Dentistimo.LocalServers;
+
+/// <summary>How <see cref="DentistimoSystem"/> runs the services; the defaults are the launcher's.</summary>
+public sealed record DentistimoSystemOptions
+{
+    /// <summary>The build whose output is run: each project's bin/{Configuration}/net10.0.</summary>
+    public string Configuration { get; init; } = "Release";
+
+    public string BookingDatabase { get; init; } = "bookingdb";
+
+    public string NotifierDatabase { get; init; } = "notifierdb";
+
+    /// <summary>The services' RabbitMQ connection string; null for the default virtual host. Tests pass a fresh one from <see cref="RabbitMqServer.CreateVirtualHostAsync"/>.</summary>
+    public string? Messaging { get; init; }
+
+    public int WebPort { get; init; } = 5080;
+
+    public int BookingApiPort { get; init; } = 5081;
+
+    public int NotifierPort { get; init; } = 5082;
+
+    /// <summary>Receives every line the services print, prefixed with the service's name. Each service's log file gets them regardless.</summary>
+    public Action<string>? Output { get; init; }
+
+    /// <summary>How long a service may take to answer GET /health with 200 (it migrates its database first).</summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
