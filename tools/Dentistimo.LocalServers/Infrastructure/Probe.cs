@@ -25,8 +25,10 @@ internal static class Probe
         }
     }
 
+    /// <summary>Sends <paramref name="request"/> (and disposes it); true for a 2xx answer within 3 seconds.</summary>
     public static async Task<bool> IsHttpOkAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        using var _ = request;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
         try
