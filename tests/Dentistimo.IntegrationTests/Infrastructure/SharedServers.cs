@@ -8,13 +8,13 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 /// </summary>
 public static class SharedServers
 {
-    private static readonly Lazy<Task<Dentistimo.LocalServers.LocalServers>> s_started = new(StartAsync);
+    private static readonly Lazy<Task<LocalServerSet>> s_started = new(StartAsync);
 
-    public static Task<Dentistimo.LocalServers.LocalServers> GetAsync() => s_started.Value;
+    public static Task<LocalServerSet> GetAsync() => s_started.Value;
 
-    private static async Task<Dentistimo.LocalServers.LocalServers> StartAsync()
+    private static async Task<LocalServerSet> StartAsync()
     {
-        var servers = Dentistimo.LocalServers.LocalServers.ForRepository();
+        var servers = LocalServerSet.ForRepository();
         await servers.StartAsync();
         return servers;
     }

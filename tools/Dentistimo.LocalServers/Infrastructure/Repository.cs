@@ -18,6 +18,6 @@ internal static class Repository
 
         throw new InvalidOperationException(
             $"Could not find the Dentistimo repository (a folder holding Dentistimo.sln) above {AppContext.BaseDirectory} " +
-            $"or {Directory.GetCurrentDirectory()}. Run from inside the repository, or set {LocalServers.StateDirectoryVariable}.");
+            $"or {Directory.GetCurrentDirectory()}. Run from inside the repository, or set {LocalServerSet.StateDirectoryVariable}.");
     }
 }

@@ -3,14 +3,14 @@ using Dentistimo.LocalServers.Infrastructure;
 namespace Dentistimo.LocalServers;
 
 /// <summary>
-/// The three Dentistimo services, run from their build output against <see cref="LocalServers"/> with the configuration
+/// The three Dentistimo services, run from their build output against <see cref="LocalServerSet"/> with the configuration
 /// the Aspire AppHost would give them. One process at a time owns them (per web port); see <see cref="AcquireAsync"/>.
 /// </summary>
 public sealed class DentistimoSystem : IAsyncDisposable
 {
     private readonly FileLock _ownership;
 
-    private DentistimoSystem(LocalServers servers, DentistimoSystemOptions options, string repositoryRoot, FileLock ownership)
+    private DentistimoSystem(LocalServerSet servers, DentistimoSystemOptions options, string repositoryRoot, FileLock ownership)
     {
         _ownership = ownership;
         RepositoryRoot = repositoryRoot;
@@ -62,7 +62,7 @@ public sealed class DentistimoSystem : IAsyncDisposable
     /// Throws if another launcher or test run owns them now; disposing the result stops the services and lets go.
     /// Nothing is started yet: start the servers, build if needed, then call <see cref="StartAsync"/>.
     /// </summary>
-    public static async Task<DentistimoSystem> AcquireAsync(LocalServers servers, DentistimoSystemOptions? options = null, CancellationToken ct = default)
+    public static async Task<DentistimoSystem> AcquireAsync(LocalServerSet servers, DentistimoSystemOptions? options = null, CancellationToken ct = default)
     {
         options ??= new DentistimoSystemOptions();
         var lockFile = Path.Combine(servers.StateDirectory, "locks", $"services-{options.WebPort}.lock");

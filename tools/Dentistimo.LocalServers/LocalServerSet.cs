@@ -6,14 +6,14 @@ namespace Dentistimo.LocalServers;
 /// The four servers Dentistimo needs, run for real on 127.0.0.1 with their files in one state folder
 /// (the repository's git-ignored .local/ unless told otherwise). Safe to use from several processes at once.
 /// </summary>
-public sealed class LocalServers
+public sealed class LocalServerSet
 {
     /// <summary>Environment variable that moves the state folder away from the repository's .local/.</summary>
     public const string StateDirectoryVariable = "DENTISTIMO_STATE_DIR";
 
     private readonly ServerContext _context;
 
-    private LocalServers(ServerContext context)
+    private LocalServerSet(ServerContext context)
     {
         _context = context;
         Postgres = new PostgresServer(context);
@@ -24,12 +24,12 @@ public sealed class LocalServers
 
     /// <param name="stateDirectory">Where the servers keep their files; by default $DENTISTIMO_STATE_DIR, else .local/ in the repository.</param>
     /// <param name="log">Receives progress lines (installing, starting, waiting); the console by default.</param>
-    public static LocalServers ForRepository(string? stateDirectory = null, Action<string>? log = null)
+    public static LocalServerSet ForRepository(string? stateDirectory = null, Action<string>? log = null)
     {
         stateDirectory ??= Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : Path.Combine(Repository.FindRoot(), ".local");
-        return new LocalServers(new ServerContext(Path.GetFullPath(stateDirectory), log ?? Console.WriteLine));
+        return new LocalServerSet(new ServerContext(Path.GetFullPath(stateDirectory), log ?? Console.WriteLine));
     }
 
     public string StateDirectory => _context.StateDirectory;
