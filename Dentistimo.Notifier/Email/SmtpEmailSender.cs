@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,8 @@ namespace Dentistimo.Notifier.Email;
 /// <summary>SMTP through System.Net.Mail: MailKit is not in our package source, and this is enough for one message per call.</summary>
 public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions> options) : IEmailSender
 {
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         using var mail = new MailMessage
@@ -27,12 +30,23 @@ public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions
             mail.Attachments.Add(new Attachment(new MemoryStream(attachment.Content), attachment.FileName, attachment.ContentType));
         }
 
-        using var client = new SmtpClient(settings.Host, settings.Port) { EnableSsl = settings.UseTls, Timeout = 10_000 };
+        using var client = new SmtpClient(settings.Host, settings.Port) { EnableSsl = settings.UseTls, Timeout = (int)s_timeout.TotalMilliseconds };
         if (settings.Username is not null)
         {
             client.Credentials = new NetworkCredential(settings.Username, settings.Password);
         }
 
-        await client.SendMailAsync(mail, cancellationToken);
+        try
+        {
+            await client.SendMailAsync(mail, cancellationToken);
+        }
+        catch (SmtpException exception)
+        {
+            // Connection failures say nothing about the recipient and help an operator; a server's reply may quote the address.
+            var connectionFailure = exception.InnerException is SocketException or IOException ? exception.InnerException : null;
+            throw new SmtpDeliveryException(
+                $"SMTP server {settings} did not accept the email: {exception.StatusCode}{(connectionFailure is null ? "" : $" ({connectionFailure.Message})")}.",
+                connectionFailure);
+        }
     }
 }

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Dentistimo.Contracts.IntegrationEvents;
+using Microsoft.Extensions.Options;
+
+namespace Dentistimo.Notifier.Email;
+
+/// <summary>Turns a booking decision into the email the patient reads, in their language and in Stockholm time.</summary>
+public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<EmailOptions> options, TimeProvider timeProvider)
+{
+    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    // The default encoder escapes every non-ASCII letter; Swedish reads better, and is as safe, unescaped.
+    private static readonly HtmlEncoder s_html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public EmailMessage RenderConfirmation(BookingConfirmed booking)
+    {
+        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.Recipient);
+        draft.Values["reference"] = booking.Reference ?? "";
+        draft.Values["bookingUrl"] = Link($"bookings/{booking.BookingId}?lang={draft.Language}");
+
+        var appointment = booking.Appointment;
+        var calendar = AppointmentCalendar.ToAttachment(new CalendarEvent(
+            Uid: $"booking-{booking.BookingId}@{MessageDomain}",
+            Start: appointment.StartUtc,
+            End: appointment.EndUtc,
+            Summary: Fill(draft.Texts.CalendarSummary, draft),
+            Location: $"{appointment.ClinicName}, {appointment.ClinicAddress}",
+            Latitude: appointment.Latitude,
+            Longitude: appointment.Longitude,
+            Description: Fill(draft.Texts.CalendarDescription, draft),
+            Url: draft.Values["bookingUrl"],
+            Stamp: timeProvider.GetUtcNow()));
+
+        return Compose(draft, draft.Texts.ConfirmationSubject, [calendar]);
+    }
+
+    public EmailMessage RenderRejection(BookingRejected rejection)
+    {
+        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.Recipient);
+        if (!draft.Texts.Reasons.TryGetValue(rejection.ReasonCode ?? "", out var reason))
+        {
+            throw new EmailRenderingException(
+                $"Rejection of request {rejection.RequestId} has reason code '{rejection.ReasonCode}', which no email template words.");
+        }
+
+        draft.Values["reason"] = reason;
+        draft.Values["bookAgainUrl"] = Link(
+            $"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
+        return Compose(draft, draft.Texts.RejectionSubject, []);
+    }
+
+    private string MessageDomain => new MailAddress(options.Value.SenderAddress).Host;
+
+    private EmailDraft Draft(EmailKind kind, Guid requestId, AppointmentDetails? appointment, BookingRecipient? recipient)
+    {
+        // Events are deserialised without a schema: a missing part would otherwise fail with a NullReferenceException
+        // and be retried for minutes, when no retry can ever help.
+        if (appointment is null || recipient is null)
+        {
+            throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} lacks its {(appointment is null ? "appointment" : "recipient")}.");
+        }
+
+        if (!MailAddress.TryCreate(recipient.Email, out _))
+        {
+            throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} has no valid recipient address.");
+        }
+
+        var language = templates.ResolveLanguage(recipient.Language);
+        var texts = templates.TextsFor(language);
+        var culture = CultureInfo.GetCultureInfo(texts.Culture);
+        var localStart = TimeZoneInfo.ConvertTime(appointment.StartUtc, s_stockholm);
+        var localEnd = TimeZoneInfo.ConvertTime(appointment.EndUtc, s_stockholm);
+        return new EmailDraft(kind, requestId, recipient, language, texts, localStart)
+        {
+            Values =
+            {
+                ["language"] = language,
+                ["patientName"] = recipient.Name ?? "",
+                ["clinicName"] = appointment.ClinicName ?? "",
+                ["clinicAddress"] = appointment.ClinicAddress ?? "",
+                ["date"] = localStart.ToString(texts.DateFormat, culture),
+                ["time"] = localStart.ToString(texts.TimeFormat, culture),
+                ["endTime"] = localEnd.ToString(texts.TimeFormat, culture),
+                ["footer"] = texts.Footer,
+            },
+        };
+    }
+
+    private EmailMessage Compose(EmailDraft draft, string subjectTemplate, IReadOnlyList<EmailAttachment> attachments)
+    {
+        var subject = Fill(subjectTemplate, draft);
+        draft.Values["subject"] = subject;
+        draft.Values["content"] = EmailTemplates.Fill(templates.Body(draft.Language, draft.Kind, "html"), draft.Values, s_html.Encode);
+        return new EmailMessage(
+            MessageId: $"<{draft.Kind.ToStoredName()}.{draft.RequestId:N}@{MessageDomain}>",
+            RecipientName: draft.Recipient.Name ?? "",
+            RecipientAddress: draft.Recipient.Email,
+            Subject: subject,
+            TextBody: Fill(templates.Body(draft.Language, draft.Kind, "txt"), draft),
+            HtmlBody: EmailTemplates.Fill(templates.Layout, draft.Values, s_html.Encode),
+            Attachments: attachments);
+    }
+
+    private static string Fill(string template, EmailDraft draft) => EmailTemplates.Fill(template, draft.Values, value => value);
+
+    private string Link(string pathAndQuery) => $"{options.Value.PublicBaseUrl.AbsoluteUri.TrimEnd('/')}/{pathAndQuery}";
+
+    private sealed record EmailDraft(
+        EmailKind Kind,
+        Guid RequestId,
+        BookingRecipient Recipient,
+        string Language,
+        LanguageTexts Texts,
+        DateTimeOffset LocalStart)
+    {
+        public Dictionary<string, string> Values { get; } = [];
+    }
+}

@@ -1,0 +1,12 @@
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Notifier.Email;
+using MassTransit;
+
+namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
+
+public sealed class BookingRejectedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingRejected>
+{
+    public Task Consume(ConsumeContext<BookingRejected> context) =>
+        emails.SendOnceAsync(context, context.Message.RequestId, bookingId: null, EmailKind.Rejection,
+            renderer.RenderRejection(context.Message));
+}
