@@ -20,7 +20,9 @@ public sealed class IsolatedResources : IAsyncLifetime
 
     private string BookingDbName => $"bookingdb_{_suffix}";
     private string NotifierDbName => $"notifierdb_{_suffix}";
-    private string VirtualHost => $"test-{_suffix}";
+
+    /// <summary>The RabbitMQ virtual host <see cref="Messaging"/> points at, for the management API.</summary>
+    public string VirtualHost => $"test-{_suffix}";
 
     public async Task InitializeAsync()
     {

@@ -2,6 +2,7 @@ using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.Migrations;
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -63,10 +64,12 @@ public sealed class NotifierFactory(IsolatedResources resources, IReadOnlyDictio
         }
     }
 
+    /// <summary>Starts the service and waits until its schema is migrated and its queue is bound, so no event published next is missed.</summary>
     public async Task<NotifierFactory> StartedAsync()
     {
         _ = Server;
         await Services.GetRequiredService<DatabaseMigrator<NotifierDbContext>>().Migrated.WaitAsync(TimeSpan.FromSeconds(60));
+        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60));
         return this;
     }
 }

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.IntegrationTests.Infrastructure;
+using Dentistimo.Notifier.Infrastructure;
+using Dentistimo.Notifier.IntegrationEvents;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dentistimo.IntegrationTests;
+
+/// <summary>Booking outcomes, from BookingApi or published straight onto RabbitMQ, as the patient receives them in MailDev.</summary>
+public sealed class NotificationTests : IClassFixture<IsolatedResources>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+    private readonly IsolatedResources _resources;
+
+    public NotificationTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task A_confirmation_and_a_rejection_arrive_in_the_patients_languages_with_Stockholm_times_reason_links_and_a_calendar_file()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+        // Tooth Fairy Dentist has one dentist: the second request for the same slot is turned down as fully booked.
+        var (date, start) = await driver.FindBookableSlotAsync(clinicId: 2);
+        var (confirmedPatient, rejectedPatient) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
+
+        var confirmed = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, confirmedPatient, "Åsa Öberg", "sv"));
+        var rejected = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, rejectedPatient, "Bo Ek", "en"));
+        Assert.Equal([201, 409], [confirmed.Status, rejected.Status]);
+
+        var localStart = TimeZoneInfo.ConvertTime(start, s_stockholm);
+        var swedishDate = localStart.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("sv-SE"));
+        var confirmation = Assert.Single(await inbox.WaitForAsync(confirmedPatient, 1, s_timeout));
+        Assert.Equal(confirmedPatient, Assert.Single(confirmation.To).Address);
+        Assert.Equal("bookings@dentistimo.com", Assert.Single(confirmation.From).Address);
+        Assert.StartsWith("Bokning bekräftad: Tooth Fairy Dentist", confirmation.Subject);
+        Assert.Contains($"{swedishDate} kl. {localStart:HH:mm}", confirmation.Subject);
+        Assert.Contains("Slottskogen", confirmation.Text);
+        Assert.Contains($"{localStart:HH:mm}–{localStart.AddMinutes(30):HH:mm}", confirmation.Text);
+        Assert.Contains((string)confirmed.Body["reference"]!, confirmation.Text);
+        Assert.Contains((string)confirmed.Body["reference"]!, confirmation.Html);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/bookings/{(string)confirmed.Body["id"]!}?lang=sv", confirmation.Text);
+        Assert.Equal($"<confirmation.{Guid.Parse((string)confirmed.Body["requestId"]!):N}@dentistimo.com>", Header(confirmation, "message-id"));
+
+        var calendarFile = Assert.Single(confirmation.Attachments ?? []);
+        Assert.StartsWith("text/calendar", calendarFile.ContentType);
+        var calendar = Unfold(await inbox.GetAttachmentAsync(confirmation, calendarFile.GeneratedFileName));
+        Assert.Equal("VCALENDAR", calendar["BEGIN"]);
+        Assert.Equal(start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'"), calendar["DTSTART"]);
+        Assert.Equal(start.AddMinutes(30).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'"), calendar["DTEND"]);
+        Assert.Equal("Tooth Fairy Dentist\\, Slottskogen", calendar["LOCATION"]);
+        Assert.Equal("57.685255;11.942625", calendar["GEO"]);
+
+        var rejection = Assert.Single(await inbox.WaitForAsync(rejectedPatient, 1, s_timeout));
+        Assert.Equal($"Appointment not booked: Tooth Fairy Dentist, {localStart.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))} at {localStart:HH:mm}", rejection.Subject);
+        Assert.Contains("Someone booked that time just before you, and it is now full.", rejection.Text);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&date={date:yyyy-MM-dd}&lang=en", rejection.Text);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&amp;date={date:yyyy-MM-dd}&amp;lang=en", rejection.Html);
+        Assert.Empty(rejection.Attachments ?? []);
+    }
+
+    [Fact]
+    public async Task The_same_decision_delivered_four_times_at_once_under_two_message_ids_sends_one_email()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var booking = NotificationScenario.Confirmed(patient);
+        var (messageId, republishedMessageId) = (NewId.NextGuid(), NewId.NextGuid());
+
+        await Task.WhenAll(
+            bus.Publish(booking, context => context.MessageId = messageId),
+            bus.Publish(booking, context => context.MessageId = messageId),
+            bus.Publish(booking, context => context.MessageId = messageId),
+            bus.Publish(booking, context => context.MessageId = republishedMessageId));
+
+        await consumed.WaitUntilFinishedAsync(4, s_timeout);
+        var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_timeout);
+        Assert.Single(received);
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
+    }
+
+    [Fact]
+    public async Task An_event_that_cannot_be_rendered_goes_to_the_error_queue_at_once_with_its_reason_and_no_patient_data_in_the_headers()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var rejection = NotificationScenario.Rejected(patient, reasonCode: "struck-by-lightning");
+
+        await bus.Publish(rejection);
+
+        var failed = Assert.Single(await new RabbitMqQueues(_resources).WaitForAsync(BookingOutcomeQueue.ErrorQueueName, 1, s_timeout));
+        Assert.Contains("struck-by-lightning", failed.Headers["MT-Fault-Message"]);
+        Assert.Contains(rejection.RequestId.ToString(), failed.Headers["MT-Fault-Message"]);
+        Assert.EndsWith("EmailRenderingException", failed.Headers["MT-Fault-ExceptionType"]);
+        // Rendering errors are not retried: waiting minutes could not make the reason known.
+        Assert.False(failed.Headers.ContainsKey("MT-Fault-RetryCount") && failed.Headers["MT-Fault-RetryCount"] != "0");
+        Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(patient, value));
+        Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(NotificationScenario.PatientName, value));
+        Assert.Contains(patient, failed.Payload); // the event itself is kept whole, so that it can be re-driven
+        Assert.Equal(1, consumed.Finished);
+        Assert.Empty(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).ForRecipientAsync(patient));
+    }
+
+    internal static string? Header(ReceivedEmail email, string name) =>
+        email.Headers.FirstOrDefault(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Undoes RFC 5545 line folding; the value of each property's first occurrence by name.</summary>
+    private static Dictionary<string, string> Unfold(string ics) =>
+        ics.Replace("\r\n ", "").Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => (Name: line[..line.IndexOf(':')].Split(';')[0], Value: line[(line.IndexOf(':') + 1)..]))
+            .DistinctBy(property => property.Name)
+            .ToDictionary(property => property.Name, property => property.Value);
+}
+
+/// <summary>SMTP goes away while a booking is made: the email waits, unacknowledged, and is sent once when SMTP is back.</summary>
+[Collection(ServerOutageCollection.Name)]
+public sealed class NotificationOutageTests : IClassFixture<IsolatedResources>
+{
+    private static readonly TimeSpan s_recovery = TimeSpan.FromSeconds(90);
+    private readonly IsolatedResources _resources;
+
+    public NotificationOutageTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task A_booking_made_while_SMTP_is_down_is_emailed_exactly_once_when_SMTP_returns()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        using var consumed = ConsumedMessages.Observe(notifier.Services.GetRequiredService<IBus>());
+        var driver = new BookingApiDriver(api.CreateClient());
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 1, daysAhead: 4);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var requestId = Guid.NewGuid();
+
+        await _resources.Servers.MailDev.StopAsync();
+        try
+        {
+            var booked = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, 1, start, patient));
+            Assert.Equal(201, booked.Status);
+            await Eventually.TrueAsync(() => consumed.Started >= 1, s_recovery, "the notifier to take the event");
+            // Long enough for several attempts against the stopped server (retries are seconds apart in this test).
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            Assert.Equal(0, consumed.Finished);
+            Assert.Equal(0, await NotificationScenario.CountSentAsync(notifier, requestId));
+        }
+        finally
+        {
+            await _resources.Servers.MailDev.StartAsync();
+        }
+
+        await consumed.WaitUntilFinishedAsync(1, s_recovery);
+        var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery);
+        Assert.Single(received);
+        Assert.StartsWith("Appointment confirmed: Your Dentist", received[0].Subject);
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, requestId));
+        Assert.Empty(await new RabbitMqQueues(_resources).PeekAsync(BookingOutcomeQueue.ErrorQueueName));
+    }
+}
+
+/// <summary>What the notification tests share: a notifier configured for tests, sample events, and a look into notifierdb.</summary>
+internal static class NotificationScenario
+{
+    public const string PublicBaseUrl = "https://dentistimo.test";
+    public const string PatientName = "Test Patient Privacy";
+
+    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources) =>
+        new NotifierFactory(resources, new Dictionary<string, string?>
+        {
+            ["Email:PublicBaseUrl"] = PublicBaseUrl,
+            // Seconds instead of minutes between attempts, so an outage test need not wait for production's backoff.
+            ["Delivery:RetryLimit"] = "100",
+            ["Delivery:MaxRetryInterval"] = "00:00:02",
+            ["Delivery:RetryIntervalDelta"] = "00:00:00.200",
+        }).StartedAsync();
+
+    public static BookingConfirmed Confirmed(string patient) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), "DT-TEST1", Appointment(), new BookingRecipient(PatientName, patient, "en"));
+
+    public static BookingRejected Rejected(string patient, string reasonCode) =>
+        new(Guid.NewGuid(), reasonCode, Appointment(), new BookingRecipient(PatientName, patient, "en"));
+
+    public static async Task<int> CountSentAsync(NotifierFactory notifier, Guid requestId)
+    {
+        await using var scope = notifier.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NotifierDbContext>().SentEmails.CountAsync(email => email.RequestId == requestId);
+    }
+
+    private static AppointmentDetails Appointment()
+    {
+        var start = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+        return new AppointmentDetails(1, "Your Dentist", "Spannmålsgatan 20", 57.707619, 11.969388, start, start.AddMinutes(30));
+    }
+}
