@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -42,11 +43,17 @@ public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions
         }
         catch (SmtpException exception)
         {
-            // Connection failures say nothing about the recipient and help an operator; a server's reply may quote the address.
-            var connectionFailure = exception.InnerException is SocketException or IOException ? exception.InnerException : null;
-            throw new SmtpDeliveryException(
-                $"SMTP server {settings} did not accept the email: {exception.StatusCode}{(connectionFailure is null ? "" : $" ({connectionFailure.Message})")}.",
-                connectionFailure);
+            // A server's reply may quote the recipient's address; the status and any connection failure under it do not.
+            var connectionFailure = exception.InnerException is SocketException or IOException or AuthenticationException
+                ? $" ({Describe(exception.InnerException)})"
+                : "";
+            throw new SmtpDeliveryException($"SMTP server {settings} did not accept the email: {exception.StatusCode}{connectionFailure}.");
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or AuthenticationException)
+        {
+            throw new SmtpDeliveryException($"SMTP server {settings} could not be reached: {Describe(exception)}.");
         }
     }
+
+    private static string Describe(Exception connectionFailure) => $"{connectionFailure.GetType().Name}: {connectionFailure.Message}";
 }

@@ -38,5 +38,6 @@ internal static class Extensions
                 rabbit.ReceiveBookingOutcomes(context);
             });
         });
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ErrorQueueRedrive>(sp, messaging));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.IntegrationTests.Infrastructure;
@@ -167,18 +168,66 @@ public sealed class NotificationOutageTests : IClassFixture<IsolatedResources>
     }
 }
 
+/// <summary>SMTP stays down longer than the retries last: the event waits in the error queue until an operator re-drives it.</summary>
+[Collection(ServerOutageCollection.Name)]
+public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
+{
+    private static readonly TimeSpan s_recovery = TimeSpan.FromSeconds(90);
+    private readonly IsolatedResources _resources;
+
+    public NotificationRedriveTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task When_the_retries_run_out_the_event_waits_in_the_error_queue_with_its_reason_and_a_re_drive_emails_it_once()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources, retryLimit: 2);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        var queues = new RabbitMqQueues(_resources);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var booking = NotificationScenario.Confirmed(patient);
+
+        await _resources.Servers.MailDev.StopAsync();
+        try
+        {
+            await bus.Publish(booking);
+
+            var failed = Assert.Single(await queues.WaitForAsync(BookingOutcomeQueue.ErrorQueueName, 1, s_recovery));
+            Assert.EndsWith("SmtpDeliveryException", failed.Headers["MT-Fault-ExceptionType"]);
+            Assert.Contains($"smtp://127.0.0.1:{_resources.Servers.MailDev.SmtpPort}", failed.Headers["MT-Fault-Message"]);
+            Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(patient, value));
+            Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(NotificationScenario.PatientName, value));
+        }
+        finally
+        {
+            await _resources.Servers.MailDev.StartAsync();
+        }
+
+        using var consumed = ConsumedMessages.Observe(bus);
+        using var redrive = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+        Assert.Equal(1, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
+        await consumed.WaitUntilFinishedAsync(1, s_recovery);
+        using var again = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+        Assert.Equal(0, (int)(await again.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
+
+        Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery));
+        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.ErrorQueueName));
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
+    }
+}
+
 /// <summary>What the notification tests share: a notifier configured for tests, sample events, and a look into notifierdb.</summary>
 internal static class NotificationScenario
 {
     public const string PublicBaseUrl = "https://dentistimo.test";
     public const string PatientName = "Test Patient Privacy";
 
-    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources) =>
+    /// <param name="retryLimit">The default outlasts any outage a test makes: about three minutes of retries.</param>
+    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 100) =>
         new NotifierFactory(resources, new Dictionary<string, string?>
         {
             ["Email:PublicBaseUrl"] = PublicBaseUrl,
+            ["Delivery:RetryLimit"] = retryLimit.ToString(CultureInfo.InvariantCulture),
             // Seconds instead of minutes between attempts, so an outage test need not wait for production's backoff.
-            ["Delivery:RetryLimit"] = "100",
             ["Delivery:MaxRetryInterval"] = "00:00:02",
             ["Delivery:RetryIntervalDelta"] = "00:00:00.200",
         }).StartedAsync();

@@ -1,0 +1,57 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Dentistimo.Notifier.IntegrationEvents;
+
+/// <summary>
+/// Moves the messages in <see cref="BookingOutcomeQueue.ErrorQueueName"/> back to <see cref="BookingOutcomeQueue.Name"/>
+/// without their fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not
+/// know) is fixed. Safe to repeat: the sent-email ledger keeps a re-driven message from emailing a second time.
+/// </summary>
+public sealed class ErrorQueueRedrive(Uri messaging, ILogger<ErrorQueueRedrive> logger)
+{
+    private static readonly string[] s_faultHeaderPrefixes = ["MT-Fault-", "MT-Reason"];
+
+    /// <returns>How many messages were moved.</returns>
+    public async Task<int> MoveBackAsync(CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory { Uri = messaging, ClientProvidedName = "notifier error-queue re-drive" };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+
+        // Only what is there now: a message that fails again at once comes back behind us and must not be moved forever.
+        var waiting = await CountAsync(connection, cancellationToken);
+        var moved = 0;
+        while (moved < waiting && await channel.BasicGetAsync(BookingOutcomeQueue.ErrorQueueName, autoAck: false, cancellationToken) is { } failed)
+        {
+            var properties = new BasicProperties(failed.BasicProperties)
+            {
+                Headers = failed.BasicProperties.Headers?
+                    .Where(header => !s_faultHeaderPrefixes.Any(prefix => header.Key.StartsWith(prefix, StringComparison.Ordinal)))
+                    .ToDictionary(header => header.Key, header => header.Value),
+            };
+            // Confirmed by RabbitMQ (and routed, being mandatory) before the error queue's copy is acknowledged.
+            await channel.BasicPublishAsync("", BookingOutcomeQueue.Name, mandatory: true, properties, failed.Body.ToArray(), cancellationToken);
+            await channel.BasicAckAsync(failed.DeliveryTag, multiple: false, cancellationToken);
+            moved++;
+        }
+
+        logger.LogInformation("Moved {Count} message(s) from {ErrorQueue} back to {Queue}", moved, BookingOutcomeQueue.ErrorQueueName, BookingOutcomeQueue.Name);
+        return moved;
+    }
+
+    private static async Task<uint> CountAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        // A passive declare of a queue that does not exist closes its channel, so it gets one of its own.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(BookingOutcomeQueue.ErrorQueueName, cancellationToken)).MessageCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return 0; // nothing has ever failed
+        }
+    }
+}
