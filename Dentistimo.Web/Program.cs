@@ -12,8 +12,10 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}");
+app.UseApplicationLocalization();
 app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapRazorPages().WithStaticAssets();
+app.MapAvailabilityHub();
 
 app.Run();

@@ -1,4 +1,11 @@
+using Dentistimo.Web.Hubs;
+using Dentistimo.Web.Infrastructure;
+using Dentistimo.Web.IntegrationEvents.EventHandling;
+using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
+using MassTransit;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -6,9 +13,74 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddRazorPages();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StockholmCalendar>();
+        builder.Services.AddMemoryCache();
+
+        builder.AddLocalization();
+        builder.Services.AddRazorPages()
+            .AddMvcOptions(options => options.Filters.Add<BookingApiUnavailableFilter>())
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization();
 
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
         builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);
+
+        builder.Services.AddSignalR();
+        builder.AddAvailabilityEvents();
+    }
+
+    public static WebApplication UseApplicationLocalization(this WebApplication app)
+    {
+        app.UseRequestLocalization();
+        app.UseLanguageCookie();
+        return app;
+    }
+
+    private static void AddLocalization(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IStringLocalizerFactory, CatalogStringLocalizerFactory>();
+        builder.Services.AddTransient(typeof(IStringLocalizer<>), typeof(StringLocalizer<>));
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            // The neutral cultures catch browsers that send only "sv" or "en".
+            var cultures = new[] { LanguageRequestCultureProvider.EnglishCulture, LanguageRequestCultureProvider.SwedishCulture, new("en"), new("sv") };
+            options.DefaultRequestCulture = new RequestCulture(LanguageRequestCultureProvider.EnglishCulture);
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            options.RequestCultureProviders =
+            [
+                new LanguageRequestCultureProvider(),
+                new CookieRequestCultureProvider(),
+                new AcceptLanguageHeaderRequestCultureProvider(),
+            ];
+        });
+    }
+
+    /// <summary>
+    /// Each replica reads every SlotAvailabilityChanged on a queue of its own that RabbitMQ deletes when the replica goes,
+    /// so every browser hears about every booking whichever replica it is connected to.
+    /// </summary>
+    private static void AddAvailabilityEvents(this IHostApplicationBuilder builder)
+    {
+        var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<SlotAvailabilityChangedHandler>();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(messaging);
+                rabbit.ReceiveEndpoint(new TemporaryEndpointDefinition("web-availability"), endpoint =>
+                {
+                    endpoint.ConfigureConsumer<SlotAvailabilityChangedHandler>(context);
+                });
+            });
+        });
+    }
+
+    public static IEndpointRouteBuilder MapAvailabilityHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<AvailabilityHub>(AvailabilityHub.Path);
+        return app;
     }
 }

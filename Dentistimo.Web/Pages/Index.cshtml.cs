@@ -1,23 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dentistimo.Web.Pages;
 
-public sealed class IndexModel(BookingApiClient bookingApi, ILogger<IndexModel> logger) : PageModel
+/// <summary>R1.2–R1.6: the map and list of clinics, the clinic overview and the date picker, gating the way to booking.</summary>
+public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar calendar, ILogger<IndexModel> logger) : PageModel
 {
+    public const string NoticeChooseBoth = "choose";
+
     public IReadOnlyList<ClinicSummary> Clinics { get; private set; } = [];
     public bool BookingApiUnavailable { get; private set; }
+    public IReadOnlyList<DateOnly> Days { get; private set; } = [];
+    public int? SelectedClinicId { get; private set; }
+    public DateOnly? SelectedDate { get; private set; }
+    public bool ShowChooseBothNotice { get; private set; }
+    private IReadOnlyDictionary<int, IReadOnlyDictionary<DateOnly, DaySummary>> Availability { get; set; } =
+        new Dictionary<int, IReadOnlyDictionary<DateOnly, DaySummary>>();
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public ClinicSummary? SelectedClinic => Clinics.FirstOrDefault(clinic => clinic.Id == SelectedClinicId);
+
+    public async Task OnGetAsync(string? clinic, string? date, string? notice, CancellationToken cancellationToken)
     {
+        ShowChooseBothNotice = notice == NoticeChooseBoth;
+        Days = Enumerable.Range(0, StockholmCalendar.BookableDays).Select(calendar.Today.AddDays).ToList();
         try
         {
             Clinics = await bookingApi.GetClinicsAsync(cancellationToken);
+            var range = await bookingApi.GetRangeAsync(Days[0], Days[^1], cancellationToken);
+            Availability = range.Clinics.ToDictionary(
+                c => c.ClinicId,
+                c => (IReadOnlyDictionary<DateOnly, DaySummary>)c.Days.ToDictionary(day => day.Date));
         }
-        catch (HttpRequestException exception)
+        catch (BookingApiUnavailableException exception)
         {
             logger.LogWarning(exception, "BookingApi is unreachable; showing the home page without clinics");
             BookingApiUnavailable = true;
+            return;
+        }
+
+        if (int.TryParse(clinic, NumberStyles.None, CultureInfo.InvariantCulture, out var clinicId) && Clinics.Any(c => c.Id == clinicId))
+        {
+            SelectedClinicId = clinicId;
+        }
+
+        if (DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && calendar.IsBookable(day) && DayStateFor(SelectedClinicId, day) is DayState.Open or DayState.Unknown)
+        {
+            SelectedDate = day;
         }
     }
+
+    public enum DayState { Unknown, Open, Closed, Full }
+
+    public DaySummary? SummaryFor(int? clinicId, DateOnly date) =>
+        clinicId is { } id && Availability.TryGetValue(id, out var days) && days.TryGetValue(date, out var summary) ? summary : null;
+
+    public DayState DayStateFor(int? clinicId, DateOnly date) => SummaryFor(clinicId, date) switch
+    {
+        null => DayState.Unknown,
+        { Closed: true } => DayState.Closed,
+        { FreeSlots: 0 } => DayState.Full,
+        _ => DayState.Open,
+    };
+
+    /// <summary>What the page's script needs to mark days and fill the overview without asking the server again.</summary>
+    public string ClientData() => JsonSerializer.Serialize(
+        Clinics.Select(clinic => new
+        {
+            id = clinic.Id,
+            name = clinic.Name,
+            latitude = clinic.Coordinates.Latitude,
+            longitude = clinic.Coordinates.Longitude,
+            days = Days.ToDictionary(
+                day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                day => SummaryFor(clinic.Id, day) is { } summary ? new[] { summary.Closed ? 1 : 0, summary.FreeSlots } : [1, 0]),
+        }),
+        JsonSerializerOptions.Web);
 }

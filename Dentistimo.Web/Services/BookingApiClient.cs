@@ -1,18 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
+using Polly;
+
 namespace Dentistimo.Web.Services;
 
-public sealed record Coordinates(double Latitude, double Longitude);
-
-public sealed record ClinicSummary(
-    int Id,
-    string Name,
-    string Address,
-    Coordinates Coordinates,
-    int Dentists,
-    IReadOnlyDictionary<string, string> OpeningHours);
+/// <summary>BookingApi did not answer, even after the resilience pipeline's retries; pages show a "try again later" page.</summary>
+public sealed class BookingApiUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>BookingApi over HTTP. Transient failures are retried by the service defaults' resilience pipeline.</summary>
-public sealed class BookingApiClient(HttpClient http)
+public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
-    public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [];
+    /// <summary>The registry changes a few times a year; a short cache spares BookingApi one call per page view.</summary>
+    private const string ClinicsCacheKey = "clinics";
+
+    private static readonly TimeSpan s_clinicsCacheDuration = TimeSpan.FromMinutes(1);
+
+    public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(ClinicsCacheKey, out IReadOnlyList<ClinicSummary>? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var clinics = await GetAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [];
+        if (clinics.Count > 0)
+        {
+            // An empty registry only happens while BookingApi is still seeding; asking again soon is right.
+            cache.Set(ClinicsCacheKey, (IReadOnlyList<ClinicSummary>)clinics, s_clinicsCacheDuration);
+        }
+
+        return clinics;
+    }
+
+    public async Task<ClinicSummary?> FindClinicAsync(int clinicId, CancellationToken cancellationToken) =>
+        (await GetClinicsAsync(cancellationToken)).FirstOrDefault(clinic => clinic.Id == clinicId);
+
+    /// <returns>Null when BookingApi knows no such clinic.</returns>
+    public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
+        await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken);
+
+    public async Task<RangeAvailability> GetRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        await GetAsync<RangeAvailability>($"/api/availability?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", cancellationToken)
+        ?? throw new BookingApiUnavailableException("BookingApi answered the availability range with 404.");
+
+    /// <returns>Null when BookingApi knows no such booking.</returns>
+    public async Task<BookingDecision?> GetBookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        await GetAsync<BookingDecision>($"/api/bookings/{bookingId}", cancellationToken);
+
+    public async Task<BookingOutcome> RequestBookingAsync(BookingRequest request, CancellationToken cancellationToken)
+    {
+        var body = new
+        {
+            requestId = request.RequestId.ToString("D"),
+            clinicId = request.ClinicId,
+            start = request.Start.ToString("yyyy-MM-dd'T'HH:mm:ssK"),
+            patient = new { name = request.Patient.Name, email = request.Patient.Email, phone = request.Patient.Phone },
+            language = request.Language,
+        };
+
+        using var response = await SendAsync(() => http.PostAsJsonAsync("/api/bookings", body, cancellationToken));
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.Created:
+                return new BookingOutcome.Confirmed(await ReadAsync<BookingDecision>(response, cancellationToken));
+            case HttpStatusCode.Conflict:
+                var problem = await ReadAsync<JsonObject>(response, cancellationToken);
+                return new BookingOutcome.Rejected(problem["booking"].Deserialize<BookingDecision>(JsonSerializerOptions.Web)
+                    ?? throw new BookingApiUnavailableException("BookingApi's 409 carried no booking decision."));
+            case HttpStatusCode.BadRequest:
+                var validation = await ReadAsync<ValidationProblem>(response, cancellationToken);
+                return new BookingOutcome.Invalid(validation.Errors ?? new Dictionary<string, string[]>());
+            case HttpStatusCode.UnprocessableEntity:
+                return new BookingOutcome.RequestIdReused();
+            case HttpStatusCode.TooManyRequests:
+                return new BookingOutcome.TooManyRequests(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5));
+            default:
+                throw new BookingApiUnavailableException($"BookingApi answered a booking request with {(int)response.StatusCode}.");
+        }
+    }
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
+    {
+        using var response = await SendAsync(() => http.GetAsync(path, cancellationToken));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new BookingApiUnavailableException($"BookingApi answered GET {path} with {(int)response.StatusCode}.");
+        }
+
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or ExecutionRejectedException)
+        {
+            throw new BookingApiUnavailableException("BookingApi is unreachable.", exception);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken)
+        ?? throw new BookingApiUnavailableException($"BookingApi answered {(int)response.StatusCode} with an empty body.");
+
+    private sealed record ValidationProblem(Dictionary<string, string[]>? Errors);
 }

@@ -35,19 +35,19 @@ public sealed class WalkingSkeletonTests : IClassFixture<IsolatedResources>
     {
         await using var api = new BookingApiFactory(_resources);
         var apiAddress = await api.StartedOnKestrelAsync();
-        await using var web = new WebFactory(apiAddress);
+        await using var web = new WebFactory(apiAddress, _resources.Messaging);
 
         var html = await web.CreateClient().GetStringAsync("/");
 
         var page = new HtmlParser().ParseDocument(html);
-        var names = page.QuerySelectorAll("[data-clinic-id] h2").Select(h => h.TextContent.Trim());
+        var names = page.QuerySelectorAll("[data-clinic-id] .clinic-name").Select(h => h.TextContent.Trim());
         Assert.Equal(["Your Dentist", "Tooth Fairy Dentist", "The Crown", "Lisebergs Dentists"], names);
     }
 
     [Fact]
     public async Task The_web_home_page_says_so_when_BookingApi_is_unreachable()
     {
-        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"));
+        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"), _resources.Messaging);
 
         using var response = await web.CreateClient().GetAsync("/");
 

@@ -74,9 +74,24 @@ public sealed class NotifierFactory(IsolatedResources resources, IReadOnlyDictio
     }
 }
 
-/// <summary>The web app, talking over real HTTP to a BookingApi address (see <see cref="BookingApiFactory.StartedOnKestrelAsync"/>).</summary>
-public sealed class WebFactory(Uri bookingApi) : WebApplicationFactory<Dentistimo.Web.Services.BookingApiClient>
+/// <summary>
+/// The web app, talking over real HTTP to a BookingApi address (see <see cref="BookingApiFactory.StartedOnKestrelAsync"/>)
+/// and hearing availability events on <paramref name="messaging"/> (the test's RabbitMQ virtual host).
+/// </summary>
+public sealed class WebFactory(Uri bookingApi, string messaging) : WebApplicationFactory<Dentistimo.Web.Services.BookingApiClient>
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
         builder.UseSetting("services:bookingapi:http:0", bookingApi.ToString());
+        builder.UseSetting("ConnectionStrings:messaging", messaging);
+    }
+
+    /// <summary>Starts the web app on a real port, for a browser.</summary>
+    public Uri StartedOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address)).First();
+    }
 }

@@ -1,0 +1,20 @@
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Web.Hubs;
+using Dentistimo.Web.Services;
+using MassTransit;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Dentistimo.Web.IntegrationEvents.EventHandling;
+
+public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> hub) : IConsumer<SlotAvailabilityChanged>
+{
+    public async Task Consume(ConsumeContext<SlotAvailabilityChanged> context)
+    {
+        var change = context.Message;
+        var message = new SlotChangedMessage(
+            change.StartUtc.ToUniversalTime(), change.Capacity, change.Booked, Math.Max(0, change.Capacity - change.Booked),
+            SlotStates.FromCounts(change.Capacity, change.Booked));
+        await hub.Clients.Group(AvailabilityHub.GroupFor(change.ClinicId, change.Date))
+            .SendAsync(AvailabilityHub.SlotChangedMethod, message, context.CancellationToken);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+
+namespace Dentistimo.Web.Localization;
+
+/// <summary>
+/// The site's texts are keyed by their English wording, as ASP.NET Core's localizers are meant to be used, and
+/// translated from <see cref="SwedishTexts"/>. One catalog for every page, model and validation attribute keeps the
+/// translations in one reviewable place without resource files.
+/// </summary>
+public sealed class CatalogStringLocalizer : IStringLocalizer
+{
+    public LocalizedString this[string name] => Translate(name, []);
+
+    public LocalizedString this[string name, params object[] arguments] => Translate(name, arguments);
+
+    public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) =>
+        SwedishTexts.All.Keys.Select(key => this[key]);
+
+    private static LocalizedString Translate(string name, object[] arguments)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        var translated = Languages.From(culture) == Languages.Swedish ? SwedishTexts.All.GetValueOrDefault(name) : name;
+        var format = translated ?? name;
+        var value = arguments.Length == 0 ? format : string.Format(CultureInfo.CurrentCulture, format, arguments);
+        return new LocalizedString(name, value, resourceNotFound: translated is null);
+    }
+}
+
+public sealed class CatalogStringLocalizerFactory : IStringLocalizerFactory
+{
+    private static readonly CatalogStringLocalizer s_localizer = new();
+
+    public IStringLocalizer Create(Type resourceSource) => s_localizer;
+
+    public IStringLocalizer Create(string baseName, string location) => s_localizer;
+}
+
+/// <summary>The languages of the site and of the booking emails: the codes BookingApi accepts.</summary>
+public static class Languages
+{
+    public const string English = "en";
+    public const string Swedish = "sv";
+    public const string QueryKey = "lang";
+
+    public static readonly string[] All = [English, Swedish];
+
+    public static string Current => From(CultureInfo.CurrentUICulture);
+
+    public static string From(CultureInfo culture) =>
+        culture.TwoLetterISOLanguageName == Swedish ? Swedish : English;
+
+    public static bool IsSupported(string? code) => code is English or Swedish;
+}

@@ -1,0 +1,117 @@
+namespace Dentistimo.Web.Localization;
+
+/// <summary>The Swedish for each English text of the site. A text missing here shows in English rather than failing.</summary>
+public static class SwedishTexts
+{
+    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
+    {
+        // Layout and errors
+        ["Skip to content"] = "Hoppa till innehållet",
+        ["Dental appointments in Gothenburg"] = "Tandläkartider i Göteborg",
+        ["Language"] = "Språk",
+        ["Gothenburg"] = "Göteborg",
+        ["Back to the clinics"] = "Tillbaka till klinikerna",
+        ["Page not found"] = "Sidan finns inte",
+        ["We could not find that page."] = "Vi kunde inte hitta den sidan.",
+        ["The booking service is unavailable"] = "Bokningstjänsten svarar inte",
+        ["We cannot reach the booking service right now. Nothing has been booked or changed. Please try again in a minute."] =
+            "Vi når inte bokningstjänsten just nu. Ingenting har bokats eller ändrats. Försök igen om en stund.",
+        ["Something went wrong"] = "Något gick fel",
+        ["Please try again in a minute."] = "Försök igen om en stund.",
+
+        // Home
+        ["Find a clinic"] = "Hitta en klinik",
+        ["Book a dentist in Gothenburg"] = "Boka tandläkare i Göteborg",
+        ["Choose a clinic and a date first, then choose a time."] = "Välj först en klinik och ett datum, sedan en tid.",
+        ["We cannot reach the booking service right now. Please try again in a minute."] = "Vi når inte bokningstjänsten just nu. Försök igen om en stund.",
+        ["Map of the clinics"] = "Karta över klinikerna",
+        ["The map could not be loaded. Choose a clinic from the list instead."] = "Kartan kunde inte laddas. Välj en klinik i listan i stället.",
+        ["Choose {0}"] = "Välj {0}",
+        ["The map needs JavaScript. Choose a clinic from the list."] = "Kartan behöver JavaScript. Välj en klinik i listan.",
+        ["Choose a clinic"] = "Välj klinik",
+        ["Clinic overview"] = "Om kliniken",
+        ["Choose a clinic on the map or in the list to see its opening hours and free times."] =
+            "Välj en klinik på kartan eller i listan för att se öppettider och lediga tider.",
+        ["{0} dentist"] = "{0} tandläkare",
+        ["{0} dentists"] = "{0} tandläkare",
+        ["Opening hours"] = "Öppettider",
+        ["Closed"] = "Stängt",
+        ["Choose a date to see how many times are free."] = "Välj ett datum för att se hur många tider som är lediga.",
+        ["{0} free times on {1}."] = "{0} lediga tider {1}.",
+        ["1 free time on {0}."] = "1 ledig tid {0}.",
+        ["The clinic is closed on {0}."] = "Kliniken är stängd {0}.",
+        ["No free times on {0}."] = "Inga lediga tider {0}.",
+        ["Full"] = "Fullt",
+        ["{0} free"] = "{0} lediga",
+        ["Choose a date"] = "Välj datum",
+        ["Days on which the clinic is closed or fully booked are marked and cannot be chosen."] =
+            "Dagar då kliniken är stängd eller fullbokad är markerade och går inte att välja.",
+        ["Free times"] = "Lediga tider",
+        ["Fully booked"] = "Fullbokat",
+        ["Show the clinic's free days"] = "Visa klinikens lediga dagar",
+        ["Choose a time"] = "Välj tid",
+        ["Choose a clinic and a date first."] = "Välj först en klinik och ett datum.",
+        ["Next: choose a time at {0} on {1}."] = "Nästa steg: välj en tid på {0} {1}.",
+
+        // Booking page
+        ["Book a time at {0}"] = "Boka en tid på {0}",
+        ["Change clinic or date"] = "Byt klinik eller datum",
+        ["We could not book {0}"] = "Vi kunde inte boka {0}",
+        ["Other free times that day: {0}. Choose one below."] = "Andra lediga tider samma dag: {0}. Välj en nedan.",
+        ["There are no other free times that day."] = "Det finns inga andra lediga tider den dagen.",
+        ["Choose another date"] = "Välj ett annat datum",
+        ["What the colours and shapes mean"] = "Vad färgerna och formerna betyder",
+        ["Free"] = "Ledig",
+        ["Few left"] = "Få kvar",
+        ["Unavailable"] = "Ej bokbar",
+        ["{0} of {1} free"] = "{0} av {1} lediga",
+        ["Only {0} left"] = "Bara {0} kvar",
+        ["{0} is now: {1}"] = "{0} är nu: {1}",
+        ["Someone else has just booked the time you chose. Please choose another time."] =
+            "Någon annan har just bokat tiden du valde. Välj en annan tid.",
+        ["Choose a free time."] = "Välj en ledig tid.",
+        ["Your details"] = "Dina uppgifter",
+        ["Name"] = "Namn",
+        ["Email"] = "E-post",
+        ["We send the confirmation here."] = "Hit skickar vi bekräftelsen.",
+        ["Phone (optional)"] = "Telefon (frivilligt)",
+        ["I agree that Dentistimo stores my name, email and phone number to handle this booking."] =
+            "Jag godkänner att Dentistimo sparar mitt namn, min e-postadress och mitt telefonnummer för att hantera bokningen.",
+        ["Booking…"] = "Bokar…",
+        ["Book this time"] = "Boka tiden",
+        ["Enter your name."] = "Skriv ditt namn.",
+        ["Use at most 100 characters."] = "Använd högst 100 tecken.",
+        ["Use letters, spaces, hyphens, apostrophes and full stops."] = "Använd bokstäver, mellanslag, bindestreck, apostrofer och punkter.",
+        ["Enter your email address."] = "Skriv din e-postadress.",
+        ["Use at most 254 characters."] = "Använd högst 254 tecken.",
+        ["Enter an email address such as name@example.com."] = "Skriv en e-postadress som namn@exempel.se.",
+        ["Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty."] =
+            "Skriv ett telefonnummer med 6 till 15 siffror, till exempel +46 31 123 45 67, eller lämna fältet tomt.",
+        ["Tick the box to let us store your details for this booking."] = "Kryssa i rutan så att vi får spara dina uppgifter för bokningen.",
+        ["We could not reach the booking service, so we do not know whether your time was booked. Please try again: you will not be booked twice."] =
+            "Vi nådde inte bokningstjänsten och vet därför inte om tiden blev bokad. Försök igen: du blir inte bokad två gånger.",
+        ["Many people are booking right now. Please try again in {0} seconds."] = "Många bokar just nu. Försök igen om {0} sekunder.",
+        ["Something went wrong with this form. Please try again."] = "Något gick fel med formuläret. Försök igen.",
+
+        // Answers
+        ["{0} at {1}"] = "{0} kl. {1}",
+        ["Your booking is confirmed"] = "Din bokning är bekräftad",
+        ["We could not book this time"] = "Vi kunde inte boka den här tiden",
+        ["Reference"] = "Bokningsnummer",
+        ["Clinic"] = "Klinik",
+        ["Time"] = "Tid",
+        ["A confirmation email is on its way to you. Please give the reference if you contact the clinic."] =
+            "En bekräftelse är på väg till din e-post. Uppge bokningsnumret om du kontaktar kliniken.",
+        ["Book another time"] = "Boka en till tid",
+        ["Other free times that day"] = "Andra lediga tider samma dag",
+        ["Choose another time"] = "Välj en annan tid",
+        ["Every dentist is already booked at that time."] = "Alla tandläkare är redan bokade på den tiden.",
+        ["The clinic has no appointment at that time."] = "Kliniken har ingen tid att boka just då.",
+        ["That time has passed or is too far ahead to book."] = "Tiden har passerat eller ligger för långt fram för att bokas.",
+        ["You already have an appointment at that time."] = "Du har redan en tid bokad då.",
+        ["The booking could not be made."] = "Bokningen kunde inte göras.",
+        ["The clinic is closed on this public holiday."] = "Kliniken är stängd den här helgdagen.",
+        ["The clinic is closed on this day."] = "Kliniken är stängd den här dagen.",
+        ["The clinic is not open on this weekday."] = "Kliniken har inte öppet den här veckodagen.",
+    };
+}

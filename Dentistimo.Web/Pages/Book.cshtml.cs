@@ -1,0 +1,153 @@
+using System.Globalization;
+using Dentistimo.Web.Localization;
+using Dentistimo.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Dentistimo.Web.Pages;
+
+/// <summary>R2.1, R2.5, R2.6: one clinic's day as a grid of slots, updated live, and the booking form.</summary>
+public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar calendar, IStringLocalizer<BookModel> localizer, ILogger<BookModel> logger)
+    : PageModel
+{
+    /// <summary>BookingApi's field names, and the form's.</summary>
+    private static readonly IReadOnlyDictionary<string, string> s_formFields = new Dictionary<string, string>
+    {
+        ["start"] = nameof(BookingForm.Start),
+        ["clinicId"] = nameof(BookingForm.Start),
+        ["patient.name"] = nameof(BookingForm.Name),
+        ["patient.email"] = nameof(BookingForm.Email),
+        ["patient.phone"] = nameof(BookingForm.Phone),
+    };
+
+    [BindProperty]
+    public BookingForm Form { get; set; } = new();
+
+    public ClinicSummary Clinic { get; private set; } = null!;
+    public DayAvailability Day { get; private set; } = null!;
+    public DateOnly Date => Day.Date;
+
+    /// <summary>Set when BookingApi turned the request down; the page then shows why and the times still free.</summary>
+    public BookingDecision? Rejection { get; private set; }
+
+    public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
+
+    public async Task<IActionResult> OnGetAsync(string? clinic, string? date, string? time, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(clinic, date, cancellationToken) is { } goHome)
+        {
+            return goHome;
+        }
+
+        Form.RequestId = Guid.NewGuid();
+        Form.Start = FreeSlots.FirstOrDefault(slot => slot.LocalTime == time)?.Start.ToString("O", CultureInfo.InvariantCulture);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? clinic, string? date, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(clinic, date, cancellationToken) is { } goHome)
+        {
+            return goHome;
+        }
+
+        if (Form.RequestId == Guid.Empty)
+        {
+            Form.RequestId = Guid.NewGuid();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var request = new BookingRequest(
+            Form.RequestId, Clinic.Id, DateTimeOffset.Parse(Form.Start!, CultureInfo.InvariantCulture),
+            new PatientDetails(Form.Name!.Trim(), Form.Email!.Trim(), string.IsNullOrWhiteSpace(Form.Phone) ? null : Form.Phone.Trim()),
+            Languages.Current);
+
+        BookingOutcome outcome;
+        try
+        {
+            outcome = await bookingApi.RequestBookingAsync(request, cancellationToken);
+        }
+        catch (BookingApiUnavailableException exception)
+        {
+            // The request may or may not have arrived; the same request id makes trying again safe.
+            logger.LogWarning(exception, "BookingApi did not answer booking request {RequestId}", Form.RequestId);
+            ModelState.AddModelError("", localizer["We could not reach the booking service, so we do not know whether your time was booked. Please try again: you will not be booked twice."]);
+            return Page();
+        }
+
+        switch (outcome)
+        {
+            case BookingOutcome.Confirmed { Booking: var booking }:
+                return Redirect($"/bookings/{booking.Id}?{Languages.QueryKey}={Languages.Current}");
+            case BookingOutcome.Rejected { Booking: var booking }:
+                Rejection = booking;
+                await ReloadDayAsync(cancellationToken);
+                StartNewRequest();
+                return Page();
+            case BookingOutcome.Invalid { Errors: var errors }:
+                foreach (var (field, messages) in errors)
+                {
+                    var key = s_formFields.TryGetValue(field, out var formField) ? $"{nameof(Form)}.{formField}" : "";
+                    foreach (var message in messages)
+                    {
+                        ModelState.AddModelError(key, localizer[message]);
+                    }
+                }
+
+                return Page();
+            case BookingOutcome.TooManyRequests { RetryAfter: var wait }:
+                ModelState.AddModelError("", localizer["Many people are booking right now. Please try again in {0} seconds.", Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))]);
+                return Page();
+            default:
+                StartNewRequest();
+                ModelState.AddModelError("", localizer["Something went wrong with this form. Please try again."]);
+                return Page();
+        }
+    }
+
+    /// <summary>R1.6 on the server: without a known clinic and a bookable date there is no booking page, only the way home.</summary>
+    private async Task<IActionResult?> LoadAsync(string? clinic, string? date, CancellationToken cancellationToken)
+    {
+        var clinicId = int.TryParse(clinic, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+        var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : (DateOnly?)null;
+        var found = clinicId is { } known ? await bookingApi.FindClinicAsync(known, cancellationToken) : null;
+        if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay))
+        {
+            var parameters = new List<KeyValuePair<string, string?>> { new("notice", IndexModel.NoticeChooseBoth) };
+            if (found is not null)
+            {
+                parameters.Add(new("clinic", found.Id.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (day is { } validDay && calendar.IsBookable(validDay))
+            {
+                parameters.Add(new("date", validDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            }
+
+            parameters.Add(new(Languages.QueryKey, Languages.Current));
+            return Redirect("/" + QueryString.Create(parameters));
+        }
+
+        Clinic = found;
+        Day = await bookingApi.GetDayAsync(found.Id, bookableDay, cancellationToken)
+              ?? throw new BookingApiUnavailableException($"BookingApi knows clinic {found.Id} but not its availability.");
+        return null;
+    }
+
+    private async Task ReloadDayAsync(CancellationToken cancellationToken) =>
+        Day = await bookingApi.GetDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
+
+    /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>
+    private void StartNewRequest()
+    {
+        Form.RequestId = Guid.NewGuid();
+        ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
+        Form.Start = null;
+        ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.Start)}");
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
+using Microsoft.Extensions.Localization;
+
+namespace Dentistimo.Web.Pages;
+
+/// <summary>
+/// The patient's part of a booking. The rules match BookingApi's validator (which stays the judge), so most mistakes
+/// are caught beside their field before the request leaves the browser.
+/// </summary>
+public sealed class BookingForm
+{
+    // Surrounding spaces are allowed because BookingApi trims them.
+    public const string NamePattern = @"\s*[\p{L}\p{M}][\p{L}\p{M} '\-.]*\s*";
+    public const string EmailPattern = @"\s*[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+\s*";
+    public const string PhonePattern = @"\s*\+?(?:[ \-()]*\d){6,15}[ \-()]*\s*";
+
+    /// <summary>Made once when the form is first shown, so a double click or a resubmitted form is one booking request.</summary>
+    public Guid RequestId { get; set; }
+
+    [Required(ErrorMessage = "Choose a free time.")]
+    public string? Start { get; set; }
+
+    [Required(ErrorMessage = "Enter your name.")]
+    [StringLength(100, ErrorMessage = "Use at most 100 characters.")]
+    [RegularExpression(NamePattern, ErrorMessage = "Use letters, spaces, hyphens, apostrophes and full stops.")]
+    public string? Name { get; set; }
+
+    [Required(ErrorMessage = "Enter your email address.")]
+    [StringLength(254, ErrorMessage = "Use at most 254 characters.")]
+    [RegularExpression(EmailPattern, ErrorMessage = "Enter an email address such as name@example.com.")]
+    public string? Email { get; set; }
+
+    [RegularExpression(PhonePattern, ErrorMessage = "Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty.")]
+    public string? Phone { get; set; }
+
+    [MustBeChecked(ErrorMessage = "Tick the box to let us store your details for this booking.")]
+    public bool Consent { get; set; }
+}
+
+/// <summary>A checkbox the patient must tick; [Required] cannot say that of a bool.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MustBeCheckedAttribute : ValidationAttribute, IClientModelValidator
+{
+    // Without an adapter, MVC's data annotation localization passes custom attributes by, so this localizes itself.
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is true
+            ? ValidationResult.Success
+            : new ValidationResult(
+                validationContext.GetRequiredService<IStringLocalizer<MustBeCheckedAttribute>>()[ErrorMessageString].Value,
+                validationContext.MemberName is { } member ? [member] : null);
+
+    public void AddValidation(ClientModelValidationContext context)
+    {
+        var localizer = context.ActionContext.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<MustBeCheckedAttribute>>();
+        context.Attributes["data-val"] = "true";
+        context.Attributes["data-val-checked"] = localizer[ErrorMessageString].Value;
+    }
+}

@@ -1,0 +1,32 @@
+using Dentistimo.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Dentistimo.Web.Pages.Bookings;
+
+/// <summary>A booking's answer: where the form goes after a confirmation, and where the emails link to.</summary>
+public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
+{
+    public BookingDecision Booking { get; private set; } = null!;
+
+    public DateTimeOffset LocalStart => StockholmCalendar.ToLocal(Booking.Start);
+
+    /// <summary>For a rejection: the times still free that day at that clinic.</summary>
+    public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await bookingApi.GetBookingAsync(id, cancellationToken) is not { } booking)
+        {
+            return NotFound();
+        }
+
+        Booking = booking;
+        if (!booking.IsConfirmed && await bookingApi.GetDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
+        {
+            OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable).ToList();
+        }
+
+        return Page();
+    }
+}

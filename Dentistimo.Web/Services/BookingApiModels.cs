@@ -1,0 +1,83 @@
+namespace Dentistimo.Web.Services;
+
+public sealed record Coordinates(double Latitude, double Longitude);
+
+public sealed record ClinicSummary(
+    int Id,
+    string Name,
+    string Address,
+    Coordinates Coordinates,
+    int Dentists,
+    IReadOnlyDictionary<string, string> OpeningHours);
+
+/// <param name="Start">UTC.</param>
+/// <param name="LocalTime">The Stockholm clock time, HH:mm.</param>
+/// <param name="State">available, few-left, full, past or closed.</param>
+public sealed record SlotAvailability(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
+{
+    public bool IsBookable => State is SlotStates.Available or SlotStates.FewLeft;
+}
+
+public sealed record DayAvailability(
+    int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotAvailability> Slots);
+
+public sealed record DaySummary(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots);
+
+public sealed record ClinicDays(int ClinicId, IReadOnlyList<DaySummary> Days);
+
+public sealed record RangeAvailability(DateOnly From, DateOnly To, IReadOnlyList<ClinicDays> Clinics);
+
+public sealed record PatientDetails(string Name, string Email, string? Phone);
+
+public sealed record BookingRequest(Guid RequestId, int ClinicId, DateTimeOffset Start, PatientDetails Patient, string Language);
+
+/// <summary>BookingApi's decision on a booking request; it carries no patient details.</summary>
+public sealed record BookingDecision(
+    Guid Id,
+    Guid RequestId,
+    string Status,
+    string? ReasonCode,
+    string? Reason,
+    string? Reference,
+    int ClinicId,
+    string? ClinicName,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    DateTimeOffset LocalStart,
+    string Language)
+{
+    public bool IsConfirmed => Status == "confirmed";
+}
+
+/// <summary>What became of a booking request, as far as the form needs to know.</summary>
+public abstract record BookingOutcome
+{
+    public sealed record Confirmed(BookingDecision Booking) : BookingOutcome;
+
+    public sealed record Rejected(BookingDecision Booking) : BookingOutcome;
+
+    /// <summary>Field errors keyed as BookingApi names the fields: <c>patient.email</c>, <c>start</c>.</summary>
+    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : BookingOutcome;
+
+    public sealed record RequestIdReused : BookingOutcome;
+
+    public sealed record TooManyRequests(TimeSpan RetryAfter) : BookingOutcome;
+}
+
+/// <summary>BookingApi's slot states, and the rule that turns counts into one when an availability event arrives.</summary>
+public static class SlotStates
+{
+    public const string Available = "available";
+    public const string FewLeft = "few-left";
+    public const string Full = "full";
+    public const string Past = "past";
+    public const string Closed = "closed";
+
+    /// <summary>Mirrors BookingApi's BookingPolicy.FewLeftThreshold, which the event does not carry.</summary>
+    public static string FromCounts(int capacity, int booked)
+    {
+        var free = capacity - booked;
+        var fewLeftThreshold = capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
+        return free <= 0 ? Full : free <= fewLeftThreshold ? FewLeft : Available;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+
+namespace Dentistimo.Web.Services;
+
+/// <summary>The English keys for BookingApi's codes; the localizer turns them into the patient's language.</summary>
+public static class DisplayTexts
+{
+    public static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+    public static string RejectionReason(string? reasonCode) => reasonCode switch
+    {
+        "fully-booked" => "Every dentist is already booked at that time.",
+        "no-such-slot" => "The clinic has no appointment at that time.",
+        "outside-booking-window" => "That time has passed or is too far ahead to book.",
+        "patient-already-booked" => "You already have an appointment at that time.",
+        _ => "The booking could not be made.",
+    };
+
+    public static string ClosedReason(string? closedReason) => closedReason switch
+    {
+        "public-holiday" => "The clinic is closed on this public holiday.",
+        "closure-date" => "The clinic is closed on this day.",
+        _ => "The clinic is not open on this weekday.",
+    };
+
+    /// <summary>The text beside a slot's shape; <c>{0}</c> is the free count and <c>{1}</c> the capacity.</summary>
+    public static string SlotState(string state) => state switch
+    {
+        SlotStates.Available => "{0} of {1} free",
+        SlotStates.FewLeft => "Only {0} left",
+        SlotStates.Full => "Full",
+        _ => "Unavailable",
+    };
+
+    public static string DescribeSlot(this IStringLocalizer localizer, SlotAvailability slot) =>
+        localizer[SlotState(slot.State), slot.Free, slot.Capacity];
+
+    public static string WeekdayName(string weekday) =>
+        CultureInfo.CurrentCulture.DateTimeFormat.GetDayName((DayOfWeek)((Array.IndexOf(Weekdays, weekday) + 1) % 7));
+
+    /// <summary>"9:00-17:00" as "9:00–17:00", with a proper dash for screen readers and typography.</summary>
+    public static string Hours(string range) => range.Replace("-", "–", StringComparison.Ordinal);
+
+    public static string LongDate(DateOnly date) =>
+        date.ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture);
+}

@@ -1,0 +1,50 @@
+// Booking page: the form opens once a time is chosen, submits once, and the slot grid follows other people's bookings live.
+(() => {
+  'use strict';
+  const form = document.getElementById('booking-form');
+  if (!form) return;
+  const grid = document.getElementById('slot-grid');
+  const details = document.getElementById('details');
+  const announcer = document.getElementById('slot-announcer');
+  const button = document.getElementById('book-button');
+  const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
+  const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
+
+  // Without a chosen time the details are hidden, unless the server is showing errors in them.
+  const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
+  details.hidden = !chosen() && !hasErrors;
+  grid.addEventListener('change', () => { details.hidden = false; });
+
+  window.dentistimoValidation.attach(form, () => {
+    // The request id already makes a second submit harmless; this spares the patient a confusing second answer.
+    button.disabled = true;
+    button.textContent = button.dataset.textBusy;
+  });
+  window.addEventListener('pageshow', event => { if (event.persisted) { button.disabled = false; } });
+
+  function showSlot(change) {
+    const cell = [...grid.querySelectorAll('.slot')].find(s => Date.parse(s.dataset.start) === Date.parse(change.start));
+    if (!cell) return;
+    const input = cell.querySelector('input');
+    const bookable = change.state === 'available' || change.state === 'few-left';
+    const text = change.state === 'full' ? grid.dataset.textFull : format(grid.dataset[change.state === 'few-left' ? 'textFewLeft' : 'textAvailable'], change.free, change.capacity);
+    cell.className = `slot slot--${change.state}`;
+    cell.querySelector('.shape').className = `shape shape--${change.state}`;
+    cell.querySelector('.slot-state').textContent = text;
+    const wasChosen = input.checked;
+    input.disabled = !bookable;
+    if (!bookable && wasChosen) {
+      input.checked = false;
+      announcer.textContent = grid.dataset.textChosenTaken;
+    } else {
+      announcer.textContent = format(grid.dataset.textChanged, cell.dataset.localTime, text);
+    }
+  }
+
+  if (!window.signalR) return;
+  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/availability').withAutomaticReconnect().build();
+  const watch = () => connection.invoke('Watch', Number(form.dataset.clinicId), form.dataset.date);
+  connection.on('slotChanged', change => showSlot(change));
+  connection.onreconnected(watch);
+  connection.start().then(watch).then(() => form.dataset.live = 'true').catch(() => { /* the grid still works; it just is not live */ });
+})();

@@ -1,0 +1,115 @@
+// Home page: the map, the clinic list and the date picker stay in step; the way to booking opens once both are chosen.
+(() => {
+  'use strict';
+  const form = document.getElementById('choose-form');
+  if (!form) return;
+  const mapElement = document.getElementById('map');
+  const mapStatus = document.getElementById('map-status');
+  const clinics = JSON.parse(mapElement.dataset.clinics);
+  const calendar = document.getElementById('calendar');
+  const overviewFree = document.getElementById('overview-free');
+  const continueButton = document.getElementById('continue');
+  const continueHint = document.getElementById('continue-hint');
+  const language = document.documentElement.lang;
+  const longDate = new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+  const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
+  const markers = new Map();
+
+  const selectedClinic = () => clinics.find(c => String(c.id) === form.elements.clinic.value);
+  const selectedDate = () => form.querySelector('input[name="date"]:checked')?.value ?? '';
+  const dateText = iso => longDate.format(new Date(`${iso}T00:00:00Z`));
+
+  function markDays(clinic) {
+    for (const day of calendar.querySelectorAll('.day')) {
+      const input = day.querySelector('input');
+      const stateText = day.querySelector('.day-state');
+      const [closed, free] = clinic ? clinic.days[day.dataset.date] : [0, -1];
+      const state = !clinic ? 'unknown' : closed ? 'closed' : free === 0 ? 'full' : 'open';
+      day.className = `day day--${state}`;
+      input.disabled = state === 'closed' || state === 'full';
+      if (input.disabled) input.checked = false;
+      stateText.textContent = state === 'closed' ? calendar.dataset.textClosed
+        : state === 'full' ? calendar.dataset.textFull
+        : state === 'open' ? format(calendar.dataset.textFree, free) : '';
+    }
+  }
+
+  function update() {
+    const clinic = selectedClinic();
+    const date = selectedDate();
+    document.querySelector('.overview-empty').hidden = !!clinic;
+    for (const panel of document.querySelectorAll('[data-overview-for]')) {
+      panel.hidden = !clinic || panel.dataset.overviewFor !== String(clinic.id);
+    }
+    if (!clinic) overviewFree.textContent = '';
+    else if (!date) overviewFree.textContent = overviewFree.dataset.textChooseDate;
+    else {
+      const [closed, free] = clinic.days[date];
+      const d = overviewFree.dataset;
+      overviewFree.textContent = closed ? format(d.textClosed, dateText(date))
+        : free === 0 ? format(d.textFull, dateText(date))
+        : free === 1 ? format(d.textOneFree, dateText(date)) : format(d.textFree, free, dateText(date));
+    }
+    for (const [id, marker] of markers) {
+      marker.getElement()?.classList.toggle('clinic-pin--selected', clinic?.id === id);
+    }
+    const ready = !!clinic && !!date;
+    continueButton.disabled = !ready;
+    continueHint.textContent = ready ? format(continueHint.dataset.textReady, clinic.name, dateText(date)) : continueHint.dataset.textMissing;
+  }
+
+  form.addEventListener('change', event => {
+    if (event.target.name === 'clinic') markDays(selectedClinic());
+    update();
+  });
+  form.addEventListener('submit', event => {
+    if (!selectedClinic() || !selectedDate()) event.preventDefault();
+  });
+
+  function selectClinic(id) {
+    const radio = document.getElementById(`clinic-${id}`);
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  function showMapProblem() {
+    mapStatus.textContent = mapElement.dataset.textTilesFailed;
+    mapStatus.hidden = false;
+    mapElement.classList.add('map--no-tiles');
+  }
+
+  function startMap() {
+    if (!window.L) { showMapProblem(); return; }
+    mapElement.textContent = '';
+    const map = L.map(mapElement, { scrollWheelZoom: false }).setView([57.7045, 11.9700], 13);
+    let tilesLoaded = 0;
+    let problemShown = false;
+    L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+      maxZoom: 19,
+      attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    })
+      .on('tileload', () => { tilesLoaded++; })
+      .on('tileerror', () => {
+        if (tilesLoaded === 0 && !problemShown) { problemShown = true; showMapProblem(); }
+      })
+      .addTo(map);
+    for (const clinic of clinics) {
+      const icon = L.divIcon({ className: 'clinic-pin', html: '<span aria-hidden="true"></span>', iconSize: [28, 28], iconAnchor: [14, 28] });
+      const title = format(mapElement.dataset.textSelect, clinic.name);
+      const marker = L.marker([clinic.latitude, clinic.longitude], { icon, title, alt: title, keyboard: true, riseOnHover: true })
+        .bindTooltip(clinic.name, { direction: 'top', offset: [0, -26] })
+        .on('click', () => selectClinic(clinic.id))
+        .on('keypress', e => { if (e.originalEvent.key === 'Enter' || e.originalEvent.key === ' ') selectClinic(clinic.id); })
+        .addTo(map);
+      marker.getElement()?.setAttribute('role', 'button');
+      marker.getElement()?.setAttribute('aria-label', title);
+      marker.getElement()?.setAttribute('data-clinic-pin', clinic.id);
+      markers.set(clinic.id, marker);
+    }
+    if (clinics.length > 0) map.fitBounds(L.latLngBounds(clinics.map(c => [c.latitude, c.longitude])), { padding: [36, 36], maxZoom: 14 });
+  }
+
+  startMap();
+  markDays(selectedClinic());
+  update();
+})();

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Dentistimo.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Dentistimo.IntegrationTests.Web;
+
+/// <summary>
+/// A patient in headless Chromium against the whole running system (BookingApi, Notifier and the web app on real ports,
+/// PostgreSQL, Redis, RabbitMQ and MailDev), while a second patient watches the same day in another browser.
+/// </summary>
+public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClassFixture<WebSystemFixture>
+{
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(60);
+    private static readonly ViewportSize s_desktop = new() { Width = 1280, Height = 900 };
+    private static readonly ViewportSize s_phone = new() { Width = 360, Height = 780 };
+
+    [Fact]
+    public async Task A_patient_chooses_a_clinic_on_the_map_and_a_date_books_a_slot_and_gets_the_email_while_another_sees_the_slot_fill()
+    {
+        var web = system.Web.StartedOnKestrel();
+        await using var notifier = await new NotifierFactory(system.Resources, new Dictionary<string, string?>
+        {
+            ["Email:PublicBaseUrl"] = web.ToString().TrimEnd('/'),
+        }).StartedAsync();
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+        var iso = date.ToString("yyyy-MM-dd");
+        var email = BookingApiDriver.NewPatientEmail();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_desktop);
+        var watcher = await NewPageAsync(browser, web, s_phone);
+
+        // Home: the tiles cannot load here, which the map must say while the pins keep working.
+        await patient.GotoAsync("/");
+        await Assertions.Expect(patient.Locator("#map-status")).ToContainTextAsync("The map could not be loaded");
+        await Assertions.Expect(patient.Locator("#continue")).ToBeDisabledAsync();
+        await Screenshots.SaveAsync(patient, "01-home");
+        await patient.Locator("[data-clinic-pin='1']").ClickAsync();
+        await Assertions.Expect(patient.Locator("#clinic-1")).ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator("[data-overview-for='1']")).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator("#continue")).ToBeDisabledAsync();
+        await patient.Locator($"label[for='day-{iso}']").ClickAsync();
+        await Assertions.Expect(patient.Locator("#overview-free")).ToContainTextAsync("free time");
+        await Assertions.Expect(patient.Locator("#continue")).ToBeEnabledAsync();
+        await Screenshots.SaveAsync(patient, "02-home-clinic-and-date-chosen");
+        await patient.Locator("#continue").ClickAsync();
+        await patient.WaitForURLAsync(new Regex($"/book\\?.*clinic=1&date={iso}"));
+
+        // The second patient watches the same day, live.
+        await watcher.GotoAsync($"/book?clinic=1&date={iso}");
+        await Assertions.Expect(watcher.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        var watchedSlot = watcher.Locator($".slot[data-start='{start.ToUniversalTime():O}'] .slot-state");
+        await Assertions.Expect(watchedSlot).ToHaveTextAsync("3 of 3 free");
+        await Screenshots.SaveAsync(watcher, "03-booking-page");
+
+        // The form opens once a time is chosen, and checks the fields before anything is sent.
+        await Assertions.Expect(patient.Locator("#details")).ToBeHiddenAsync();
+        await Screenshots.SaveAsync(patient, "03-booking-page");
+        await patient.Locator($".slot[data-start='{start.ToUniversalTime():O}'] label").ClickAsync();
+        await Assertions.Expect(patient.Locator("#details")).ToBeVisibleAsync();
+        await patient.Locator("#book-button").ClickAsync();
+        await Assertions.Expect(patient.Locator("#Form_Name-error")).ToHaveTextAsync("Enter your name.");
+        await Assertions.Expect(patient.Locator("#Form_Name")).ToBeFocusedAsync();
+        await Screenshots.SaveAsync(patient, "04-booking-form-errors");
+        await patient.Locator("#Form_Name").FillAsync("Astrid Lindgren");
+        await patient.Locator("#Form_Email").FillAsync(email);
+        await patient.Locator("label[for='Form_Consent']").ClickAsync();
+        await Assertions.Expect(patient.Locator("#Form_Consent")).ToBeCheckedAsync();
+        await patient.Locator("#book-button").ClickAsync();
+
+        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}"));
+        await Assertions.Expect(patient.Locator("h1")).ToContainTextAsync("Your booking is confirmed");
+        var reference = (await patient.Locator("#reference").TextContentAsync())!.Trim();
+        Assert.NotEmpty(reference);
+        await Screenshots.SaveAsync(patient, "05-confirmation");
+
+        // Without reloading, the watcher's grid shows one place fewer.
+        await Assertions.Expect(watchedSlot).ToHaveTextAsync("2 of 3 free", new() { Timeout = (float)s_patience.TotalMilliseconds });
+        await Assertions.Expect(watcher.Locator("#slot-announcer")).ToContainTextAsync("2 of 3 free");
+        await Screenshots.SaveAsync(watcher, "06-booking-page-after-live-update");
+
+        var received = await new MailDevInbox(system.Resources.Servers.MailDev.WebUrl).WaitForAsync(email, 1, s_patience);
+        Assert.Contains(reference, received[0].Text);
+
+        // The same pages at the other size, and in Swedish, for the artifacts.
+        var phone = await NewPageAsync(browser, web, s_phone);
+        await phone.GotoAsync($"/?clinic=1&date={iso}&lang=sv");
+        await Assertions.Expect(phone.Locator("h1")).ToHaveTextAsync("Boka tandläkare i Göteborg");
+        await Screenshots.SaveAsync(phone, "01-home");
+        await phone.GotoAsync(patient.Url);
+        await Screenshots.SaveAsync(phone, "05-confirmation");
+        var desktop = await NewPageAsync(browser, web, s_desktop);
+        await desktop.GotoAsync($"/book?clinic=1&date={iso}");
+        await Screenshots.SaveAsync(desktop, "06-booking-page-after-live-update");
+    }
+
+    private static async Task<IPage> NewPageAsync(IBrowser browser, Uri web, ViewportSize size)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.ToString(), ViewportSize = size, Locale = "en-GB" });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+}

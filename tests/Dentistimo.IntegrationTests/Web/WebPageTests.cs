@@ -1,0 +1,231 @@
+using System.Net;
+using AngleSharp;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Dentistimo.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Dentistimo.IntegrationTests.Web;
+
+/// <summary>The patient web app's pages as HTML, against a real BookingApi: the R1.6 gate, the form's validation, both languages.</summary>
+public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSystemFixture>
+{
+    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, s_stockholm).DateTime);
+
+    [Theory]
+    [InlineData("/book")]
+    [InlineData("/book?clinic=1")]
+    [InlineData("/book?date={future}")]
+    [InlineData("/book?clinic=99&date={future}")]
+    [InlineData("/book?clinic=1&date={past}")]
+    [InlineData("/book?clinic=1&date={far}")]
+    [InlineData("/book?clinic=1&date=31-12-2026")]
+    [InlineData("/book?clinic=abc&date={future}")]
+    public async Task A_booking_page_address_without_a_valid_clinic_and_date_sends_the_patient_home_with_a_message(string address)
+    {
+        var url = address.Replace("{future}", Iso(Today.AddDays(3))).Replace("{past}", Iso(Today.AddDays(-1))).Replace("{far}", Iso(Today.AddDays(200)));
+        using var noRedirects = system.Web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await noRedirects.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/?notice=choose", response.Headers.Location!.OriginalString);
+        var home = await GetPageAsync(system.Web.CreateClient(), response.Headers.Location.OriginalString);
+        Assert.Contains("Choose a clinic and a date first", home.QuerySelector("#choose-notice")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_home_page_gates_the_way_to_booking_and_its_date_picker_starts_today_and_marks_closed_days()
+    {
+        var home = await GetPageAsync(system.Web.CreateClient(), "/?clinic=1");
+
+        var form = (IHtmlFormElement)home.QuerySelector("#choose-form")!;
+        Assert.Equal("/book", form.GetAttribute("action"));
+        var days = home.QuerySelectorAll("input[name=date]").Select(input => DateOnly.Parse(input.GetAttribute("value")!)).ToList();
+        Assert.Equal(Today, days[0]);
+        Assert.Equal(90, days.Count);
+        // Your Dentist (clinic 1) is closed at weekends.
+        var saturday = days.First(day => day.DayOfWeek == DayOfWeek.Saturday);
+        var saturdayCell = home.QuerySelector($".day[data-date='{Iso(saturday)}']")!;
+        Assert.Contains("day--closed", saturdayCell.ClassList);
+        Assert.True(saturdayCell.QuerySelector("input")!.HasAttribute("disabled"));
+        Assert.Equal("Closed", saturdayCell.QuerySelector(".day-state")!.TextContent.Trim());
+        Assert.NotNull(home.QuerySelector("#clinic-1[checked]"));
+        Assert.Contains("3 dentists", home.QuerySelector("[data-overview-for='1']")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_booking_page_shows_the_days_slots_with_their_state_in_words()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 2);
+
+        var page = await GetPageAsync(system.Web.CreateClient(), $"/book?clinic=2&date={Iso(date)}");
+
+        Assert.Contains("Tooth Fairy Dentist", page.QuerySelector("h1")!.TextContent);
+        var slot = page.QuerySelectorAll(".slot").Single(s => DateTimeOffset.Parse(s.GetAttribute("data-start")!) == start);
+        Assert.Contains("slot--available", slot.ClassList);
+        Assert.Equal("1 of 1 free", slot.QuerySelector(".slot-state")!.TextContent.Trim());
+        Assert.Equal("true", page.QuerySelector(".shape")!.GetAttribute("aria-hidden"));
+        Assert.NotNull(page.QuerySelector("input[name=__RequestVerificationToken]"));
+    }
+
+    [Theory]
+    [InlineData("en", "Choose a free time.", "Enter your name.", "Enter your email address.", "Tick the box to let us store your details for this booking.")]
+    [InlineData("sv", "Välj en ledig tid.", "Skriv ditt namn.", "Skriv din e-postadress.", "Kryssa i rutan så att vi får spara dina uppgifter för bokningen.")]
+    public async Task An_incomplete_form_gets_each_message_beside_its_field(string language, string start, string name, string email, string consent)
+    {
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+        var client = system.Web.CreateClient();
+        var form = await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}&lang={language}");
+
+        var answer = await PostFormAsync(client, form, new() { ["Form.Phone"] = "12" });
+
+        Assert.Equal(language, answer.DocumentElement.GetAttribute("lang"));
+        Assert.Equal(start, MessageFor(answer, "Form.Start"));
+        Assert.Equal(name, MessageFor(answer, "Form.Name"));
+        Assert.Equal(email, MessageFor(answer, "Form.Email"));
+        Assert.Equal(consent, MessageFor(answer, "Form.Consent"));
+        Assert.StartsWith(language == "sv" ? "Skriv ett telefonnummer" : "Enter a phone number", MessageFor(answer, "Form.Phone"));
+        // The client-side rules are rendered from the same attributes, in the same language.
+        Assert.Equal(name, answer.QuerySelector("#Form_Name")!.GetAttribute("data-val-required"));
+    }
+
+    [Fact]
+    public async Task A_valid_form_books_and_shows_the_confirmation_and_resubmitting_it_does_not_book_twice()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+        var client = system.Web.CreateClient();
+        var form = await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}");
+        var fields = ValidFields(start);
+
+        var confirmation = await PostFormAsync(client, form, fields);
+        var resubmitted = await PostFormAsync(client, form, fields);
+
+        Assert.Matches("^/bookings/[0-9a-f-]{36}$", confirmation.Location.PathName);
+        Assert.Equal(confirmation.Location.PathName, resubmitted.Location.PathName);
+        Assert.Contains("Your booking is confirmed", confirmation.QuerySelector("h1")!.TextContent);
+        Assert.False(string.IsNullOrWhiteSpace(confirmation.QuerySelector("#reference")!.TextContent));
+        Assert.Contains("A confirmation email is on its way", confirmation.QuerySelector("#confirmation")!.TextContent);
+        Assert.Equal(1, (int)(await system.Api.GetSlotAsync(1, date, start))["booked"]!);
+    }
+
+    [Fact]
+    public async Task A_rejected_booking_says_why_and_offers_the_other_free_times_that_day()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 3);
+        var client = system.Web.CreateClient();
+        var fields = ValidFields(start);
+        await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=3&date={Iso(date)}"), fields);
+
+        var answer = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=3&date={Iso(date)}"), fields);
+
+        var rejection = answer.QuerySelector("#rejection")!;
+        Assert.Contains("You already have an appointment at that time.", rejection.TextContent);
+        Assert.Contains("Other free times that day:", rejection.TextContent);
+        Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)answer.QuerySelector("#Form_Email")!).Value);
+    }
+
+    [Fact]
+    public async Task A_booking_form_without_its_antiforgery_token_is_refused()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+        var client = system.Web.CreateClient();
+        var fields = ValidFields(start);
+        fields["Form.RequestId"] = Guid.NewGuid().ToString();
+
+        using var response = await client.PostAsync($"/book?clinic=1&date={Iso(date)}", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/?lang=sv", null, "Boka tandläkare i Göteborg")]
+    [InlineData("/", "sv-SE,sv;q=0.9,en;q=0.5", "Boka tandläkare i Göteborg")]
+    [InlineData("/?lang=en", "sv-SE", "Book a dentist in Gothenburg")]
+    public async Task The_site_speaks_Swedish_or_English(string address, string? acceptLanguage, string heading)
+    {
+        var client = system.Web.CreateClient();
+        if (acceptLanguage is not null)
+        {
+            client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+
+        var page = await GetPageAsync(client, address);
+
+        Assert.Equal(heading, page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal(heading.StartsWith("Boka") ? "sv" : "en", page.DocumentElement.GetAttribute("lang"));
+        Assert.NotNull(page.QuerySelector(".language-switch a[aria-current=true]"));
+    }
+
+    [Fact]
+    public async Task The_chosen_language_sticks_and_goes_with_the_booking_request()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4);
+        var client = system.Web.CreateClient();
+        await GetPageAsync(client, "/?lang=sv");
+
+        var form = await GetPageAsync(client, $"/book?clinic=4&date={Iso(date)}");
+        var confirmation = await PostFormAsync(client, form, ValidFields(start));
+
+        Assert.Equal("Din bokning är bekräftad", confirmation.QuerySelector("h1")!.TextContent.Trim());
+        var bookingId = confirmation.Location.PathName.Split('/').Last();
+        var booking = await system.Api.Http.GetStringAsync($"/api/bookings/{bookingId}");
+        Assert.Contains("\"language\":\"sv\"", booking);
+    }
+
+    [Fact]
+    public async Task When_BookingApi_is_unreachable_the_booking_page_says_so_instead_of_failing()
+    {
+        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"), system.Resources.Messaging);
+
+        using var response = await web.CreateClient().GetAsync($"/book?clinic=1&date={Iso(Today.AddDays(3))}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("cannot reach the booking service", await response.Content.ReadAsStringAsync());
+    }
+
+    private static Dictionary<string, string> ValidFields(DateTimeOffset start) => new()
+    {
+        ["Form.Start"] = start.ToString("O"),
+        ["Form.Name"] = "Astrid Lindgren",
+        ["Form.Email"] = BookingApiDriver.NewPatientEmail(),
+        ["Form.Phone"] = "+46 31 123 45 67",
+        ["Form.Consent"] = "true",
+    };
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd");
+
+    private static string MessageFor(IDocument page, string field) =>
+        page.QuerySelector($"[data-valmsg-for='{field}']")!.TextContent.Trim();
+
+    private static async Task<IDocument> GetPageAsync(HttpClient client, string address)
+    {
+        using var response = await client.GetAsync(address);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ParseAsync(response);
+    }
+
+    /// <summary>Submits <paramref name="page"/>'s booking form as a browser would: its hidden fields (token, request id) plus <paramref name="fields"/>.</summary>
+    private static async Task<IDocument> PostFormAsync(HttpClient client, IDocument page, Dictionary<string, string> fields)
+    {
+        var form = (IHtmlFormElement)page.QuerySelector("#booking-form")!;
+        var values = form.QuerySelectorAll("input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
+        foreach (var (name, value) in fields)
+        {
+            values[name] = value;
+        }
+
+        using var response = await client.PostAsync(page.Url, new FormUrlEncodedContent(values));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ParseAsync(response);
+    }
+
+    /// <summary>Parsed with the address the client ended up at, so <see cref="IDocument.Location"/> and form posts work as in a browser.</summary>
+    private static async Task<IDocument> ParseAsync(HttpResponseMessage response)
+    {
+        var html = await response.Content.ReadAsStringAsync();
+        var address = response.RequestMessage!.RequestUri!;
+        return await BrowsingContext.New(Configuration.Default).OpenAsync(request => request.Content(html).Address(address));
+    }
+}
