@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dentistimo.LocalServers;
+using Npgsql;
+
+namespace Dentistimo.Bench;
+
+/// <summary>
+/// Availability reads on a cache hit against a bare minimal-API endpoint, then booking decisions with every request
+/// on one slot and spread over every free slot of the next weeks, at 256 connections each, and a check that no slot
+/// holds more bookings than its capacity.
+/// </summary>
+public static class BookingBenchmark
+{
+    private const int Connections = 256;
+    private const int BookingApiPort = 6081;
+    private const int BaselinePort = 6090;
+    private const string Database = "bookingdb_bench";
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_measure = TimeSpan.FromSeconds(20);
+
+    public static async Task<int> RunAsync(TextWriter output)
+    {
+        await EnsureWrkAsync();
+        var servers = LocalServerSet.ForRepository();
+        await servers.StartAsync();
+        var bookingDb = await servers.Postgres.CreateDatabaseAsync(Database);
+        var messaging = await servers.RabbitMq.CreateVirtualHostAsync("bench");
+
+        // The benchmark measures decisions, not the per-client limiter (every wrk connection shares one address),
+        // and logs only warnings so that console output is not what is measured.
+        Environment.SetEnvironmentVariable("RateLimits__BookingsPerSecondPerClient", "1000000");
+        Environment.SetEnvironmentVariable("RateLimits__BookingBurstPerClient", "1000000");
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+
+        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
+        {
+            BookingDatabase = Database, Messaging = messaging, WebPort = 6080, BookingApiPort = BookingApiPort, NotifierPort = 6082,
+        });
+        await system.BookingApi.StartAsync();
+        using var baseline = await StartBaselineAsync();
+        using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
+
+        var slots = await FindFreeSlotsAsync(http);
+        var (firstClinic, firstStart) = slots[0];
+        var day = DateOnly.FromDateTime(firstStart.ToOffset(TimeSpan.FromHours(1)).DateTime);
+        var availability = new Uri(system.BookingApi.Url, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
+        var baselineUrl = new Uri($"http://127.0.0.1:{BaselinePort}/baseline");
+
+        Console.Error.WriteLine("Warming up...");
+        await Wrk.RunAsync(baselineUrl, Connections, s_warmUp);
+        await Wrk.RunAsync(availability, Connections, s_warmUp);
+
+        Console.Error.WriteLine("Measuring reads...");
+        var baselineReads = await Wrk.RunAsync(baselineUrl, Connections, s_measure);
+        var availabilityReads = await Wrk.RunAsync(availability, Connections, s_measure);
+
+        Console.Error.WriteLine("Measuring booking decisions on one slot...");
+        var oneSlot = await MeasureDecisionsAsync(system.BookingApi.Url, bookingDb, [slots[0]]);
+        Console.Error.WriteLine($"Measuring booking decisions over {slots.Count - 1} slots...");
+        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, bookingDb, slots.Skip(1).ToList());
+        var overbooked = await CountOverbookedSlotsAsync(bookingDb);
+
+        output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, slots.Count - 1, overbooked));
+        return overbooked == 0 ? 0 : 1;
+    }
+
+    private sealed record DecisionRun(WrkResult Wrk, long Decisions, long Confirmed, double DecisionsPerSecond);
+
+    private static async Task<DecisionRun> MeasureDecisionsAsync(Uri api, string bookingDb, IReadOnlyList<(int Clinic, DateTimeOffset Start)> slots)
+    {
+        var slotsFile = Path.Combine(Path.GetTempPath(), $"dentistimo-bench-slots-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(slotsFile, "return {\n" + string.Join(",\n", slots.Select(slot =>
+            $"{{ clinic = {slot.Clinic}, start = \"{slot.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\" }}")) + "\n}\n");
+        try
+        {
+            var (decisionsBefore, confirmedBefore) = await CountDecisionsAsync(bookingDb);
+            var result = await Wrk.RunAsync(api, Connections, s_measure, Path.Combine(AppContext.BaseDirectory, "booking.lua"),
+                new Dictionary<string, string> { ["DENTISTIMO_BENCH_SLOTS"] = slotsFile });
+            var (decisionsAfter, confirmedAfter) = await CountDecisionsAsync(bookingDb);
+            var decisions = decisionsAfter - decisionsBefore;
+            return new DecisionRun(result, decisions, confirmedAfter - confirmedBefore, decisions / s_measure.TotalSeconds);
+        }
+        finally
+        {
+            File.Delete(slotsFile);
+        }
+    }
+
+    private static async Task<List<(int Clinic, DateTimeOffset Start)>> FindFreeSlotsAsync(HttpClient http)
+    {
+        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
+        var range = await http.GetFromJsonAsync<JsonObject>($"/api/availability?from={from:yyyy-MM-dd}&to={from.AddDays(60):yyyy-MM-dd}");
+        var slots = new List<(int, DateTimeOffset)>();
+        foreach (var clinic in range!["clinics"]!.AsArray())
+        {
+            var clinicId = (int)clinic!["clinicId"]!;
+            foreach (var day in clinic["days"]!.AsArray().Where(day => (int)day!["freeSlots"]! > 0))
+            {
+                var detail = await http.GetFromJsonAsync<JsonObject>($"/api/clinics/{clinicId}/availability?date={day!["date"]}");
+                slots.AddRange(detail!["slots"]!.AsArray()
+                    .Where(slot => (string)slot!["state"]! is "available" or "few-left")
+                    .Select(slot => (clinicId, DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture))));
+            }
+        }
+
+        return slots;
+    }
+
+    private static async Task<(long Decisions, long Confirmed)> CountDecisionsAsync(string bookingDb)
+    {
+        await using var connection = new NpgsqlConnection(bookingDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE status = 'confirmed') FROM booking_requests", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Slots whose confirmed bookings exceed their capacity, counted from the bookings themselves, not the counter.</summary>
+    private static async Task<long> CountOverbookedSlotsAsync(string bookingDb)
+    {
+        await using var connection = new NpgsqlConnection(bookingDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM (
+                SELECT r.clinic_id, r.start_utc, count(*) AS confirmed, max(c.dentists) AS capacity
+                FROM booking_requests r JOIN clinics c ON c.id = r.clinic_id
+                WHERE r.status = 'confirmed'
+                GROUP BY r.clinic_id, r.start_utc
+            ) slots WHERE confirmed > capacity
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<Process> StartBaselineAsync()
+    {
+        var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(BaselineServer).Assembly.Location, "baseline", BaselinePort.ToString(CultureInfo.InvariantCulture)]))!;
+        using var http = new HttpClient();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                await http.GetAsync($"http://127.0.0.1:{BaselinePort}/baseline");
+                return process;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        process.Kill();
+        throw new InvalidOperationException("The baseline server did not start.");
+    }
+
+    private static async Task EnsureWrkAsync()
+    {
+        if (File.Exists("/usr/bin/wrk"))
+        {
+            return;
+        }
+
+        Console.Error.WriteLine("Installing wrk from Debian's packages...");
+        foreach (var arguments in new[] { "update", "install -y --no-install-recommends wrk" })
+        {
+            using var apt = Process.Start("apt-get", arguments)!;
+            await apt.WaitForExitAsync();
+        }
+    }
+
+    private static string Report(WrkResult baseline, WrkResult reads, DecisionRun oneSlot, DecisionRun spread, int spreadSlots, long overbooked)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {MachineModel()}, .NET {Environment.Version}; wrk with 2 threads and {Connections} connections, {s_measure.TotalSeconds:0} s per row, on the same machine.");
+        report.AppendLine();
+        report.AppendLine("| what | requests/s | p50 | p99 | notes |");
+        report.AppendLine("|---|---:|---:|---:|---|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| bare minimal-API JSON endpoint (baseline) | {baseline.RequestsPerSecond:N0} | {baseline.P50Milliseconds:0.0} ms | {baseline.P99Milliseconds:0.0} ms | |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| availability of one clinic-day, cache hit | {reads.RequestsPerSecond:N0} | {reads.P50Milliseconds:0.0} ms | {reads.P99Milliseconds:0.0} ms | {reads.RequestsPerSecond / baseline.RequestsPerSecond:0.00} of the baseline |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| booking decisions, every request on one slot | {oneSlot.DecisionsPerSecond:N0} | {oneSlot.Wrk.P50Milliseconds:0.0} ms | {oneSlot.Wrk.P99Milliseconds:0.0} ms | {oneSlot.Decisions:N0} decisions, {oneSlot.Confirmed} confirmed |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| booking decisions, spread over {spreadSlots:N0} slots | {spread.DecisionsPerSecond:N0} | {spread.Wrk.P50Milliseconds:0.0} ms | {spread.Wrk.P99Milliseconds:0.0} ms | {spread.Decisions:N0} decisions, {spread.Confirmed:N0} confirmed |");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Socket errors: {baseline.SocketErrors + reads.SocketErrors + oneSlot.Wrk.SocketErrors + spread.Wrk.SocketErrors}.");
+        return report.ToString();
+    }
+
+    private static string MachineModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Dentistimo.Bench;
+
+public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors);
+
+/// <summary>Runs wrk (Debian's package) and reads its summary.</summary>
+public static partial class Wrk
+{
+    public static async Task<WrkResult> RunAsync(
+        Uri url, int connections, TimeSpan duration, string? script = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("wrk", [
+            "--threads", "2", "--connections", connections.ToString(CultureInfo.InvariantCulture),
+            "--duration", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency",
+            .. script is null ? Array.Empty<string>() : ["--script", script],
+            url.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"wrk failed: {errors}{output}");
+        }
+
+        return new WrkResult(
+            Number(RequestsPerSecond(), output),
+            Latency("50%", output),
+            Latency("99%", output),
+            (long)Number(RequestsLine(), output),
+            NonSuccess().Match(output) is { Success: true } non2xx ? long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            SocketErrors().Matches(output).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+    }
+
+    private static double Number(Regex pattern, string output) =>
+        double.Parse(pattern.Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    private static double Latency(string percentile, string output)
+    {
+        var match = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex RequestsLine();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"(?:connect|read|write|timeout) (\d+)")]
+    private static partial Regex SocketErrors();
+}
