@@ -57,10 +57,12 @@ var bookingApi = builder.AddProject<Projects.Dentistimo_BookingApi>("bookingapi"
 var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(messaging).WaitFor(messaging)
+    // Shared Data Protection keys, so a form rendered by one replica can be posted to another.
+    .WithReference(cache).WaitFor(cache)
     .WithReference(bookingApi).WaitFor(bookingApi)
     .WithHttpHealthCheck("/health")
-    // Several replicas: anything the web keeps per process (Data Protection keys behind antiforgery tokens and
-    // cookies) has to be shared between replicas, or a form posted to another replica is rejected.
+    // Several replicas: they share their Data Protection keys through `cache` (above), and the browser's SignalR
+    // connection skips negotiation, so neither needs sticky sessions.
     .PublishAsAzureContainerApp((_, app) =>
     {
         app.Template.Scale.MinReplicas = 2;

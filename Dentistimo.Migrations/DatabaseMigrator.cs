@@ -91,7 +91,7 @@ public sealed class DatabaseMigrator<TContext>(
     }
 
     private static bool IsTransient(Exception exception) =>
-        exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException
+        exception is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException
         || exception.InnerException is { } inner && IsTransient(inner);
 }
 

@@ -49,9 +49,9 @@ public static class ServiceResilience
             .Build();
     }
 
+    // Not 429: that is the server asking for less traffic, and an immediate retry would add to the overload.
     private static bool IsTransient(HttpResponseMessage response) =>
-        response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-        || (int)response.StatusCode >= 500;
+        response.StatusCode is HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500;
 
     private sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
     {

@@ -45,34 +45,28 @@ public static class TelemetryExtensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // With nowhere to export to, listening would only cost every request its activities and measurements.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
 
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
-        builder.Services.ConfigureOpenTelemetryLoggerProvider(logging =>
-        {
-            logging.ConfigureResource(resource => resource.AddService(serviceName));
-            if (exportOtlp)
-            {
-                logging.AddOtlpExporter();
-            }
-        });
+        builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .AddOtlpExporter());
 
         // OpenTelemetrySdk reads the OTEL_* environment variables itself (endpoint, protocol, headers, resource attributes).
-        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel =>
-        {
-            otel.ConfigureResource(resource => resource.AddService(serviceName));
-            otel.WithTracing(tracing => tracing.AddSource(s_activitySources));
-            otel.WithMetrics(metrics => metrics.AddMeter(s_meters));
-            if (exportOtlp)
-            {
-                otel.UseOtlpExporter();
-            }
-        }));
+        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel => otel
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing.AddSource(s_activitySources))
+            .WithMetrics(metrics => metrics.AddMeter(s_meters))
+            .UseOtlpExporter()));
         builder.Services.AddHostedService<TelemetryStarter>();
 
         return builder;

@@ -79,8 +79,10 @@ public static class ClinicsApi
     internal static ProblemHttpResult ClinicNotFound(int clinicId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such clinic", detail: $"There is no clinic with id {clinicId}.");
 
+    // Years far outside any booking would overflow the time-zone arithmetic and only fill the cache.
     private static bool TryParseDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
+        && date.Year is >= 2000 and <= 2999;
 
     internal static IReadOnlyDictionary<string, string> InWeekdayOrder(IReadOnlyDictionary<string, string> hours) =>
         s_weekdays.Where(hours.ContainsKey).ToDictionary(day => day, day => hours[day]);

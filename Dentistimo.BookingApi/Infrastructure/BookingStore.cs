@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dentistimo.BookingApi.Model;
 using Npgsql;
 using NpgsqlTypes;
@@ -30,7 +31,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FROM booking_requests
         """;
 
-    // Each CTE runs only if the one before produced a row: no free seat means no booking and no events.
+    // Every CTE runs, but each inserts from the rows of the one before: no free seat means no booking and no events.
     private const string ConfirmSql = """
         WITH seat AS (
             INSERT INTO slot_bookings AS slot (clinic_id, start_utc, capacity, booked)
@@ -89,8 +90,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("capacity", capacity);
         command.Parameters.AddWithValue("reference", booking.Reference!);
         command.Parameters.AddWithValue("availability_event_id", Guid.CreateVersion7());
-        command.Parameters.AddWithValue("local_date", localDate.ToString("yyyy-MM-dd"));
-        command.Parameters.AddWithValue("start_utc_text", booking.StartUtc.UtcDateTime.ToString("O"));
+        command.Parameters.AddWithValue("local_date", localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("start_utc_text", booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         try
         {
             return await command.ExecuteScalarAsync(cancellationToken) is null ? ConfirmOutcome.FullyBooked : ConfirmOutcome.Confirmed;

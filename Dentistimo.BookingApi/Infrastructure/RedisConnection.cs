@@ -17,7 +17,15 @@ public sealed class RedisConnection : IDisposable
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2_000;
         options.SyncTimeout = 1_000;
-        _multiplexer = new(() => ConnectionMultiplexer.Connect(options));
+        _multiplexer = new(() =>
+        {
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            // 1.x completes every awaiting caller in order on one thread by default, which serialises all cache reads.
+#pragma warning disable CS0618 // Obsolete only in 2.x, where the behaviour is gone.
+            multiplexer.PreserveAsyncOrder = false;
+#pragma warning restore CS0618
+            return multiplexer;
+        });
     }
 
     public IDatabase Database => _multiplexer.Value.GetDatabase();

@@ -33,7 +33,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
 
     private DayAvailability Describe(ClinicEntry clinic, DateOnly date, BookedSeats seats, DateTimeOffset now)
     {
-        var day = SlotGenerator.ForDay(clinic.Schedule, date);
+        var day = clinic.Schedule.SlotsOn(date);
         var slots = day.Slots
             .Select(slot => (Slot: slot, Booked: seats.For(slot.StartUtc)))
             .Select(slot => new SlotAvailability(slot.Slot, slot.Booked, policy.Classify(slot.Slot, slot.Booked, now)))

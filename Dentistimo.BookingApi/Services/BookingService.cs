@@ -41,12 +41,9 @@ public sealed class BookingService(
         using var activity = s_activitySource.StartActivity("Decide booking request");
         activity?.SetTag("dentistimo.request_id", command.RequestId);
 
+        // No lookup of the request id first: the decision statement itself refuses a second decision
+        // (AlreadyDecided below), which saves a round trip on every request that is not a retry.
         var fingerprint = Fingerprint(command);
-        if (await store.FindByRequestIdAsync(command.RequestId, cancellationToken) is { } earlier)
-        {
-            return Replay(earlier, fingerprint);
-        }
-
         if (await clinics.FindAsync(command.ClinicId, cancellationToken) is not { } clinic)
         {
             return new BookingResult.UnknownClinic();

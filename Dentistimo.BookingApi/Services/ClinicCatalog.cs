@@ -18,8 +18,11 @@ public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvide
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _reloading = new(1, 1);
-    private FrozenDictionary<int, ClinicEntry>? _clinics;
-    private DateTimeOffset _loadedAt;
+
+    // One reference to an immutable snapshot, so a reader never sees clinics from one load and a time from another.
+    private Snapshot? _snapshot;
+
+    private sealed record Snapshot(FrozenDictionary<int, ClinicEntry> Clinics, DateTimeOffset LoadedAt);
 
     public async Task<IReadOnlyCollection<ClinicEntry>> GetAllAsync(CancellationToken cancellationToken) =>
         (await GetClinicsAsync(cancellationToken)).Values;
@@ -29,29 +32,30 @@ public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvide
 
     private async Task<FrozenDictionary<int, ClinicEntry>> GetClinicsAsync(CancellationToken cancellationToken)
     {
-        if (_clinics is { } fresh && timeProvider.GetUtcNow() - _loadedAt < RefreshInterval)
+        if (IsFresh(_snapshot))
         {
-            return fresh;
+            return _snapshot!.Clinics;
         }
 
         await _reloading.WaitAsync(cancellationToken);
         try
         {
-            if (_clinics is { } reloaded && timeProvider.GetUtcNow() - _loadedAt < RefreshInterval)
+            if (IsFresh(_snapshot))
             {
-                return reloaded;
+                return _snapshot!.Clinics;
             }
 
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             var clinics = await db.Clinics.AsNoTracking().ToListAsync(cancellationToken);
-            _clinics = clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule()));
-            _loadedAt = timeProvider.GetUtcNow();
-            return _clinics;
+            _snapshot = new Snapshot(clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule())), timeProvider.GetUtcNow());
+            return _snapshot.Clinics;
         }
         finally
         {
             _reloading.Release();
         }
     }
+
+    private bool IsFresh(Snapshot? snapshot) => snapshot is not null && timeProvider.GetUtcNow() - snapshot.LoadedAt < RefreshInterval;
 }

@@ -37,9 +37,17 @@ public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions
             client.Credentials = new NetworkCredential(settings.Username, settings.Password);
         }
 
+        // SendMailAsync ignores SmtpClient.Timeout: without a deadline of our own a server that stops answering would
+        // hold the message (and its row lock in the ledger) until RabbitMQ's consumer timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(s_timeout);
         try
         {
-            await client.SendMailAsync(mail, cancellationToken);
+            await client.SendMailAsync(mail, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {s_timeout.TotalSeconds:0} s.");
         }
         catch (SmtpException exception)
         {

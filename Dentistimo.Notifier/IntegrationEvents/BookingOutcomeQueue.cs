@@ -11,7 +11,7 @@ public sealed class DeliveryOptions
     public const string SectionName = "Delivery";
 
     /// <summary>Unacknowledged messages RabbitMQ hands us at once; more than we process, so the next one is already here.</summary>
-    public int PrefetchCount { get; set; } = 16;
+    public int PrefetchCount { get; set; } = 8;
 
     /// <summary>Emails sent at once. Each holds an SMTP connection and a database connection while it is sent.</summary>
     public int ConcurrentMessageLimit { get; set; } = 8;

@@ -4,6 +4,9 @@ using Dentistimo.Web.IntegrationEvents.EventHandling;
 using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using StackExchange.Redis;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Localization;
 
@@ -28,6 +31,29 @@ internal static class Extensions
 
         builder.Services.AddSignalR();
         builder.AddAvailabilityEvents();
+        builder.AddSharedDataProtectionKeys();
+    }
+
+    /// <summary>
+    /// With a <c>cache</c> (Redis) configured, every replica shares its Data Protection keys, so a form rendered by one
+    /// replica can be posted to another. Without one, keys stay in memory: right for a single instance.
+    /// </summary>
+    private static void AddSharedDataProtectionKeys(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetConnectionString("cache") is not { Length: > 0 } cache)
+        {
+            return;
+        }
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var options = ConfigurationOptions.Parse(cache);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+        builder.Services.AddDataProtection().SetApplicationName("Dentistimo.Web");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
+            options.XmlRepository = new RedisXmlRepository(services.GetRequiredService<ConnectionMultiplexer>(), "dentistimo:web:data-protection-keys"));
     }
 
     public static WebApplication UseApplicationLocalization(this WebApplication app)

@@ -57,13 +57,20 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
             Form.RequestId = Guid.NewGuid();
         }
 
+        // The time comes from a hidden field: anything unparsable is a tampered or stale form, not a patient's typo.
+        var start = default(DateTimeOffset);
+        if (Form.Start is { Length: > 0 } && !DateTimeOffset.TryParse(Form.Start, CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+        {
+            ModelState.AddModelError($"{nameof(Form)}.{nameof(Form.Start)}", localizer["Choose a free time."]);
+        }
+
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
         var request = new BookingRequest(
-            Form.RequestId, Clinic.Id, DateTimeOffset.Parse(Form.Start!, CultureInfo.InvariantCulture),
+            Form.RequestId, Clinic.Id, start,
             new PatientDetails(Form.Name!.Trim(), Form.Email!.Trim(), string.IsNullOrWhiteSpace(Form.Phone) ? null : Form.Phone.Trim()),
             Languages.Current);
 

@@ -42,11 +42,23 @@ public static class BookingBenchmark
         });
         await system.BookingApi.StartAsync();
         using var baseline = await StartBaselineAsync();
+        try
+        {
+            return await MeasureAsync(system, bookingDb, output);
+        }
+        finally
+        {
+            baseline.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, TextWriter output)
+    {
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
 
         var slots = await FindFreeSlotsAsync(http);
         var (firstClinic, firstStart) = slots[0];
-        var day = DateOnly.FromDateTime(firstStart.ToOffset(TimeSpan.FromHours(1)).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(firstStart, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
         var availability = new Uri(system.BookingApi.Url, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
         var baselineUrl = new Uri($"http://127.0.0.1:{BaselinePort}/baseline");
 

@@ -25,7 +25,7 @@ public sealed class BookingPolicy
     public BookingDecision Decide(ClinicSchedule clinic, DateTimeOffset requestedStart, int bookedCount, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bookedCount);
-        var slot = SlotGenerator.ForDay(clinic, StockholmTime.LocalDate(requestedStart))
+        var slot = clinic.SlotsOn(StockholmTime.LocalDate(requestedStart))
             .Slots.SingleOrDefault(slot => slot.StartUtc == requestedStart);
 
         return slot is null ? BookingDecision.Reject(null, RejectionReason.NoSuchSlot)

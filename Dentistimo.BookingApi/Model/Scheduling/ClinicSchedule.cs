@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
 /// <summary>Everything that decides when a clinic can see patients, independent of who has booked.</summary>
@@ -34,6 +36,16 @@ public sealed class ClinicSchedule
     public IReadOnlyList<TimeRange> Breaks { get; }
 
     public IReadOnlySet<DateOnly> ClosureDates { get; }
+
+    // A schedule never changes, so a date's slots are worked out once: every availability read and booking decision needs them.
+    private const int MaxRememberedDays = 1024;
+    private readonly ConcurrentDictionary<DateOnly, DaySlots> _slotsByDate = new();
+
+    /// <summary><see cref="SlotGenerator.ForDay"/>, remembered for up to <see cref="MaxRememberedDays"/> dates.</summary>
+    public DaySlots SlotsOn(DateOnly date) =>
+        _slotsByDate.TryGetValue(date, out var slots) ? slots
+        : _slotsByDate.Count < MaxRememberedDays ? _slotsByDate.GetOrAdd(date, day => SlotGenerator.ForDay(this, day))
+        : SlotGenerator.ForDay(this, date);
 
     /// <summary>
     /// Null when the clinic opens on that local date. When several reasons apply, the one that tells

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
 public sealed record PublicHoliday(DateOnly Date, string Name, string SwedishName);
@@ -10,7 +13,11 @@ public sealed record PublicHoliday(DateOnly Date, string Name, string SwedishNam
 /// </summary>
 public static class SwedishPublicHolidays
 {
-    public static bool IsHoliday(DateOnly date) => For(date.Year).Any(holiday => holiday.Date == date);
+    // Every availability read asks about every day it shows; a year's dates are worked out once.
+    private static readonly ConcurrentDictionary<int, FrozenSet<DateOnly>> s_datesByYear = new();
+
+    public static bool IsHoliday(DateOnly date) =>
+        s_datesByYear.GetOrAdd(date.Year, year => For(year).Select(holiday => holiday.Date).ToFrozenSet()).Contains(date);
 
     /// <summary>
     /// The year's holidays in calendar order. Movable feasts can land on fixed ones (Ascension Day

@@ -42,7 +42,12 @@
   }
 
   if (!window.signalR) return;
-  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/availability').withAutomaticReconnect().build();
+  // WebSockets without the negotiate round trip: the connection lives on whichever replica accepts it, so several
+  // replicas behind a load balancer need no sticky sessions.
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/availability', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+    .withAutomaticReconnect()
+    .build();
   const watch = () => connection.invoke('Watch', Number(form.dataset.clinicId), form.dataset.date);
   connection.on('slotChanged', change => showSlot(change));
   connection.onreconnected(watch);

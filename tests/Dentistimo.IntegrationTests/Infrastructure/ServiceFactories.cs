@@ -78,12 +78,17 @@ public sealed class NotifierFactory(IsolatedResources resources, IReadOnlyDictio
 /// The web app, talking over real HTTP to a BookingApi address (see <see cref="BookingApiFactory.StartedOnKestrelAsync"/>)
 /// and hearing availability events on <paramref name="messaging"/> (the test's RabbitMQ virtual host).
 /// </summary>
-public sealed class WebFactory(Uri bookingApi, string messaging) : WebApplicationFactory<Dentistimo.Web.Services.BookingApiClient>
+public sealed class WebFactory(Uri bookingApi, string messaging, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Dentistimo.Web.Services.BookingApiClient>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("services:bookingapi:http:0", bookingApi.ToString());
         builder.UseSetting("ConnectionStrings:messaging", messaging);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Starts the web app on a real port, for a browser.</summary>

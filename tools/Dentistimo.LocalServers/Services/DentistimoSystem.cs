@@ -42,6 +42,7 @@ public sealed class DentistimoSystem : IAsyncDisposable
         Web = Service("web", "Dentistimo.Web", options.WebPort, new()
         {
             ["ConnectionStrings__messaging"] = messaging,
+            ["ConnectionStrings__cache"] = servers.Redis.ConnectionString,
             ["services__bookingapi__http__0"] = bookingApiUrl,
         });
     }

@@ -1,0 +1,56 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Dentistimo.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Dentistimo.IntegrationTests.Web;
+
+/// <summary>Two web replicas behind one address: a form rendered by one must be accepted by the other.</summary>
+public sealed class WebReplicaTests : IClassFixture<IsolatedResources>
+{
+    private readonly IsolatedResources _resources;
+
+    public WebReplicaTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task A_booking_form_rendered_by_one_replica_is_accepted_by_another()
+    {
+        await using var api = new BookingApiFactory(_resources);
+        var apiAddress = await api.StartedOnKestrelAsync();
+        var (date, start) = await new BookingApiDriver(new HttpClient { BaseAddress = apiAddress }).FindBookableSlotAsync(clinicId: 4);
+        var cacheSettings = new Dictionary<string, string?> { ["ConnectionStrings:cache"] = _resources.Cache };
+        await using var replicaA = new WebFactory(apiAddress, _resources.Messaging, cacheSettings);
+        await using var replicaB = new WebFactory(apiAddress, _resources.Messaging, cacheSettings);
+        var noCookies = new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false };
+        var address = $"/book?clinic=4&date={date:yyyy-MM-dd}";
+
+        using var formResponse = await replicaA.CreateClient(noCookies).GetAsync(address);
+        var form = new HtmlParser().ParseDocument(await formResponse.Content.ReadAsStringAsync());
+        var fields = form.QuerySelectorAll("#booking-form input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
+        fields["Form.Start"] = start.ToString("O");
+        fields["Form.Name"] = "Karin Boye";
+        fields["Form.Email"] = BookingApiDriver.NewPatientEmail();
+        fields["Form.Consent"] = "true";
+        using var post = new HttpRequestMessage(HttpMethod.Post, address) { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Add("Cookie", formResponse.Headers.GetValues("Set-Cookie").Select(cookie => cookie.Split(';')[0]));
+
+        using var answer = await replicaB.CreateClient(noCookies).SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/bookings/", answer.Headers.Location!.OriginalString);
+        // On one machine both replicas could also share keys through the file system: check they really live in Redis.
+        var keysInRedis = await ReadSharedKeysAsync();
+        Assert.All(replicaA.Services.GetRequiredService<IKeyManager>().GetAllKeys(), key => Assert.Contains(key.KeyId.ToString(), keysInRedis));
+    }
+
+    private async Task<string> ReadSharedKeysAsync()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_resources.Cache);
+        var elements = await redis.GetDatabase().ListRangeAsync("dentistimo:web:data-protection-keys");
+        return string.Join('\n', elements.Select(element => (string)element!));
+    }
+}
