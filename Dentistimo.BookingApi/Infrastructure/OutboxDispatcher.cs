@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Threading.Channels;
 using Dentistimo.Migrations;
 using MassTransit;
@@ -82,20 +84,66 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
+        var readable = new List<(long Sequence, OutboxMessage Message, object Event)>();
+        foreach (var (sequence, message) in claimed)
+        {
+            if (TryRead(message, out var integrationEvent, out var problem))
+            {
+                readable.Add((sequence, message, integrationEvent));
+            }
+            else
+            {
+                logger.LogError("Outbox message {MessageId} ({MessageType}) cannot be read and is parked: {Problem}", message.MessageId, message.MessageType, problem);
+                await ParkAsync(connection, transaction, sequence, problem, cancellationToken);
+            }
+        }
+
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(s_publishTimeout);
         // Publishes are handed to the channel in sequence order; awaiting them together waits for every confirm at once.
-        await Task.WhenAll(claimed.Select(row => bus.Publish(
-            row.Message.Deserialize(),
-            OutboxMessage.MessageTypes[row.Message.MessageType],
+        await Task.WhenAll(readable.Select(row => bus.Publish(
+            row.Event,
+            row.Event.GetType(),
             context => context.MessageId = row.Message.MessageId,
             publishTimeout.Token)));
 
         await using var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE sequence = ANY(@sequences)", connection, transaction);
-        delete.Parameters.AddWithValue("sequences", claimed.Select(row => row.Sequence).ToArray());
+        delete.Parameters.AddWithValue("sequences", readable.Select(row => row.Sequence).ToArray());
         await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return claimed.Count;
+    }
+
+    private static bool TryRead(OutboxMessage message, [NotNullWhen(true)] out object? integrationEvent, out string problem)
+    {
+        integrationEvent = null;
+        problem = "";
+        if (!OutboxMessage.MessageTypes.ContainsKey(message.MessageType))
+        {
+            problem = $"unknown message type '{message.MessageType}'";
+            return false;
+        }
+
+        try
+        {
+            integrationEvent = message.Deserialize();
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            // The exception's own message can quote the body, which holds patient details: keep only where it failed.
+            problem = $"body is not a valid {message.MessageType} (at {exception.Path})";
+            return false;
+        }
+    }
+
+    private static async Task ParkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, string problem, CancellationToken cancellationToken)
+    {
+        await using var park = new NpgsqlCommand(
+            "UPDATE outbox_messages SET parked_at = now(), parked_because = @problem WHERE sequence = @sequence", connection, transaction);
+        park.Parameters.AddWithValue("problem", problem);
+        park.Parameters.AddWithValue("sequence", sequence);
+        await park.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<List<(long Sequence, OutboxMessage Message)>> ClaimAsync(
@@ -103,6 +151,7 @@ public sealed class OutboxDispatcher(
     {
         await using var select = new NpgsqlCommand("""
             SELECT sequence, message_id, message_type, body::text FROM outbox_messages
+            WHERE parked_at IS NULL
             ORDER BY sequence LIMIT @batch_size FOR UPDATE SKIP LOCKED
             """, connection, transaction);
         select.Parameters.AddWithValue("batch_size", BatchSize);

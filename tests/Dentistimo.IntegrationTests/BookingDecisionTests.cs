@@ -204,6 +204,25 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.True((await backwards.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("to"));
     }
 
+    [Fact]
+    public async Task An_outbox_message_that_cannot_be_read_is_parked_and_the_messages_behind_it_still_go_out()
+    {
+        await CountAsync("""
+            WITH poison AS (
+                INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+                VALUES (gen_random_uuid(), 'EventFromANewerVersion', '{}', now()) RETURNING 1)
+            SELECT count(*) FROM poison
+            """);
+        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 7);
+        var requestId = Guid.NewGuid();
+
+        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
+
+        Assert.Equal(201, answer.Status);
+        await _events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox_messages WHERE parked_because LIKE 'unknown message type%'"));
+    }
+
     private async Task<long> CountAsync(string sql, IReadOnlyList<Guid>? ids = null)
     {
         await using var connection = new NpgsqlConnection(_resources.BookingDb);

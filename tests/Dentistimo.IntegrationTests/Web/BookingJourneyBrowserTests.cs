@@ -98,7 +98,8 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
     private static async Task<IPage> NewPageAsync(IBrowser browser, Uri web, ViewportSize size)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.ToString(), ViewportSize = size, Locale = "en-GB" });
-        context.SetDefaultTimeout(30_000);
+        // A safety net for a loaded CI machine, not a speed check: waits normally end in well under a second.
+        context.SetDefaultTimeout(90_000);
         return await context.NewPageAsync();
     }
 }
