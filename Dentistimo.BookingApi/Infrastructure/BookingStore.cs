@@ -5,10 +5,13 @@ using NpgsqlTypes;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-public enum ConfirmOutcome
+public enum DecideOutcome
 {
     Confirmed,
+
+    /// <summary>No seat was free: the request is recorded as rejected, fully booked.</summary>
     FullyBooked,
+
     PatientAlreadyBooked,
 
     /// <summary>Another request with the same request id was decided first; read its decision.</summary>
@@ -21,7 +24,7 @@ public enum ConfirmOutcome
 /// <summary>
 /// Booking decisions in PostgreSQL. Each decision is one SQL statement, so it is atomic without an explicit
 /// transaction and costs one round trip: it takes a seat from the slot's counter (the CHECK constraint makes
-/// overbooking impossible), records the request, and writes its events to the outbox, or does none of these.
+/// overbooking impossible) or finds none free, records the request's decision, and writes its events to the outbox.
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
@@ -31,8 +34,10 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FROM booking_requests
         """;
 
-    // Every CTE runs, but each inserts from the rows of the one before: no free seat means no booking and no events.
-    private const string ConfirmSql = """
+    // Every CTE runs, but each inserts from the rows of the one before. Without a free seat the request is recorded as
+    // fully booked, in the same round trip; any unique violation (a second decision for the request id, the patient's
+    // second appointment at that time) aborts the whole statement, seat included.
+    private const string DecideSql = """
         WITH seat AS (
             INSERT INTO slot_bookings AS slot (clinic_id, start_utc, capacity, booked)
             VALUES (@clinic_id, @start_utc, @capacity, 1)
@@ -40,25 +45,34 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 SET booked = slot.booked + 1, capacity = EXCLUDED.capacity
                 WHERE slot.booked < EXCLUDED.capacity
             RETURNING slot.booked, slot.capacity
+        ), outcome AS (
+            SELECT seat.booked IS NOT NULL AS confirmed, seat.booked, seat.capacity
+            FROM (VALUES (1)) AS one LEFT JOIN seat ON true
         ), request AS (
             INSERT INTO booking_requests (id, request_id, fingerprint, clinic_id, start_utc, status, reason_code, reference,
                                           patient_name, patient_email, patient_phone, language, decided_at)
-            SELECT @id, @request_id, @fingerprint, @clinic_id, @start_utc, 'confirmed', NULL, @reference,
+            SELECT @id, @request_id, @fingerprint, @clinic_id, @start_utc,
+                   CASE WHEN outcome.confirmed THEN 'confirmed' ELSE 'rejected' END,
+                   CASE WHEN outcome.confirmed THEN NULL ELSE 'fully-booked' END,
+                   CASE WHEN outcome.confirmed THEN @reference END,
                    @patient_name, @patient_email, @patient_phone, @language, @decided_at
-            FROM seat
-            RETURNING id
-        ), confirmed_event AS (
+            FROM outcome
+        ), decision_event AS (
             INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-            SELECT @event_id, @event_type, @event_body::jsonb, @decided_at FROM request
+            SELECT @event_id,
+                   CASE WHEN outcome.confirmed THEN @event_type ELSE @rejected_event_type END,
+                   (CASE WHEN outcome.confirmed THEN @event_body ELSE @rejected_event_body END)::jsonb,
+                   @decided_at
+            FROM outcome
         ), availability_event AS (
             INSERT INTO outbox_messages (message_id, message_type, body, created_at)
             SELECT @availability_event_id, 'SlotAvailabilityChanged',
                    jsonb_build_object('clinicId', @clinic_id, 'date', @local_date, 'startUtc', @start_utc_text,
-                                      'capacity', seat.capacity, 'booked', seat.booked),
+                                      'capacity', outcome.capacity, 'booked', outcome.booked),
                    @decided_at
-            FROM seat, request
+            FROM outcome WHERE outcome.confirmed
         )
-        SELECT booked FROM seat
+        SELECT confirmed FROM outcome
         """;
 
     private const string RejectSql = """
@@ -81,28 +95,34 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     public Task<BookingRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken) =>
         FindOneAsync($"{SelectBooking} WHERE request_id = @value", requestId, cancellationToken);
 
+    /// <summary>
+    /// Takes a seat and confirms <paramref name="booking"/>, or records it as fully booked when no seat is free,
+    /// writing <paramref name="confirmed"/> or <paramref name="rejected"/> (and, when confirmed, an availability event) to the outbox.
+    /// </summary>
     /// <param name="localDate">The slot's Stockholm date, carried in the availability event.</param>
-    public async Task<ConfirmOutcome> TryConfirmAsync(
-        BookingRecord booking, int capacity, DateOnly localDate, OutboxMessage confirmed, CancellationToken cancellationToken)
+    public async Task<DecideOutcome> DecideAsync(
+        BookingRecord booking, int capacity, DateOnly localDate, OutboxMessage confirmed, OutboxMessage rejected, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ConfirmSql);
+        await using var command = dataSource.CreateCommand(DecideSql);
         AddBookingParameters(command, booking, confirmed);
         command.Parameters.AddWithValue("capacity", capacity);
         command.Parameters.AddWithValue("reference", booking.Reference!);
+        command.Parameters.AddWithValue("rejected_event_type", rejected.MessageType);
+        command.Parameters.AddWithValue("rejected_event_body", rejected.Body);
         command.Parameters.AddWithValue("availability_event_id", Guid.CreateVersion7());
         command.Parameters.AddWithValue("local_date", localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("start_utc_text", booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         try
         {
-            return await command.ExecuteScalarAsync(cancellationToken) is null ? ConfirmOutcome.FullyBooked : ConfirmOutcome.Confirmed;
+            return await command.ExecuteScalarAsync(cancellationToken) is true ? DecideOutcome.Confirmed : DecideOutcome.FullyBooked;
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return exception.ConstraintName switch
             {
-                "booking_request_decided_once" => ConfirmOutcome.AlreadyDecided,
-                "patient_one_appointment_at_a_time" => ConfirmOutcome.PatientAlreadyBooked,
-                "booking_requests_reference_key" => ConfirmOutcome.ReferenceTaken,
+                "booking_request_decided_once" => DecideOutcome.AlreadyDecided,
+                "patient_one_appointment_at_a_time" => DecideOutcome.PatientAlreadyBooked,
+                "booking_requests_reference_key" => DecideOutcome.ReferenceTaken,
                 _ => throw new InvalidOperationException($"Unexpected unique violation on {exception.ConstraintName}.", exception),
             };
         }

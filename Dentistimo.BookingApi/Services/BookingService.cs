@@ -79,23 +79,25 @@ public sealed class BookingService(
         while (true)
         {
             var confirmed = booking with { Reference = BookingReference.New() };
+            var fullyBooked = booking with { Status = BookingStatus.Rejected, ReasonCode = RejectionReason.FullyBooked.ToApiCode() };
             var confirmedEvent = new BookingConfirmed(
                 confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), Recipient(confirmed));
 
-            var outcome = await store.TryConfirmAsync(
-                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), cancellationToken);
+            var outcome = await store.DecideAsync(
+                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic)),
+                cancellationToken);
             switch (outcome)
             {
-                case ConfirmOutcome.Confirmed:
+                case DecideOutcome.Confirmed:
                     await availabilityCache.InvalidateAsync(confirmed.ClinicId, slot.LocalDate);
                     return new BookingResult.Decided(confirmed);
-                case ConfirmOutcome.FullyBooked:
-                    return await RejectAsync(booking, RejectionReason.FullyBooked, clinic, cancellationToken);
-                case ConfirmOutcome.PatientAlreadyBooked:
+                case DecideOutcome.FullyBooked:
+                    return new BookingResult.Decided(fullyBooked);
+                case DecideOutcome.PatientAlreadyBooked:
                     return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, cancellationToken);
-                case ConfirmOutcome.AlreadyDecided:
+                case DecideOutcome.AlreadyDecided:
                     return await ReplayStoredAsync(booking, cancellationToken);
-                case ConfirmOutcome.ReferenceTaken:
+                case DecideOutcome.ReferenceTaken:
                     continue;
             }
         }
@@ -105,10 +107,7 @@ public sealed class BookingService(
         BookingRecord booking, RejectionReason reason, ClinicEntry clinic, CancellationToken cancellationToken)
     {
         var rejected = booking with { Status = BookingStatus.Rejected, ReasonCode = reason.ToApiCode() };
-        var rejectedEvent = new BookingRejected(
-            rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), Recipient(rejected));
-
-        return await store.TryRejectAsync(rejected, OutboxMessage.For(rejectedEvent), cancellationToken)
+        return await store.TryRejectAsync(rejected, OutboxMessage.For(RejectedEvent(rejected, clinic)), cancellationToken)
             ? new BookingResult.Decided(rejected)
             : await ReplayStoredAsync(booking, cancellationToken);
     }
@@ -122,6 +121,9 @@ public sealed class BookingService(
 
     private static BookingResult Replay(BookingRecord stored, string fingerprint) =>
         stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored) : new BookingResult.RequestIdReused();
+
+    private static BookingRejected RejectedEvent(BookingRecord rejected, ClinicEntry clinic) =>
+        new(rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), Recipient(rejected));
 
     private static AppointmentDetails Appointment(ClinicEntry clinic, DateTimeOffset startUtc) => new(
         clinic.Clinic.Id, clinic.Clinic.Name, clinic.Clinic.Address, clinic.Clinic.Latitude, clinic.Clinic.Longitude,
