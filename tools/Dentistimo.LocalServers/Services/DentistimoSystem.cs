@@ -21,7 +21,7 @@ public sealed class DentistimoSystem : IAsyncDisposable
         DentistimoService Service(string name, string project, int port, Dictionary<string, string> environment)
         {
             environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-            environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            environment["ASPNETCORE_ENVIRONMENT"] = options.Environment;
             environment["OTEL_SERVICE_NAME"] = name;
             return new DentistimoService(name, project, port, repositoryRoot, servers.StateDirectory, options, environment);
         }

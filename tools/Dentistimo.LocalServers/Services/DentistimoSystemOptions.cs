@@ -6,6 +6,9 @@ public sealed record DentistimoSystemOptions
     /// <summary>The build whose output is run: each project's bin/{Configuration}/net10.0.</summary>
     public string Configuration { get; init; } = "Release";
 
+    /// <summary>ASPNETCORE_ENVIRONMENT for the services: Development, as under the AppHost, unless a benchmark wants Production.</summary>
+    public string Environment { get; init; } = "Development";
+
     public string BookingDatabase { get; init; } = "bookingdb";
 
     public string NotifierDatabase { get; init; } = "notifierdb";
