@@ -26,8 +26,10 @@ public sealed class DentistimoService
         _options = options;
         _environment = environment;
         Url = new Uri($"http://127.0.0.1:{port}");
-        LogFile = Path.Combine(stateDirectory, "logs", $"{name}.log");
-        _pidFile = Path.Combine(stateDirectory, "pids", $"{name}.pid");
+        // Named by port too: the launcher, a test run and a benchmark may each run their own copy side by side, and must
+        // neither write into each other's log nor take each other's process for a leftover to stop.
+        LogFile = Path.Combine(stateDirectory, "logs", $"{name}-{port}.log");
+        _pidFile = Path.Combine(stateDirectory, "pids", $"{name}-{port}.pid");
     }
 
     /// <summary>The Aspire resource name, also its OTEL_SERVICE_NAME: bookingapi, notifier or web.</summary>

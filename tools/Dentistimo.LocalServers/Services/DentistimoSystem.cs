@@ -26,12 +26,18 @@ public sealed class DentistimoSystem : IAsyncDisposable
             return new DentistimoService(name, project, port, repositoryRoot, servers.StateDirectory, options, environment);
         }
 
-        BookingApi = Service("bookingapi", "Dentistimo.BookingApi", options.BookingApiPort, new()
+        var bookingApiEnvironment = new Dictionary<string, string>
         {
             ["ConnectionStrings__bookingdb"] = servers.Postgres.ConnectionString(options.BookingDatabase),
             ["ConnectionStrings__cache"] = servers.Redis.ConnectionString,
             ["ConnectionStrings__messaging"] = messaging,
-        });
+        };
+        if (options.CacheKeyPrefix is { } cacheKeyPrefix)
+        {
+            bookingApiEnvironment["Booking__CacheKeyPrefix"] = cacheKeyPrefix;
+        }
+
+        BookingApi = Service("bookingapi", "Dentistimo.BookingApi", options.BookingApiPort, bookingApiEnvironment);
         Notifier = Service("notifier", "Dentistimo.Notifier", options.NotifierPort, new()
         {
             ["ConnectionStrings__notifierdb"] = servers.Postgres.ConnectionString(options.NotifierDatabase),

@@ -16,6 +16,12 @@ public sealed record DentistimoSystemOptions
     /// <summary>The services' RabbitMQ connection string; null for the default virtual host. Tests pass a fresh one from <see cref="RabbitMqServer.CreateVirtualHostAsync"/>.</summary>
     public string? Messaging { get; init; }
 
+    /// <summary>
+    /// BookingApi's Booking:CacheKeyPrefix; null for its default. A system on databases of its own next to another one
+    /// (the launcher's) needs a prefix of its own too, or each would read the other's cached availability from Redis.
+    /// </summary>
+    public string? CacheKeyPrefix { get; init; }
+
     public int WebPort { get; init; } = 5080;
 
     public int BookingApiPort { get; init; } = 5081;

@@ -1,0 +1,47 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Dentistimo.Scenarios;
+
+namespace Dentistimo.AppHost.Tests;
+
+/// <summary>
+/// The end-to-end scenario of tests/Dentistimo.Scenarios against the whole AppHost: PostgreSQL, Redis, RabbitMQ and
+/// MailDev in containers, the three services as projects, each waited for until healthy. The same scenario runs on
+/// machines without containers in tests/Dentistimo.IntegrationTests, against the launcher's system.
+/// </summary>
+public sealed class PatientBookingTests
+{
+    /// <summary>Every resource of the AppHost's run model (AppHost.cs); each has a health check or a running state to wait for.</summary>
+    private static readonly string[] s_resources = ["postgres", "bookingdb", "notifierdb", "cache", "messaging", "mail", "bookingapi", "notifier", "web"];
+
+    // Pulling the container images on a first run takes a while; these are safety nets for a hung system.
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_scenarioTimeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task A_patient_finds_the_clinics_books_a_slot_races_others_for_its_last_places_and_everyone_gets_one_email()
+    {
+        using var cts = new CancellationTokenSource(s_startTimeout + s_scenarioTimeout);
+        var ct = cts.Token;
+        // The AppHost's `http` launch profile, so that no HTTPS development certificate is needed.
+        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(["DOTNET_LAUNCH_PROFILE=http"], ct);
+        await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
+        await app.StartAsync(ct).WaitAsync(s_startTimeout, ct);
+
+        await Task.WhenAll(s_resources.Select(resource => app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct)))
+            .WaitAsync(s_startTimeout, ct);
+
+        // The web app answers through the AppHost's own client for it, as a browser would reach it.
+        using (var web = app.CreateHttpClient("web", "http"))
+        using (var health = await web.GetAsync("/health", ct))
+        {
+            Assert.Equal(200, (int)health.StatusCode);
+        }
+
+        using var scenario = new PatientBookingScenario(new RunningDentistimo(
+            Web: app.GetEndpoint("web", "http"),
+            BookingApi: app.GetEndpoint("bookingapi", "http"),
+            MailInbox: app.GetEndpoint("mail", "http")));
+        await scenario.RunAsync(ct).WaitAsync(s_scenarioTimeout, ct);
+    }
+}

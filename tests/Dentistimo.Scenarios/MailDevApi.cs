@@ -1,0 +1,35 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace Dentistimo.Scenarios;
+
+/// <summary>The emails MailDev caught, read through its REST API (<c>GET /email</c>). Patients are told apart by unique addresses.</summary>
+public sealed class MailDevApi(HttpClient http)
+{
+    public async Task<IReadOnlyDictionary<string, List<CaughtEmail>>> ForRecipientsAsync(IReadOnlyCollection<string> addresses, CancellationToken ct)
+    {
+        var all = await http.GetFromJsonAsync<List<CaughtEmail>>("email", ct) ?? [];
+        return addresses.ToDictionary(
+            address => address,
+            address => all.Where(email => email.To.Any(to => string.Equals(to.Address, address, StringComparison.OrdinalIgnoreCase))).ToList(),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public Task<string> GetAttachmentAsync(CaughtEmail email, CaughtAttachment attachment, CancellationToken ct) =>
+        http.GetStringAsync($"email/{Uri.EscapeDataString(email.Id)}/attachment/{Uri.EscapeDataString(attachment.GeneratedFileName)}", ct);
+}
+
+public sealed record CaughtEmail(
+    string Id,
+    string Subject,
+    string? Text,
+    string? Html,
+    IReadOnlyList<CaughtAddress> To,
+    IReadOnlyList<CaughtAttachment>? Attachments);
+
+public sealed record CaughtAddress(string Address, string? Name);
+
+public sealed record CaughtAttachment(
+    string ContentType,
+    string? FileName,
+    [property: JsonPropertyName("generatedFileName")] string GeneratedFileName);
