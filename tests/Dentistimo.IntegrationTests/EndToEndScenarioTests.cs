@@ -4,10 +4,22 @@ using Dentistimo.Scenarios;
 namespace Dentistimo.IntegrationTests;
 
 /// <summary>
+/// Starting three more service processes takes both cores of these machines for a few seconds, which would slow the
+/// browser tests running beside it past their safety nets; so the whole-system scenario runs on its own, after the
+/// tests that run in parallel.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WholeSystemCollection
+{
+    public const string Name = "Whole system";
+}
+
+/// <summary>
 /// The end-to-end scenario of tests/Dentistimo.Scenarios against the system the launcher runs: the three services as
 /// processes, on the real PostgreSQL, Redis, RabbitMQ and MailDev. tests/Dentistimo.AppHost.Tests runs the same
 /// scenario under the Aspire AppHost.
 /// </summary>
+[Collection(WholeSystemCollection.Name)]
 public sealed class EndToEndScenarioTests(LaunchedSystem system) : IClassFixture<LaunchedSystem>
 {
     [Fact]
