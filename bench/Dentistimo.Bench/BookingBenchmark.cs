@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Dentistimo.LocalServers;
 using Npgsql;
 
@@ -24,21 +22,18 @@ public static class BookingBenchmark
 
     public static async Task<int> RunAsync(TextWriter output)
     {
-        await EnsureWrkAsync();
+        await Harness.EnsureWrkAsync();
         var servers = LocalServerSet.ForRepository();
         await servers.StartAsync();
         var bookingDb = await servers.Postgres.CreateDatabaseAsync(Database);
         var messaging = await servers.RabbitMq.CreateVirtualHostAsync("bench");
 
-        // The benchmark measures decisions, not the per-client limiter (every wrk connection shares one address),
-        // and logs only warnings so that console output is not what is measured.
-        Environment.SetEnvironmentVariable("RateLimits__BookingsPerSecondPerClient", "1000000");
-        Environment.SetEnvironmentVariable("RateLimits__BookingBurstPerClient", "1000000");
-        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        Harness.MeasureServicesNotLimits();
 
         await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
         {
             BookingDatabase = Database, Messaging = messaging, WebPort = 6080, BookingApiPort = BookingApiPort, NotifierPort = 6082,
+            Environment = "Production",
         });
         await system.BookingApi.StartAsync();
         using var baseline = await StartBaselineAsync();
@@ -56,9 +51,9 @@ public static class BookingBenchmark
     {
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
 
-        var slots = await FindFreeSlotsAsync(http);
+        var slots = await Harness.FindFreeSlotsAsync(http);
         var (firstClinic, firstStart) = slots[0];
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(firstStart, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
+        var day = Harness.StockholmDate(firstStart);
         var availability = new Uri(system.BookingApi.Url, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
         var baselineUrl = new Uri($"http://127.0.0.1:{BaselinePort}/baseline");
 
@@ -100,26 +95,6 @@ public static class BookingBenchmark
         {
             File.Delete(slotsFile);
         }
-    }
-
-    private static async Task<List<(int Clinic, DateTimeOffset Start)>> FindFreeSlotsAsync(HttpClient http)
-    {
-        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
-        var range = await http.GetFromJsonAsync<JsonObject>($"/api/availability?from={from:yyyy-MM-dd}&to={from.AddDays(60):yyyy-MM-dd}");
-        var slots = new List<(int, DateTimeOffset)>();
-        foreach (var clinic in range!["clinics"]!.AsArray())
-        {
-            var clinicId = (int)clinic!["clinicId"]!;
-            foreach (var day in clinic["days"]!.AsArray().Where(day => (int)day!["freeSlots"]! > 0))
-            {
-                var detail = await http.GetFromJsonAsync<JsonObject>($"/api/clinics/{clinicId}/availability?date={day!["date"]}");
-                slots.AddRange(detail!["slots"]!.AsArray()
-                    .Where(slot => (string)slot!["state"]! is "available" or "few-left")
-                    .Select(slot => (clinicId, DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture))));
-            }
-        }
-
-        return slots;
     }
 
     private static async Task<(long Decisions, long Confirmed)> CountDecisionsAsync(string bookingDb)
@@ -169,25 +144,10 @@ public static class BookingBenchmark
         throw new InvalidOperationException("The baseline server did not start.");
     }
 
-    private static async Task EnsureWrkAsync()
-    {
-        if (File.Exists("/usr/bin/wrk"))
-        {
-            return;
-        }
-
-        Console.Error.WriteLine("Installing wrk from Debian's packages...");
-        foreach (var arguments in new[] { "update", "install -y --no-install-recommends wrk" })
-        {
-            using var apt = Process.Start("apt-get", arguments)!;
-            await apt.WaitForExitAsync();
-        }
-    }
-
     private static string Report(WrkResult baseline, WrkResult reads, DecisionRun oneSlot, DecisionRun spread, int spreadSlots, long overbooked)
     {
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {MachineModel()}, .NET {Environment.Version}; wrk with 2 threads and {Connections} connections, {s_measure.TotalSeconds:0} s per row, on the same machine.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; wrk with 2 threads and {Connections} connections, {s_measure.TotalSeconds:0} s per row, on the same machine.");
         report.AppendLine();
         report.AppendLine("| what | requests/s | p50 | p99 | notes |");
         report.AppendLine("|---|---:|---:|---:|---|");
@@ -199,7 +159,4 @@ public static class BookingBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Socket errors: {baseline.SocketErrors + reads.SocketErrors + oneSlot.Wrk.SocketErrors + spread.Wrk.SocketErrors}.");
         return report.ToString();
     }
-
-    private static string MachineModel() =>
-        File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
 }

@@ -1,16 +1,31 @@
-// Booking benchmarks (issue: availability reads on a cache hit, and booking decisions), run against the real servers
-// and the Release build of BookingApi, with wrk as the load generator on the same machine:
+// Benchmarks run against the real servers and the Release build of the services, with the load generator on the
+// same machine; each mode prints a Markdown table for the README:
 //
-//   dotnet run -c Release --project bench/Dentistimo.Bench
+//   dotnet run -c Release --project bench/Dentistimo.Bench                          booking: availability reads and booking decisions
+//   dotnet run -c Release --project bench/Dentistimo.Bench -- notifications [rate] [seconds]
+//                                                                                   booking request to email, at a constant rate (default 200/s for 90 s)
+//   dotnet run -c Release --project bench/Dentistimo.Bench -- web                   the web's home and booking pages at 1,000 connections
 //
-// It prints a Markdown table for the README. "baseline" is an internal mode: a bare minimal-API JSON endpoint
-// started as a separate process so that BookingApi's reads can be compared with it in the same run.
+// "baseline" is an internal mode: a bare minimal-API JSON endpoint started as a separate process so that BookingApi's
+// reads can be compared with it in the same run.
+using System.Globalization;
 using Dentistimo.Bench;
 
-if (args is ["baseline", var port])
+switch (args)
 {
-    BaselineServer.Run(int.Parse(port));
-    return 0;
+    case ["baseline", var port]:
+        BaselineServer.Run(int.Parse(port));
+        return 0;
+    case []:
+        return await BookingBenchmark.RunAsync(Console.Out);
+    case ["notifications", .. var options] when options.Length <= 2 && options.All(option => int.TryParse(option, out _)):
+        return await NotificationBenchmark.RunAsync(
+            Console.Out,
+            rate: options is [var rate, ..] ? int.Parse(rate, CultureInfo.InvariantCulture) : 200,
+            TimeSpan.FromSeconds(options is [_, var seconds] ? int.Parse(seconds, CultureInfo.InvariantCulture) : 90));
+    case ["web"]:
+        return await WebBenchmark.RunAsync(Console.Out);
+    default:
+        Console.Error.WriteLine("Usage: Dentistimo.Bench [notifications [rate] [seconds] | web]");
+        return 2;
 }
-
-return await BookingBenchmark.RunAsync(Console.Out);

@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 
 namespace Dentistimo.Bench;
 
-public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors);
+public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors)
+{
+    /// <summary>wrk's breakdown, e.g. "connect 0, read 0, write 0, timeout 12"; empty when there were none.</summary>
+    public string SocketErrorDetail { get; init; } = "";
+}
 
 /// <summary>Runs wrk (Debian's package) and reads its summary.</summary>
 public static partial class Wrk
@@ -12,7 +16,9 @@ public static partial class Wrk
     public static async Task<WrkResult> RunAsync(
         Uri url, int connections, TimeSpan duration, string? script = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("wrk", [
+        // Through bash, to raise the open-files limit first: wrk needs one descriptor per connection.
+        var start = new ProcessStartInfo("bash", [
+            "-c", "ulimit -n 65535 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec wrk \"$@\"", "wrk",
             "--threads", "2", "--connections", connections.ToString(CultureInfo.InvariantCulture),
             "--duration", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency",
             .. script is null ? Array.Empty<string>() : ["--script", script],
@@ -41,7 +47,10 @@ public static partial class Wrk
             Latency("99%", output),
             (long)Number(RequestsLine(), output),
             NonSuccess().Match(output) is { Success: true } non2xx ? long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
-            SocketErrors().Matches(output).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+            SocketErrors().Matches(output).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)))
+        {
+            SocketErrorDetail = SocketErrorsLine().Match(output).Groups[1].Value.Trim(),
+        };
     }
 
     private static double Number(Regex pattern, string output) =>
@@ -65,4 +74,7 @@ public static partial class Wrk
 
     [GeneratedRegex(@"(?:connect|read|write|timeout) (\d+)")]
     private static partial Regex SocketErrors();
+
+    [GeneratedRegex(@"Socket errors:(.*)")]
+    private static partial Regex SocketErrorsLine();
 }

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Dentistimo.LocalServers;
+
+namespace Dentistimo.Bench;
+
+/// <summary>
+/// From booking request to email accepted by MailDev: booking requests at a constant arrival rate (open loop: request i
+/// is sent at t0 + i/rate whatever the answers so far), each from its own patient address and spread over every free
+/// slot, so that both confirmations and rejections are sent. Latency is the time MailDev finished writing the email
+/// (its .eml file) minus the time the request was sent. Lost: a request answered 201 or 409 without an email once none
+/// has arrived for a minute (a backlog is late, not lost); duplicated: a recipient with more than one email.
+/// </summary>
+public static class NotificationBenchmark
+{
+    private const string BookingDatabase = "bookingdb_bench_mail";
+    private const string NotifierDatabase = "notifierdb_bench_mail";
+    private const string VirtualHost = "bench-mail";
+    private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+
+    private sealed class Request(int index, DateTimeOffset due)
+    {
+        public int Index { get; } = index;
+        public DateTimeOffset Due { get; } = due;
+        public DateTimeOffset Sent { get; set; }
+        public TimeSpan ResponseTime { get; set; }
+        public HttpStatusCode? Status { get; set; }
+        public bool ExpectsEmail => Status is HttpStatusCode.Created or HttpStatusCode.Conflict;
+    }
+
+    private sealed record Email(string Id, DateTimeOffset Received);
+
+    private sealed record MailDevEmail(string Id, string Source, IReadOnlyList<MailDevAddress>? To);
+
+    private sealed record MailDevAddress(string Address);
+
+    public static async Task<int> RunAsync(TextWriter output, int rate, TimeSpan duration)
+    {
+        var servers = LocalServerSet.ForRepository();
+        await servers.StartAsync();
+        await servers.Postgres.CreateDatabaseAsync(BookingDatabase);
+        await servers.Postgres.CreateDatabaseAsync(NotifierDatabase);
+        await servers.RabbitMq.DeleteVirtualHostAsync(VirtualHost);
+        var messaging = await servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
+        Harness.MeasureServicesNotLimits();
+
+        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
+        {
+            BookingDatabase = BookingDatabase, NotifierDatabase = NotifierDatabase, Messaging = messaging,
+            WebPort = 6180, BookingApiPort = 6181, NotifierPort = 6182,
+        });
+        await Task.WhenAll(system.BookingApi.StartAsync(), system.Notifier.StartAsync());
+
+        using var bookingApi = new HttpClient { BaseAddress = system.BookingApi.Url, Timeout = TimeSpan.FromSeconds(30) };
+        using var mailDev = new HttpClient { BaseAddress = servers.MailDev.WebUrl };
+        var slots = await Harness.FindFreeSlotsAsync(bookingApi);
+
+        // MailDev may be shared with other runs: this run's emails are told apart by their recipients' domain, and
+        // only what arrives after this point is read (GET /email?skip=n gives the emails after the first n).
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var inbox = new Inbox(mailDev, $"@bench-{run}.example.com", (await mailDev.GetFromJsonAsync<List<MailDevEmail>>("email"))!.Count);
+
+        Console.Error.WriteLine($"Sending {rate} booking requests per second for {duration.TotalSeconds:0} s over {slots.Count:N0} slots...");
+        var requests = await SendAsync(bookingApi, slots, rate, duration, inbox);
+        var expected = requests.Where(request => request.ExpectsEmail).ToList();
+
+        // A backlog is late, not lost: wait for as long as emails keep arriving, and until none has for s_drain.
+        Console.Error.WriteLine($"Waiting for the last emails, until none has arrived for {s_drain.TotalSeconds:0} s...");
+        var (arrived, lastArrival) = (inbox.Received.Count, DateTimeOffset.UtcNow);
+        while (expected.Any(request => !inbox.Received.ContainsKey(request.Index)) && DateTimeOffset.UtcNow - lastArrival < s_drain)
+        {
+            await Task.Delay(s_poll);
+            await inbox.PollAsync();
+            if (inbox.Received.Count > arrived)
+            {
+                (arrived, lastArrival) = (inbox.Received.Count, DateTimeOffset.UtcNow);
+            }
+        }
+
+        await Task.Delay(s_poll);
+        await inbox.PollAsync();
+        await inbox.SearchAsync(expected.Select(request => request.Index).Where(index => !inbox.Received.ContainsKey(index)).Take(1000).ToList());
+        output.WriteLine(Report(requests, inbox.Received, rate, duration, slots.Count));
+        await inbox.DeleteAllAsync();
+        return expected.All(request => inbox.Received.TryGetValue(request.Index, out var emails) && emails.Count == 1) ? 0 : 1;
+    }
+
+    private static async Task<Request[]> SendAsync(
+        HttpClient bookingApi, List<(int Clinic, DateTimeOffset Start)> slots, int rate, TimeSpan duration, Inbox inbox)
+    {
+        var requests = new Request[(int)(rate * duration.TotalSeconds)];
+        var sending = new List<Task>(requests.Length);
+        var t0 = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var nextPoll = s_poll;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / (double)rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            requests[i] = new Request(i, t0 + due);
+            sending.Add(SendOneAsync(requests[i]));
+            if (clock.Elapsed > nextPoll)
+            {
+                nextPoll = clock.Elapsed + s_poll;
+                sending.Add(inbox.PollAsync());
+            }
+        }
+
+        await Task.WhenAll(sending);
+        return requests;
+
+        async Task SendOneAsync(Request request)
+        {
+            var (clinic, start) = slots[request.Index % slots.Count];
+            var body = new
+            {
+                requestId = Guid.NewGuid(), clinicId = clinic, start, language = "en",
+                patient = new { name = "Bench Patient", email = $"patient-{request.Index}{inbox.Domain}" },
+            };
+            await Task.Yield();
+            request.Sent = t0 + clock.Elapsed;
+            try
+            {
+                using var response = await bookingApi.PostAsJsonAsync("/api/bookings", body);
+                request.Status = response.StatusCode;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                Console.Error.WriteLine($"Request {request.Index}: {exception.Message}");
+            }
+
+            request.ResponseTime = t0 + clock.Elapsed - request.Sent;
+        }
+    }
+
+    /// <summary>This run's emails in MailDev, read as they arrive, by request index.</summary>
+    private sealed class Inbox(HttpClient mailDev, string domain, int skip)
+    {
+        private readonly SemaphoreSlim _polling = new(1);
+        private int _skip = skip;
+
+        public string Domain => domain;
+
+        public Dictionary<int, List<Email>> Received { get; } = [];
+
+        public async Task PollAsync()
+        {
+            await _polling.WaitAsync();
+            try
+            {
+                var emails = (await mailDev.GetFromJsonAsync<List<MailDevEmail>>($"email?skip={_skip}"))!;
+                _skip += emails.Count;
+                Add(emails);
+            }
+            finally
+            {
+                _polling.Release();
+            }
+        }
+
+        /// <summary>Looks for the emails to the given requests' patients by address, in case someone else deleted emails from MailDev, which shifts ?skip=.</summary>
+        public async Task SearchAsync(IEnumerable<int> indexes)
+        {
+            foreach (var index in indexes)
+            {
+                Add((await mailDev.GetFromJsonAsync<List<MailDevEmail>>($"email?to.address=patient-{index}{domain}"))!);
+            }
+        }
+
+        private void Add(List<MailDevEmail> emails)
+        {
+            foreach (var email in emails)
+            {
+                if (email.To?.FirstOrDefault()?.Address is { } to && to.EndsWith(domain, StringComparison.OrdinalIgnoreCase))
+                {
+                    var index = int.Parse(to["patient-".Length..^domain.Length], CultureInfo.InvariantCulture);
+                    // MailDev's own "time" is the Date header, in whole seconds; its .eml file was last written when
+                    // the email was accepted (MailDev runs on this machine: LocalServerSet).
+                    var received = new DateTimeOffset(File.GetLastWriteTimeUtc(email.Source));
+                    if (!Received.TryGetValue(index, out var emailsTo))
+                    {
+                        Received[index] = emailsTo = [];
+                    }
+
+                    emailsTo.Add(new Email(email.Id, received));
+                }
+            }
+        }
+
+        /// <summary>Deletes this run's emails, and only them, so that a shared MailDev does not keep thousands in memory.</summary>
+        public async Task DeleteAllAsync()
+        {
+            foreach (var email in Received.Values.SelectMany(emails => emails))
+            {
+                using var _ = await mailDev.DeleteAsync($"email/{email.Id}");
+            }
+        }
+    }
+
+    private static string Report(Request[] requests, Dictionary<int, List<Email>> received, int rate, TimeSpan duration, int slots)
+    {
+        var expected = requests.Where(request => request.ExpectsEmail).ToList();
+        var latencies = expected.Where(request => received.ContainsKey(request.Index))
+            .Select(request => (received[request.Index].Min(email => email.Received) - request.Sent).TotalMilliseconds)
+            .Order().ToList();
+        var responseTimes = requests.Select(request => request.ResponseTime.TotalMilliseconds).Order().ToList();
+        var lateStarts = requests.Select(request => (request.Sent - request.Due).TotalMilliseconds).Order().ToList();
+        var lost = expected.Count(request => !received.ContainsKey(request.Index));
+        var duplicated = received.Values.Count(emails => emails.Count > 1);
+        var unexpected = requests.Count(request => !request.ExpectsEmail && received.ContainsKey(request.Index));
+        var other = requests.Where(request => !request.ExpectsEmail).GroupBy(request => request.Status?.ToString("D") ?? "no answer")
+            .Select(group => $"{group.Count():N0} answered {group.Key}");
+        var sentRate = requests.Length / (requests[^1].Sent - requests[0].Sent).TotalSeconds;
+        var arrivals = received.Values.SelectMany(emails => emails).Select(email => email.Received).ToList();
+        var emailRate = arrivals.Count / (arrivals.DefaultIfEmpty(requests[0].Sent).Max() - requests[0].Sent).TotalSeconds;
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; the load generator, PostgreSQL, RabbitMQ, MailDev, BookingApi and the notifier on the same machine.");
+        report.AppendLine();
+        report.AppendLine("| what | requests/s | p50 | p99 | max | lost | duplicated | notes |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| booking request to email in MailDev, {rate}/s for {duration.TotalSeconds:0} s over {slots:N0} slots | {sentRate:N0} | " +
+            $"{Percentile(latencies, 50):N0} ms | {Percentile(latencies, 99):N0} ms | {latencies.LastOrDefault():N0} ms | {lost:N0} | {duplicated:N0} | " +
+            $"{requests.Length:N0} requests: {requests.Count(r => r.Status == HttpStatusCode.Created):N0} confirmed, {requests.Count(r => r.Status == HttpStatusCode.Conflict):N0} rejected" +
+            $"{string.Concat(other.Select(text => ", " + text))}; answer p50 {Percentile(responseTimes, 50):N0} ms, p99 {Percentile(responseTimes, 99):N0} ms; " +
+            $"sent p99 {Percentile(lateStarts, 99):N0} ms behind schedule; emails arrived at {emailRate:N0}/s |");
+        if (unexpected > 0)
+        {
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Emails for requests without a 201 or 409 answer: {unexpected:N0}.");
+        }
+
+        return report.ToString();
+    }
+
+    private static double Percentile(List<double> sorted, int percentile) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(sorted.Count * percentile / 100.0) - 1)];
+}

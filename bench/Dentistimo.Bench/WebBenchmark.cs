@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Dentistimo.LocalServers;
+
+namespace Dentistimo.Bench;
+
+/// <summary>
+/// The web's home page and one clinic-day's booking page at 1,000 connections each, with BookingApi behind it. The
+/// pages render (200) even when BookingApi does not answer in time, so the warnings the web logged are counted too.
+/// </summary>
+public static class WebBenchmark
+{
+    private const int Connections = 1000;
+    private const string Database = "bookingdb_bench_web";
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_measure = TimeSpan.FromSeconds(20);
+
+    public static async Task<int> RunAsync(TextWriter output)
+    {
+        await Harness.EnsureWrkAsync();
+        var servers = LocalServerSet.ForRepository();
+        await servers.StartAsync();
+        await servers.Postgres.CreateDatabaseAsync(Database);
+        var messaging = await servers.RabbitMq.CreateVirtualHostAsync("bench-web");
+        Harness.MeasureServicesNotLimits();
+
+        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
+        {
+            BookingDatabase = Database, Messaging = messaging, WebPort = 6280, BookingApiPort = 6281, NotifierPort = 6282,
+        });
+        await Task.WhenAll(system.BookingApi.StartAsync(), system.Web.StartAsync());
+
+        using var bookingApi = new HttpClient { BaseAddress = system.BookingApi.Url };
+        var (clinic, start) = (await Harness.FindFreeSlotsAsync(bookingApi))[0];
+        var pages = new (string Name, Uri Url)[]
+        {
+            ("home page `/`", new Uri(system.Web.Url, "/")),
+            ("booking page `/book?clinic&date`", new Uri(system.Web.Url, $"/book?clinic={clinic}&date={Harness.StockholmDate(start):yyyy-MM-dd}")),
+        };
+
+        using var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        foreach (var (name, url) in pages)
+        {
+            using var response = await web.GetAsync(url);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}, not 200.");
+            }
+        }
+
+        Console.Error.WriteLine("Warming up...");
+        foreach (var (_, url) in pages)
+        {
+            await Wrk.RunAsync(url, Connections, s_warmUp);
+        }
+
+        var results = new List<(string Name, Uri Url, WrkResult Result, int Warnings)>();
+        foreach (var (name, url) in pages)
+        {
+            Console.Error.WriteLine($"Measuring {url}...");
+            var warningsBefore = CountWarnings(system.Web.LogFile);
+            var result = await Wrk.RunAsync(url, Connections, s_measure);
+            results.Add((name, url, result, CountWarnings(system.Web.LogFile) - warningsBefore));
+        }
+
+        output.WriteLine(Report(results));
+        return 0;
+    }
+
+    /// <summary>Lines the web logged at Warning or above (the console logger starts them with "warn:", "fail:" or "crit:").</summary>
+    private static int CountWarnings(string logFile)
+    {
+        using var reader = new StreamReader(new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            count += line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static string Report(List<(string Name, Uri Url, WrkResult Result, int Warnings)> results)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; wrk with 2 threads and {Connections:N0} connections, {s_measure.TotalSeconds:0} s per row, on the same machine as BookingApi, Redis, PostgreSQL and the web.");
+        report.AppendLine();
+        report.AppendLine("| what | requests/s | p50 | p99 | non-2xx | socket errors | notes |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var (name, url, result, warnings) in results)
+        {
+            var socketErrors = result.SocketErrors > 0 ? $" ({result.SocketErrorDetail})" : "";
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | {result.RequestsPerSecond:N0} | {result.P50Milliseconds:0.0} ms | {result.P99Milliseconds:0.0} ms | {result.Non2xx:N0} | {result.SocketErrors:N0}{socketErrors} | " +
+                $"{result.Requests:N0} requests to {url.PathAndQuery}; {warnings:N0} warnings logged by the web |");
+        }
+
+        return report.ToString();
+    }
+}
