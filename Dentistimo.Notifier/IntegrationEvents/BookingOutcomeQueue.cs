@@ -10,11 +10,17 @@ public sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 
-    /// <summary>Unacknowledged messages RabbitMQ hands us at once; more than we process, so the next one is already here.</summary>
-    public int PrefetchCount { get; set; } = 8;
+    /// <summary>
+    /// Unacknowledged messages RabbitMQ hands us at once: no more than we process at once, so none waits out its
+    /// consumer timeout behind messages that are being retried.
+    /// </summary>
+    public int PrefetchCount { get; set; } = 32;
 
-    /// <summary>Emails sent at once. Each holds an SMTP connection and a database connection while it is sent.</summary>
-    public int ConcurrentMessageLimit { get; set; } = 8;
+    /// <summary>
+    /// Emails sent at once. Each holds an SMTP connection and a database connection while it is sent; SMTP servers
+    /// may wait before their greeting (MailDev: 100 ms), so sending one at a time would cap throughput, not CPU.
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 32;
 
     /// <summary>
     /// Attempts after the first, waiting MinRetryInterval + 2^n x RetryIntervalDelta (MassTransit adds ±20% jitter to the
