@@ -12,6 +12,8 @@ public sealed class BookingApiUnavailableException(string message, Exception? in
 /// <summary>BookingApi over HTTP. Transient failures are retried by the service defaults' resilience pipeline.</summary>
 public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
+    private static readonly TimeSpan s_rangeCacheDuration = TimeSpan.FromSeconds(5);
+
     /// <summary>The registry changes a few times a year; a short cache spares BookingApi one call per page view.</summary>
     private const string ClinicsCacheKey = "clinics";
 
@@ -41,9 +43,22 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
         await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken);
 
-    public async Task<RangeAvailability> GetRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        await GetAsync<RangeAvailability>($"/api/availability?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", cancellationToken)
-        ?? throw new BookingApiUnavailableException("BookingApi answered the availability range with 404.");
+    /// <summary>
+    /// Every home page view shows the free days of every clinic for the whole booking window. Those counts may be a few
+    /// seconds old there (the booking page shows each slot live), so one answer serves every view for <see cref="s_rangeCacheDuration"/>.
+    /// </summary>
+    public async Task<RangeAvailability> GetRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var key = $"availability:{from:yyyy-MM-dd}:{to:yyyy-MM-dd}";
+        if (cache.TryGetValue(key, out RangeAvailability? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var range = await GetAsync<RangeAvailability>($"/api/availability?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", cancellationToken)
+            ?? throw new BookingApiUnavailableException("BookingApi answered the availability range with 404.");
+        return cache.Set(key, range, s_rangeCacheDuration);
+    }
 
     /// <returns>Null when BookingApi knows no such booking.</returns>
     public async Task<BookingDecision?> GetBookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
