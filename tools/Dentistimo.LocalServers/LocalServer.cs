@@ -16,7 +16,7 @@ public abstract class LocalServer
     {
         _context = context;
         Name = name;
-        Port = port;
+        Port = port + context.PortOffset;
         Folder = Path.Combine(context.StateDirectory, folderName);
     }
 
@@ -156,4 +156,5 @@ public abstract class LocalServer
 }
 
 /// <summary>What every server needs from the set it belongs to.</summary>
-internal sealed record ServerContext(string StateDirectory, Action<string> Log);
+/// <param name="PortOffset">Added to every port of the set, so that a second set can run beside the first.</param>
+internal sealed record ServerContext(string StateDirectory, Action<string> Log, int PortOffset);

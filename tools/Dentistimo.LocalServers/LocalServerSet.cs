@@ -24,12 +24,16 @@ public sealed class LocalServerSet
 
     /// <param name="stateDirectory">Where the servers keep their files; by default $DENTISTIMO_STATE_DIR, else .local/ in the repository.</param>
     /// <param name="log">Receives progress lines (installing, starting, waiting); the console by default.</param>
-    public static LocalServerSet ForRepository(string? stateDirectory = null, Action<string>? log = null)
+    /// <param name="portOffset">
+    /// Added to every server's port. A set with its own state folder and offset is independent of the shared one:
+    /// tests that crash servers use one, so that the servers other tests and the launcher share stay up.
+    /// </param>
+    public static LocalServerSet ForRepository(string? stateDirectory = null, Action<string>? log = null, int portOffset = 0)
     {
         stateDirectory ??= Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : Path.Combine(Repository.FindRoot(), ".local");
-        return new LocalServerSet(new ServerContext(Path.GetFullPath(stateDirectory), log ?? Console.WriteLine));
+        return new LocalServerSet(new ServerContext(Path.GetFullPath(stateDirectory), log ?? Console.WriteLine, portOffset));
     }
 
     public string StateDirectory => _context.StateDirectory;

@@ -14,7 +14,7 @@ public sealed class MailDevServer : LocalServer
 
     public int SmtpPort => Port;
 
-    public int WebPort => 1080;
+    public int WebPort => Port + 55;
 
     /// <summary>The web inbox, also the base of its REST API.</summary>
     public Uri WebUrl => new($"http://127.0.0.1:{WebPort}/");

@@ -17,12 +17,13 @@ public sealed class RabbitMqServer : LocalServer
     {
     }
 
-    public string NodeName => "dentistimo@localhost";
+    /// <summary>Named after its port, so that two sets' nodes are two nodes.</summary>
+    public string NodeName => Port == 5673 ? "dentistimo@localhost" : $"dentistimo-{Port}@localhost";
 
-    public int ManagementPort => 15673;
+    public int ManagementPort => Port + 10000;
 
     /// <summary>The Erlang distribution port, fixed so that it cannot collide with another node's.</summary>
-    public int DistributionPort => 25673;
+    public int DistributionPort => Port + 20000;
 
     /// <summary>An administrator with every permission on the default virtual host "/".</summary>
     public string Username => "dentistimo";
