@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Dentistimo.Load;
+
+/// <summary>What a patient's client saw of one booking request.</summary>
+public enum BookingOutcome
+{
+    /// <summary>201: the slot is the patient's.</summary>
+    Confirmed,
+
+    /// <summary>409: a decision was made, and it was no (fully booked, already booked, ...).</summary>
+    Rejected,
+
+    /// <summary>429: turned away before any decision, to be retried later.</summary>
+    Throttled,
+
+    /// <summary>Any other answer (5xx, a refused connection): the client cannot know whether a decision was made.</summary>
+    Failed,
+
+    /// <summary>No answer within the client's timeout: the client cannot know whether a decision was made.</summary>
+    TimedOut,
+}
+
+/// <summary>A slot to book, as BookingApi names it.</summary>
+public sealed record SlotToBook(int ClinicId, DateTimeOffset Start);
+
+/// <summary>
+/// Booking requests as the web sends them to BookingApi: each a new request id and a made-up patient, so that
+/// load and fault tests create real decisions, events and emails.
+/// </summary>
+public sealed class BookingTraffic(HttpClient bookingApi)
+{
+    /// <summary>A client for <paramref name="bookingApi"/> that keeps at most <paramref name="connections"/> connections open.</summary>
+    public static HttpClient CreateClient(Uri bookingApi, int connections, TimeSpan timeout) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = bookingApi,
+            Timeout = timeout,
+        };
+
+    public async Task<BookingOutcome> RequestAsync(Guid requestId, SlotToBook slot, CancellationToken ct = default)
+    {
+        var request = new
+        {
+            requestId,
+            clinicId = slot.ClinicId,
+            start = slot.Start,
+            patient = new { name = "Load Patient", email = $"load-{requestId:N}@example.com" },
+            language = "en",
+        };
+        try
+        {
+            using var response = await bookingApi.PostAsJsonAsync("/api/bookings", request, ct).ConfigureAwait(false);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.Created => BookingOutcome.Confirmed,
+                HttpStatusCode.Conflict => BookingOutcome.Rejected,
+                HttpStatusCode.TooManyRequests => BookingOutcome.Throttled,
+                _ => BookingOutcome.Failed,
+            };
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return BookingOutcome.TimedOut;
+        }
+        catch (HttpRequestException)
+        {
+            return BookingOutcome.Failed;
+        }
+    }
+}

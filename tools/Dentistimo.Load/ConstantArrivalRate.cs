@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Dentistimo.Load;
+
+/// <summary>One request of a run: when it was due, how long it took from then, and what the client saw.</summary>
+/// <param name="Sequence">0, 1, 2, ... in the order the requests were due.</param>
+/// <param name="DueAt">When the request was due, from the start of the run.</param>
+/// <param name="Latency">From <paramref name="DueAt"/>, not from when it was actually sent, to the answer.</param>
+public sealed record Sample<TOutcome>(long Sequence, TimeSpan DueAt, TimeSpan Latency, TOutcome Outcome);
+
+/// <summary>
+/// Sends requests at a constant arrival rate: each is due at start + sequence / rate and is sent then, whether or not
+/// earlier ones have answered. A closed loop (each client waiting for its answer before sending again, as wrk does)
+/// slows down with the server and so hides the queueing a real crowd of patients would meet ("coordinated
+/// omission"); here a slow server shows up as latency, measured from when a request was due.
+/// </summary>
+public static class ConstantArrivalRate
+{
+    public static async Task<IReadOnlyList<Sample<TOutcome>>> RunAsync<TOutcome>(
+        double requestsPerSecond, TimeSpan duration, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
+        var total = (long)(requestsPerSecond * duration.TotalSeconds);
+        var inFlight = new List<Task<Sample<TOutcome>>>((int)Math.Min(total, int.MaxValue));
+        var clock = Stopwatch.StartNew();
+        for (long next = 0; next < total && !ct.IsCancellationRequested;)
+        {
+            // Everything due by now goes out at once: timers tick every millisecond or so, far coarser than the
+            // gap between requests at thousands per second.
+            var dueByNow = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * requestsPerSecond) + 1);
+            for (; next < dueByNow; next++)
+            {
+                inFlight.Add(MeasureAsync(next, TimeSpan.FromSeconds(next / requestsPerSecond), clock, send, ct));
+            }
+
+            var nextDue = TimeSpan.FromSeconds(next / requestsPerSecond) - clock.Elapsed;
+            if (nextDue > TimeSpan.Zero)
+            {
+                await Task.Delay(nextDue, ct).ConfigureAwait(false);
+            }
+        }
+
+        return await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private static async Task<Sample<TOutcome>> MeasureAsync<TOutcome>(
+        long sequence, TimeSpan dueAt, Stopwatch clock, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken ct)
+    {
+        await Task.Yield(); // so that a send which blocks before its first await cannot hold up the schedule
+        var outcome = await send(sequence, ct).ConfigureAwait(false);
+        return new Sample<TOutcome>(sequence, dueAt, clock.Elapsed - dueAt, outcome);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Dentistimo.Load;
+
+/// <summary>Percentiles of a set of latencies, by the nearest-rank method.</summary>
+public sealed record LatencySummary(int Count, TimeSpan P50, TimeSpan P99, TimeSpan P999, TimeSpan Max)
+{
+    public static LatencySummary Of(IEnumerable<TimeSpan> latencies)
+    {
+        var sorted = latencies.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return new LatencySummary(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        TimeSpan Percentile(double fraction) => sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+        return new LatencySummary(sorted.Length, Percentile(0.50), Percentile(0.99), Percentile(0.999), sorted[^1]);
+    }
+}
