@@ -8,14 +8,55 @@ using Microsoft.Extensions.Options;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>SMTP through System.Net.Mail: MailKit is not in our package source, and this is enough for one message per call.</summary>
-public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions> options) : IEmailSender
+/// <summary>
+/// SMTP through System.Net.Mail (MailKit is not in our package source), over connections kept open between emails by
+/// <see cref="SmtpConnectionPool"/>.
+/// </summary>
+public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool connections, IOptions<EmailOptions> options) : IEmailSender
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        using var mail = new MailMessage
+        var lease = connections.Rent(s_timeout);
+        if (lease.Reused)
+        {
+            try
+            {
+                await SendOverAsync(lease, message, cancellationToken);
+                return;
+            }
+            catch (SmtpDeliveryException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The server may have closed the connection while it sat in the pool. A new connection tells whether
+                // the server itself fails, and its failure is the one reported.
+            }
+
+            lease = connections.RentNew(s_timeout);
+        }
+
+        await SendOverAsync(lease, message, cancellationToken);
+    }
+
+    private async Task SendOverAsync(SmtpLease lease, EmailMessage message, CancellationToken cancellationToken)
+    {
+        // A new MailMessage per attempt: sending one reads its attachments' streams to the end.
+        using var mail = ToMailMessage(message);
+        var succeeded = false;
+        try
+        {
+            await SendAsync(lease.Client, mail, cancellationToken);
+            succeeded = true;
+        }
+        finally
+        {
+            connections.Return(lease, succeeded);
+        }
+    }
+
+    private MailMessage ToMailMessage(EmailMessage message)
+    {
+        var mail = new MailMessage
         {
             From = new MailAddress(options.Value.SenderAddress, options.Value.SenderName),
             Subject = message.Subject,
@@ -31,12 +72,11 @@ public sealed class SmtpEmailSender(SmtpSettings settings, IOptions<EmailOptions
             mail.Attachments.Add(new Attachment(new MemoryStream(attachment.Content), attachment.FileName, attachment.ContentType));
         }
 
-        using var client = new SmtpClient(settings.Host, settings.Port) { EnableSsl = settings.UseTls, Timeout = (int)s_timeout.TotalMilliseconds };
-        if (settings.Username is not null)
-        {
-            client.Credentials = new NetworkCredential(settings.Username, settings.Password);
-        }
+        return mail;
+    }
 
+    private async Task SendAsync(SmtpClient client, MailMessage mail, CancellationToken cancellationToken)
+    {
         // SendMailAsync ignores SmtpClient.Timeout: without a deadline of our own a server that stops answering would
         // hold the message (and its row lock in the ledger) until RabbitMQ's consumer timeout.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -21,6 +21,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton(SmtpSettings.Parse(builder.Configuration.GetRequiredConnectionString("mail")));
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.Services.AddSingleton(EmailTemplates.Embedded);
         builder.Services.AddSingleton<BookingEmailRenderer>();
