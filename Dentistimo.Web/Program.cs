@@ -13,6 +13,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}");
 app.UseApplicationLocalization();
+app.UseOutputCache();
 app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapRazorPages().WithStaticAssets();

@@ -2,6 +2,7 @@ using Dentistimo.Web.Hubs;
 using Dentistimo.Web.Infrastructure;
 using Dentistimo.Web.IntegrationEvents.EventHandling;
 using Dentistimo.Web.Localization;
+using Dentistimo.Web.Pages;
 using Dentistimo.Web.Services;
 using MassTransit;
 using Microsoft.AspNetCore.DataProtection;
@@ -25,6 +26,13 @@ internal static class Extensions
             .AddMvcOptions(options => options.Filters.Add<BookingApiUnavailableFilter>())
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();
+
+        builder.Services.AddOutputCache(options => options.AddPolicy(IndexModel.OutputCachePolicy, policy => policy
+            .Expire(BookingApiClient.RangeCacheDuration)
+            // Every query key, so that no link on a cached page carries another visitor's query; and the language the
+            // request resolved to (query, cookie or Accept-Language), which the cache key would not otherwise show.
+            .SetVaryByQuery("*")
+            .VaryByValue(context => new("language", context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.Name ?? ""))));
 
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
         builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);

@@ -2,13 +2,22 @@ using System.Globalization;
 using System.Text.Json;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Dentistimo.Web.Pages;
 
 /// <summary>R1.2–R1.6: the map and list of clinics, the clinic overview and the date picker, gating the way to booking.</summary>
+/// <remarks>
+/// Every patient sees the same page for the same query and language, and its free-day counts may be
+/// <see cref="BookingApiClient.RangeCacheDuration"/> old anyway: so a rendered page serves every view for that long
+/// (<see cref="OutputCachePolicy"/>), which keeps the busiest page cheap when crowds arrive.
+/// </remarks>
+[OutputCache(PolicyName = OutputCachePolicy)]
 public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar calendar, ILogger<IndexModel> logger) : PageModel
 {
     public const string NoticeChooseBoth = "choose";
+
+    public const string OutputCachePolicy = "home-page";
 
     public IReadOnlyList<ClinicSummary> Clinics { get; private set; } = [];
     public bool BookingApiUnavailable { get; private set; }
@@ -37,6 +46,12 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
         {
             logger.LogWarning(exception, "BookingApi is unreachable; showing the home page without clinics");
             BookingApiUnavailable = true;
+            // The next view should try BookingApi again, not be served this apology from the cache.
+            if (HttpContext.Features.Get<IOutputCacheFeature>() is { } outputCache)
+            {
+                outputCache.Context.AllowCacheStorage = false;
+            }
+
             return;
         }
 

@@ -12,7 +12,8 @@ public sealed class BookingApiUnavailableException(string message, Exception? in
 /// <summary>BookingApi over HTTP. Transient failures are retried by the service defaults' resilience pipeline.</summary>
 public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
-    private static readonly TimeSpan s_rangeCacheDuration = TimeSpan.FromSeconds(5);
+    /// <summary>How old the home page's free-day counts may be (the booking page shows each slot live).</summary>
+    public static readonly TimeSpan RangeCacheDuration = TimeSpan.FromSeconds(5);
 
     /// <summary>The registry changes a few times a year; a short cache spares BookingApi one call per page view.</summary>
     private const string ClinicsCacheKey = "clinics";
@@ -45,7 +46,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 
     /// <summary>
     /// Every home page view shows the free days of every clinic for the whole booking window. Those counts may be a few
-    /// seconds old there (the booking page shows each slot live), so one answer serves every view for <see cref="s_rangeCacheDuration"/>.
+    /// seconds old there, so one answer serves every view for <see cref="RangeCacheDuration"/>.
     /// </summary>
     public async Task<RangeAvailability> GetRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
@@ -57,7 +58,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 
         var range = await GetAsync<RangeAvailability>($"/api/availability?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", cancellationToken)
             ?? throw new BookingApiUnavailableException("BookingApi answered the availability range with 404.");
-        return cache.Set(key, range, s_rangeCacheDuration);
+        return cache.Set(key, range, RangeCacheDuration);
     }
 
     /// <returns>Null when BookingApi knows no such booking.</returns>

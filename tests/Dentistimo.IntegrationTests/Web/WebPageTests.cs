@@ -159,6 +159,26 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task The_home_page_is_rendered_once_for_many_views_yet_each_visitor_gets_their_own_language()
+    {
+        var swedish = system.Web.CreateClient();
+        swedish.DefaultRequestHeaders.AcceptLanguage.ParseAdd("sv-SE");
+        var english = system.Web.CreateClient();
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-GB");
+        var address = $"/?clinic=2&view={Guid.NewGuid():N}"; // a query no other test has put in the cache
+
+        using var first = await swedish.GetAsync(address);
+        using var again = await swedish.GetAsync(address);
+        var inEnglish = await GetPageAsync(english, address);
+
+        // The output cache marks what it serves with an Age header; a freshly rendered page has none.
+        Assert.Null(first.Headers.Age);
+        Assert.NotNull(again.Headers.Age);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal("Book a dentist in Gothenburg", inEnglish.QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_chosen_language_sticks_and_goes_with_the_booking_request()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4);
