@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Dentistimo.BookingApi.Services;
 using Microsoft.Extensions.Options;
@@ -19,14 +20,21 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 }
 
 /// <summary>
-/// Redis holds one key per clinic and day. A booking deletes its day's key right after it commits, so the next read
-/// refills it from PostgreSQL; the key's time to live bounds how stale a day can be if that delete is ever lost.
-/// Redis is an optimisation only: every method degrades to "not cached" while Redis is unreachable.
+/// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
+/// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
+/// round trip at all. A booking deletes its day from both right after it commits, so this replica's next read, and
+/// every replica's read after the second, refills it; Redis's time to live bounds how stale a day can be if that
+/// delete is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
 /// </summary>
-public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, ILogger<AvailabilityCache> logger)
+public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
 {
+    /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
+    private const int MaxLocalDays = 10_000;
+
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
+    private readonly TimeSpan _localTimeToLive = TimeSpan.FromMilliseconds(options.Value.LocalAvailabilityCacheMilliseconds);
     private readonly string _keyPrefix = options.Value.CacheKeyPrefix;
+    private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), (BookedSeats Seats, long CachedAt)> _local = new();
 
     public string Key(int clinicId, DateOnly date) => $"{_keyPrefix}availability:{clinicId}:{date:yyyy-MM-dd}";
 
@@ -34,19 +42,35 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
     public async Task<BookedSeats?[]> GetAsync(IReadOnlyList<(int ClinicId, DateOnly Date)> days)
     {
         var cached = new BookedSeats?[days.Count];
-        if (!redis.IsConnected)
+        var missing = new List<int>();
+        for (var i = 0; i < days.Count; i++)
+        {
+            if (_local.TryGetValue(days[i], out var local) && timeProvider.GetElapsedTime(local.CachedAt) < _localTimeToLive)
+            {
+                cached[i] = local.Seats;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count == 0 || !redis.IsConnected)
         {
             return cached;
         }
 
         try
         {
-            var values = await redis.Database.StringGetAsync(days.Select(day => (RedisKey)Key(day.ClinicId, day.Date)).ToArray());
-            for (var i = 0; i < values.Length; i++)
+            var values = await redis.Database.StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray());
+            for (var m = 0; m < values.Length; m++)
             {
-                cached[i] = values[i].HasValue
-                    ? new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, int>>((string)values[i]!)!)
-                    : null;
+                if (values[m].HasValue)
+                {
+                    var i = missing[m];
+                    cached[i] = new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, int>>((string)values[m]!)!);
+                    KeepLocally(days[i].ClinicId, days[i].Date, cached[i]!);
+                }
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -59,6 +83,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
     public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats)
     {
+        KeepLocally(clinicId, date, seats);
         if (!redis.IsConnected)
         {
             return;
@@ -76,6 +101,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
     public async Task InvalidateAsync(int clinicId, DateOnly date)
     {
+        _local.TryRemove((clinicId, date), out _);
         try
         {
             await redis.Database.KeyDeleteAsync(Key(clinicId, date));
@@ -85,5 +111,15 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
             logger.LogWarning("Availability cache for clinic {ClinicId} on {Date} could not be invalidated; it expires within {TimeToLive}",
                 clinicId, date, _timeToLive);
         }
+    }
+
+    private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats)
+    {
+        if (_local.Count >= MaxLocalDays)
+        {
+            _local.Clear();
+        }
+
+        _local[(clinicId, date)] = (seats, timeProvider.GetTimestamp());
     }
 }

@@ -10,6 +10,12 @@ public sealed class BookingOptions
     /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
     public int AvailabilityCacheSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// How long a replica answers a day from its own memory before asking Redis again: how stale another replica's
+    /// booking can look here. A replica's own bookings show at once.
+    /// </summary>
+    public int LocalAvailabilityCacheMilliseconds { get; set; } = 1000;
+
     /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>
     public string CacheKeyPrefix { get; set; } = "dentistimo:";
 }

@@ -11,7 +11,7 @@ public sealed class MailDevApi(HttpClient http)
         var all = await http.GetFromJsonAsync<List<CaughtEmail>>("email", ct) ?? [];
         return addresses.ToDictionary(
             address => address,
-            address => all.Where(email => email.To.Any(to => string.Equals(to.Address, address, StringComparison.OrdinalIgnoreCase))).ToList(),
+            address => all.Where(email => email.To is { } recipients && recipients.Any(to => string.Equals(to.Address, address, StringComparison.OrdinalIgnoreCase))).ToList(),
             StringComparer.OrdinalIgnoreCase);
     }
 
@@ -24,7 +24,7 @@ public sealed record CaughtEmail(
     string Subject,
     string? Text,
     string? Html,
-    IReadOnlyList<CaughtAddress> To,
+    IReadOnlyList<CaughtAddress>? To, // absent when an email had no To header, which a shared MailDev may hold
     IReadOnlyList<CaughtAttachment>? Attachments);
 
 public sealed record CaughtAddress(string Address, string? Name);
