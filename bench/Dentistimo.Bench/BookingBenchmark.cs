@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dentistimo.Load;
 using Dentistimo.LocalServers;
 using Npgsql;
 
@@ -14,6 +15,9 @@ namespace Dentistimo.Bench;
 public static class BookingBenchmark
 {
     private const int Connections = 256;
+
+    /// <summary>The goal: 2,000 decisions a second from 256 clients, sent at that rate whatever the answers.</summary>
+    private const int DecisionRate = 2_000;
     private const int BookingApiPort = 6081;
     private const int BaselinePort = 6090;
     private const string Database = "bookingdb_bench";
@@ -66,45 +70,20 @@ public static class BookingBenchmark
         var availabilityReads = await Wrk.RunAsync(availability, Connections, s_measure);
 
         Console.Error.WriteLine("Measuring booking decisions on one slot...");
-        var oneSlot = await MeasureDecisionsAsync(system.BookingApi.Url, bookingDb, [slots[0]]);
+        var oneSlot = await MeasureDecisionsAsync(system.BookingApi.Url, [slots[0]]);
         Console.Error.WriteLine($"Measuring booking decisions over {slots.Count - 1} slots...");
-        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, bookingDb, slots.Skip(1).ToList());
+        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, slots.Skip(1).ToList());
         var overbooked = await CountOverbookedSlotsAsync(bookingDb);
 
         output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, slots.Count - 1, overbooked));
         return overbooked == 0 ? 0 : 1;
     }
 
-    private sealed record DecisionRun(WrkResult Wrk, long Decisions, long Confirmed, double DecisionsPerSecond);
-
-    private static async Task<DecisionRun> MeasureDecisionsAsync(Uri api, string bookingDb, IReadOnlyList<(int Clinic, DateTimeOffset Start)> slots)
+    private static async Task<DecisionLoadResult> MeasureDecisionsAsync(Uri api, IReadOnlyList<(int Clinic, DateTimeOffset Start)> slots)
     {
-        var slotsFile = Path.Combine(Path.GetTempPath(), $"dentistimo-bench-slots-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(slotsFile, "return {\n" + string.Join(",\n", slots.Select(slot =>
-            $"{{ clinic = {slot.Clinic}, start = \"{slot.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\" }}")) + "\n}\n");
-        try
-        {
-            var (decisionsBefore, confirmedBefore) = await CountDecisionsAsync(bookingDb);
-            var result = await Wrk.RunAsync(api, Connections, s_measure, Path.Combine(AppContext.BaseDirectory, "booking.lua"),
-                new Dictionary<string, string> { ["DENTISTIMO_BENCH_SLOTS"] = slotsFile });
-            var (decisionsAfter, confirmedAfter) = await CountDecisionsAsync(bookingDb);
-            var decisions = decisionsAfter - decisionsBefore;
-            return new DecisionRun(result, decisions, confirmedAfter - confirmedBefore, decisions / s_measure.TotalSeconds);
-        }
-        finally
-        {
-            File.Delete(slotsFile);
-        }
-    }
-
-    private static async Task<(long Decisions, long Confirmed)> CountDecisionsAsync(string bookingDb)
-    {
-        await using var connection = new NpgsqlConnection(bookingDb);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE status = 'confirmed') FROM booking_requests", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var result = await DecisionLoad.RunAsync(api, slots.Select(slot => new SlotToBook(slot.Clinic, slot.Start)).ToList(), DecisionRate, s_measure);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // let the outbox drain before the next row
+        return result;
     }
 
     /// <summary>Slots whose confirmed bookings exceed their capacity, counted from the bookings themselves, not the counter.</summary>
@@ -144,19 +123,29 @@ public static class BookingBenchmark
         throw new InvalidOperationException("The baseline server did not start.");
     }
 
-    private static string Report(WrkResult baseline, WrkResult reads, DecisionRun oneSlot, DecisionRun spread, int spreadSlots, long overbooked)
+    private static string Report(WrkResult baseline, WrkResult reads, DecisionLoadResult oneSlot, DecisionLoadResult spread, int spreadSlots, long overbooked)
     {
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; wrk with 2 threads and {Connections} connections, {s_measure.TotalSeconds:0} s per row, on the same machine.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; {s_measure.TotalSeconds:0} s per row, the load generator on the same machine.");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Reads: wrk, 2 threads, {Connections} connections (closed loop).");
         report.AppendLine();
         report.AppendLine("| what | requests/s | p50 | p99 | notes |");
         report.AppendLine("|---|---:|---:|---:|---|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| bare minimal-API JSON endpoint (baseline) | {baseline.RequestsPerSecond:N0} | {baseline.P50Milliseconds:0.0} ms | {baseline.P99Milliseconds:0.0} ms | |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| availability of one clinic-day, cache hit | {reads.RequestsPerSecond:N0} | {reads.P50Milliseconds:0.0} ms | {reads.P99Milliseconds:0.0} ms | {reads.RequestsPerSecond / baseline.RequestsPerSecond:0.00} of the baseline |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| booking decisions, every request on one slot | {oneSlot.DecisionsPerSecond:N0} | {oneSlot.Wrk.P50Milliseconds:0.0} ms | {oneSlot.Wrk.P99Milliseconds:0.0} ms | {oneSlot.Decisions:N0} decisions, {oneSlot.Confirmed} confirmed |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| booking decisions, spread over {spreadSlots:N0} slots | {spread.DecisionsPerSecond:N0} | {spread.Wrk.P50Milliseconds:0.0} ms | {spread.Wrk.P99Milliseconds:0.0} ms | {spread.Decisions:N0} decisions, {spread.Confirmed:N0} confirmed |");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Socket errors: {baseline.SocketErrors + reads.SocketErrors + oneSlot.Wrk.SocketErrors + spread.Wrk.SocketErrors}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Decisions: {DecisionRate:N0} booking requests a second at a constant arrival rate over up to {DecisionLoad.Connections} connections (open loop; latency from when each request was due).");
+        report.AppendLine();
+        report.AppendLine("| what | decisions/s | p50 | p99 | p99.9 | notes |");
+        report.AppendLine("|---|---:|---:|---:|---:|---|");
+        report.AppendLine(DecisionRow("booking decisions, every request on one slot", oneSlot));
+        report.AppendLine(DecisionRow($"booking decisions, spread over {spreadSlots:N0} slots", spread));
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Read socket errors: {baseline.SocketErrors + reads.SocketErrors}.");
         return report.ToString();
     }
+
+    internal static string DecisionRow(string what, DecisionLoadResult result) => string.Create(CultureInfo.InvariantCulture,
+        $"| {what} | {result.DecisionsPerSecond:N0} | {result.Latency.P50.TotalMilliseconds:0.0} ms | {result.Latency.P99.TotalMilliseconds:0.0} ms | {result.Latency.P999.TotalMilliseconds:0.0} ms | {result.Samples.Count:N0} requests: {result.Count(BookingOutcome.Confirmed):N0} confirmed, {result.Count(BookingOutcome.Rejected):N0} rejected, {result.Count(BookingOutcome.Throttled):N0} throttled, {result.Count(BookingOutcome.Failed):N0} failed, {result.Count(BookingOutcome.TimedOut):N0} timed out |");
 }

@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project bench/Dentistimo.Bench -- notifications [rate] [seconds]
 //                                                                                   booking request to email, at a constant rate (default 200/s for 90 s)
 //   dotnet run -c Release --project bench/Dentistimo.Bench -- web                   the web's home and booking pages at 1,000 connections
+//   dotnet run -c Release --project bench/Dentistimo.Bench -- load [rate ...]       booking requests at constant rates in rising steps: the rate held with p99 < 500 ms
 //
 // "baseline" is an internal mode: a bare minimal-API JSON endpoint started as a separate process so that BookingApi's
 // reads can be compared with it in the same run.
@@ -25,7 +26,9 @@ switch (args)
             TimeSpan.FromSeconds(options is [_, var seconds] ? int.Parse(seconds, CultureInfo.InvariantCulture) : 90));
     case ["web"]:
         return await WebBenchmark.RunAsync(Console.Out);
+    case ["load", .. var rates] when rates.All(rate => int.TryParse(rate, out var value) && value > 0):
+        return await LoadBenchmark.RunAsync(Console.Out, rates.Length > 0 ? rates.Select(int.Parse).ToList() : LoadBenchmark.DefaultRates);
     default:
-        Console.Error.WriteLine("Usage: Dentistimo.Bench [notifications [rate] [seconds] | web]");
+        Console.Error.WriteLine("Usage: Dentistimo.Bench [notifications [rate] [seconds] | web | load [rate ...]]");
         return 2;
 }
