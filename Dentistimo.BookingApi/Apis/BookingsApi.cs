@@ -1,4 +1,5 @@
 using Dentistimo.BookingApi.Model;
+using Dentistimo.Contracts.Api;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,13 +68,13 @@ public static class BookingsApi
             });
         }
 
-        return TypedResults.Ok(BookingResponse.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken)));
+        return TypedResults.Ok(BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken)));
     }
 
     private static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RespondAsync(
         BookingRecord booking, ClinicCatalog catalog, CancellationToken cancellationToken)
     {
-        var response = BookingResponse.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken));
+        var response = BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken));
         if (booking.Status == BookingStatus.Confirmed)
         {
             return TypedResults.Created($"/api/bookings/{booking.Id}", response);
@@ -91,25 +92,12 @@ public static class BookingsApi
     internal static string? ReasonFor(string? reasonCode) => reasonCode is null ? null : s_rejections[reasonCode].Detail;
 }
 
-/// <summary>A booking request's decision. It carries no patient details: the id is the patient's only key to it.</summary>
-public sealed record BookingResponse(
-    Guid Id,
-    Guid RequestId,
-    string Status,
-    string? ReasonCode,
-    string? Reason,
-    string? Reference,
-    int ClinicId,
-    string? ClinicName,
-    DateTimeOffset Start,
-    DateTimeOffset End,
-    DateTimeOffset LocalStart,
-    string Language)
+internal static class BookingResponses
 {
     public static BookingResponse From(BookingRecord booking, ClinicEntry? clinic) => new(
         booking.Id,
         booking.RequestId,
-        booking.Status == BookingStatus.Confirmed ? "confirmed" : "rejected",
+        booking.Status == BookingStatus.Confirmed ? BookingResponse.ConfirmedStatus : BookingResponse.RejectedStatus,
         booking.ReasonCode,
         BookingsApi.ReasonFor(booking.ReasonCode),
         booking.Reference,

@@ -1,8 +1,9 @@
 using System.Globalization;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;
@@ -29,7 +30,7 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
     public DateOnly Date => Day.Date;
 
     /// <summary>Set when BookingApi turned the request down; the page then shows why and the times still free.</summary>
-    public BookingDecision? Rejection { get; private set; }
+    public BookingResponse? Rejection { get; private set; }
 
     public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
 

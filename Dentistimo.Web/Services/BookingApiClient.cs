@@ -1,6 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Dentistimo.Contracts.Api;
 using Microsoft.Extensions.Caching.Memory;
 using Polly;
 
@@ -62,8 +63,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     }
 
     /// <returns>Null when BookingApi knows no such booking.</returns>
-    public async Task<BookingDecision?> GetBookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        await GetAsync<BookingDecision>($"/api/bookings/{bookingId}", cancellationToken);
+    public async Task<BookingResponse?> GetBookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        await GetAsync<BookingResponse>($"/api/bookings/{bookingId}", cancellationToken);
 
     public async Task<BookingOutcome> RequestBookingAsync(BookingRequest request, CancellationToken cancellationToken)
     {
@@ -80,10 +81,10 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         switch (response.StatusCode)
         {
             case HttpStatusCode.Created:
-                return new BookingOutcome.Confirmed(await ReadAsync<BookingDecision>(response, cancellationToken));
+                return new BookingOutcome.Confirmed(await ReadAsync<BookingResponse>(response, cancellationToken));
             case HttpStatusCode.Conflict:
                 var problem = await ReadAsync<JsonObject>(response, cancellationToken);
-                return new BookingOutcome.Rejected(problem["booking"].Deserialize<BookingDecision>(JsonSerializerOptions.Web)
+                return new BookingOutcome.Rejected(problem["booking"].Deserialize<BookingResponse>(JsonSerializerOptions.Web)
                     ?? throw new BookingApiUnavailableException("BookingApi's 409 carried no booking decision."));
             case HttpStatusCode.BadRequest:
                 var validation = await ReadAsync<ValidationProblem>(response, cancellationToken);

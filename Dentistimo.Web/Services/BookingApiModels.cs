@@ -1,3 +1,5 @@
+using Dentistimo.Contracts.Api;
+
 namespace Dentistimo.Web.Services;
 
 public sealed record Coordinates(double Latitude, double Longitude);
@@ -31,30 +33,12 @@ public sealed record PatientDetails(string Name, string Email, string? Phone);
 
 public sealed record BookingRequest(Guid RequestId, int ClinicId, DateTimeOffset Start, PatientDetails Patient, string Language);
 
-/// <summary>BookingApi's decision on a booking request; it carries no patient details.</summary>
-public sealed record BookingDecision(
-    Guid Id,
-    Guid RequestId,
-    string Status,
-    string? ReasonCode,
-    string? Reason,
-    string? Reference,
-    int ClinicId,
-    string? ClinicName,
-    DateTimeOffset Start,
-    DateTimeOffset End,
-    DateTimeOffset LocalStart,
-    string Language)
-{
-    public bool IsConfirmed => Status == "confirmed";
-}
-
 /// <summary>What became of a booking request, as far as the form needs to know.</summary>
 public abstract record BookingOutcome
 {
-    public sealed record Confirmed(BookingDecision Booking) : BookingOutcome;
+    public sealed record Confirmed(BookingResponse Booking) : BookingOutcome;
 
-    public sealed record Rejected(BookingDecision Booking) : BookingOutcome;
+    public sealed record Rejected(BookingResponse Booking) : BookingOutcome;
 
     /// <summary>Field errors keyed as BookingApi names the fields: <c>patient.email</c>, <c>start</c>.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : BookingOutcome;

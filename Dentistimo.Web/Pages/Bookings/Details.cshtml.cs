@@ -1,13 +1,14 @@
+using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Services;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dentistimo.Web.Pages.Bookings;
 
 /// <summary>A booking's answer: where the form goes after a confirmation, and where the emails link to.</summary>
 public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
 {
-    public BookingDecision Booking { get; private set; } = null!;
+    public BookingResponse Booking { get; private set; } = null!;
 
     public DateTimeOffset LocalStart => StockholmCalendar.ToLocal(Booking.Start);
 
