@@ -2,8 +2,8 @@ using System.Globalization;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;

@@ -1,7 +1,7 @@
 using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Services;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dentistimo.Web.Pages.Bookings;
 
