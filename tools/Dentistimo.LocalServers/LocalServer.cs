@@ -142,7 +142,7 @@ public abstract class LocalServer
         File.Delete(PidFile.Path);
     }
 
-    private void ThrowIfDied()
+    private protected void ThrowIfDied()
     {
         if (!IsRunning)
         {

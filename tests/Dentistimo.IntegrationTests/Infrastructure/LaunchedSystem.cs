@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Dentistimo.LocalServers;
 using Dentistimo.Scenarios;
 
@@ -71,7 +69,7 @@ public sealed class LaunchedSystem : IAsyncLifetime
 
     private async Task<DentistimoSystem> AcquireAsync(DentistimoSystemOptions options)
     {
-        foreach (var port in s_portBases.Where(port => IsFree(port) && IsFree(port + 1) && IsFree(port + 2)))
+        foreach (var port in s_portBases.Where(port => Ports.IsFree(port) && Ports.IsFree(port + 1) && Ports.IsFree(port + 2)))
         {
             try
             {
@@ -84,19 +82,5 @@ public sealed class LaunchedSystem : IAsyncLifetime
         }
 
         throw new InvalidOperationException($"No free ports for the services at any of {string.Join(", ", s_portBases)} (+0, +1, +2).");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

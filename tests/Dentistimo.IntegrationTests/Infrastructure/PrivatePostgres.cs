@@ -1,0 +1,71 @@
+using Dentistimo.LocalServers;
+
+namespace Dentistimo.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL server of a test's own, with a state folder (under the shared one's private-servers/) and a port of
+/// its own, for tests that crash a server or restore into one: the shared server stays untouched. It is created but not
+/// started. Disposing stops it and deletes its folder, backups and WAL archive included.
+/// </summary>
+public sealed class PrivatePostgres : IAsyncDisposable
+{
+    // PostgreSQL on 5832-6031: above the shared server's 5532, below the benchmarks' services (6080 and up).
+    private const int LowestPortOffset = 300;
+    private const int PortOffsets = 200;
+    private static readonly int s_sharedPort = LocalServerSet.ForRepository().Postgres.Port;
+    private static readonly HashSet<int> s_claimedPortOffsets = [];
+
+    private readonly int _portOffset;
+
+    private PrivatePostgres(string stateDirectory, int portOffset, Action<string> log)
+    {
+        StateDirectory = stateDirectory;
+        _portOffset = portOffset;
+        Server = LocalServerSet.ForRepository(stateDirectory, log, portOffset).Postgres;
+    }
+
+    public PostgresServer Server { get; }
+
+    public string StateDirectory { get; }
+
+    /// <param name="name">Names its state folder, for whoever looks at a test left running.</param>
+    /// <param name="log">Receives the server's progress lines: installing, starting, backing up, restoring.</param>
+    public static PrivatePostgres Create(string name, Action<string> log)
+    {
+        var stateDirectory = Path.Combine(LocalServerSet.ForRepository().StateDirectory, "private-servers", $"{name}-{Guid.NewGuid():N}");
+        return new PrivatePostgres(stateDirectory, ClaimFreePortOffset(), log);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Server.KillAsync();
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        finally
+        {
+            lock (s_claimedPortOffsets) s_claimedPortOffsets.Remove(_portOffset);
+        }
+    }
+
+    // Not yet started servers hold no port, so offsets handed out in this process are remembered; another test run
+    // choosing the same one at the same moment is unlikely, since the search starts at a random offset.
+    private static int ClaimFreePortOffset()
+    {
+        var first = Random.Shared.Next(PortOffsets);
+        lock (s_claimedPortOffsets)
+        {
+            for (var i = 0; i < PortOffsets; i++)
+            {
+                var offset = LowestPortOffset + (first + i) % PortOffsets;
+                if (Ports.IsFree(s_sharedPort + offset) && s_claimedPortOffsets.Add(offset))
+                {
+                    return offset;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No free port for PostgreSQL from {s_sharedPort + LowestPortOffset} to {s_sharedPort + LowestPortOffset + PortOffsets - 1}.");
+    }
+}
