@@ -4,20 +4,35 @@
 //                                                                start the services, wait; Ctrl-C stops everything
 //   dotnet run --project tools/Dentistimo.Launcher -- --no-build   the same with the existing Release build
 //   dotnet run --project tools/Dentistimo.Launcher -- stop         stop the servers that test runs leave running
+//   dotnet run --project tools/Dentistimo.Launcher -- backup       back up PostgreSQL now (the system does every 6 h)
+//   dotnet run --project tools/Dentistimo.Launcher -- backups      list the backups
+//   dotnet run --project tools/Dentistimo.Launcher -- restore ...  restore the databases, or the cluster to a point in time
+// LauncherArguments.Usage has every option.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Dentistimo.Launcher;
 using Dentistimo.LocalServers;
 
-var servers = LocalServerSet.ForRepository();
-switch (args)
+LauncherArguments arguments;
+try
 {
-    case ["stop"]:
+    arguments = LauncherArguments.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LauncherArguments.Usage);
+    return 2;
+}
+
+var servers = LocalServerSet.ForRepository();
+var options = new DentistimoSystemOptions { Output = Console.WriteLine };
+switch (arguments.Command)
+{
+    case LauncherCommand.Stop:
         return await StopLeftRunningAsync(servers);
-    case [] or ["--no-build"]:
-        break;
-    default:
-        Console.Error.WriteLine("Usage: Dentistimo.Launcher [--no-build | stop]");
-        return 2;
+    case LauncherCommand.Backup or LauncherCommand.Backups or LauncherCommand.Restore:
+        return await BackupCommands.RunAsync(arguments, servers, options.Databases);
 }
 
 using var shutdown = new CancellationTokenSource();
@@ -27,7 +42,7 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Requ
 DentistimoSystem system;
 try
 {
-    system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions { Output = Console.WriteLine }, shutdown.Token);
+    system = await DentistimoSystem.AcquireAsync(servers, options, shutdown.Token);
 }
 catch (InvalidOperationException e)
 {
@@ -40,15 +55,17 @@ var exitCode = 0;
 try
 {
     await servers.StartAsync(shutdown.Token);
-    if (args is not ["--no-build"])
+    if (arguments.Build)
     {
         await BuildAsync(system.RepositoryRoot, shutdown.Token);
     }
 
     Console.WriteLine($"Starting the services (logs in {Path.GetDirectoryName(system.Web.LogFile)})...");
     await system.StartAsync(shutdown.Token);
-    PrintAddresses(system, servers);
-    await Task.Delay(Timeout.Infinite, shutdown.Token);
+    PrintAddresses(system, servers, arguments);
+    await (arguments.BackupInterval is { } interval
+        ? BackupCommands.RunScheduleAsync(servers.Postgres.Backups, options.Databases, interval, arguments.KeepBackups, shutdown.Token)
+        : Task.Delay(Timeout.Infinite, shutdown.Token));
 }
 catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
 {
@@ -108,8 +125,11 @@ static async Task BuildAsync(string repositoryRoot, CancellationToken ct)
     }
 }
 
-static void PrintAddresses(DentistimoSystem system, LocalServerSet servers)
+static void PrintAddresses(DentistimoSystem system, LocalServerSet servers, LauncherArguments arguments)
 {
+    var backups = arguments.BackupInterval is { } interval
+        ? $"every {interval.TotalHours:0.##} h into {servers.Postgres.Backups.Folder}, the newest {arguments.KeepBackups} kept"
+        : "none while running (--backup-every 0)";
     Console.WriteLine($"""
 
         Dentistimo is running.
@@ -121,6 +141,7 @@ static void PrintAddresses(DentistimoSystem system, LocalServerSet servers)
           PostgreSQL           {servers.Postgres.ConnectionString(database: "bookingdb")}
           Redis                {servers.Redis.ConnectionString}
         Service logs: {Path.GetDirectoryName(system.Web.LogFile)}; server logs: {servers.StateDirectory}/<server>/.
+        Backups: {backups}.
         Press Ctrl-C to stop everything.
 
         """);

@@ -19,10 +19,17 @@ public sealed record PostgresBackup(
     [JsonIgnore]
     public string Folder { get; init; } = "";
 
+    /// <summary>
+    /// Whether a point-in-time recovery from this backup can reach <paramref name="time"/>: not before the base backup
+    /// was complete. Null, the end of the WAL archive, it always can.
+    /// </summary>
+    public bool CanRecoverTo(DateTimeOffset? time) => time is null || time >= FinishedAt;
+
     /// <summary>The logical dump (pg_dump's custom format) of <paramref name="database"/>.</summary>
     public string DumpFile(string database) => Path.Combine(Folder, $"{database}.dump");
 
     /// <summary>pg_basebackup's output: base.tar.gz, pg_wal.tar.gz and its backup_manifest.</summary>
+    [JsonIgnore]
     public string BaseBackupFolder => Path.Combine(Folder, "base");
 }
 

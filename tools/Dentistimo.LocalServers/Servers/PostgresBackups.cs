@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dentistimo.LocalServers.Infrastructure;
 
@@ -23,7 +24,12 @@ public sealed class PostgresBackups
 
     private const string ManifestFileName = "backup.json";
     private const string NameFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'";
-    private static readonly JsonSerializerOptions s_manifestOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Read by people too, and never embedded in HTML: no escaping beyond what JSON needs.
+    private static readonly JsonSerializerOptions s_manifestOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     // Generous: the tools' own speed is the limit, and a real cluster takes minutes.
     private static readonly TimeSpan s_toolTimeout = TimeSpan.FromMinutes(30);
@@ -60,9 +66,12 @@ public sealed class PostgresBackups
         return List().SingleOrDefault(backup => backup.Name == name);
     }
 
-    /// <summary>When the newest WAL segment of the server's cluster reached the archive: the latest time a recovery can surely reach.</summary>
+    /// <summary>
+    /// When the newest WAL segment of the server's cluster reached the archive, if any did: a point-in-time recovery
+    /// can reach the changes made until about then.
+    /// </summary>
     public async Task<DateTimeOffset?> LastArchivedAtAsync(CancellationToken ct = default) =>
-        WalArchiveFor(await _server.SystemIdentifierAsync(ct)).LastArchivedAt;
+        _server.HasCluster ? WalArchiveFor(await _server.SystemIdentifierAsync(ct)).LastArchivedAt : null;
 
     /// <summary>
     /// Dumps those of <paramref name="databases"/> that exist, takes a base backup of the cluster, and then deletes all but
@@ -181,10 +190,13 @@ public sealed class PostgresBackups
     /// or before that time. <paramref name="into"/> is stopped first and its data directory kept beside the new one;
     /// it is left running, promoted to a new timeline that accepts writes.
     /// </summary>
-    /// <param name="time">Not before <see cref="PostgresBackup.FinishedAt"/>, and not in the future.</param>
-    public async Task RestoreToPointInTimeAsync(PostgresBackup backup, DateTimeOffset time, PostgresServer into, CancellationToken ct = default)
+    /// <param name="time">
+    /// Not before <see cref="PostgresBackup.FinishedAt"/>, and before the last transaction in the archive (recovery
+    /// stops at the first one after the target, and fails without one); null to replay everything the archive holds.
+    /// </param>
+    public async Task RestoreToPointInTimeAsync(PostgresBackup backup, DateTimeOffset? time, PostgresServer into, CancellationToken ct = default)
     {
-        if (time < backup.FinishedAt || time > DateTimeOffset.UtcNow)
+        if (!backup.CanRecoverTo(time) || time > DateTimeOffset.UtcNow)
         {
             throw new ArgumentOutOfRangeException(nameof(time), time,
                 $"Backup {backup.Name} recovers to times from {backup.FinishedAt:u} (when it finished) until now; choose an older backup for earlier times.");
@@ -193,13 +205,14 @@ public sealed class PostgresBackups
         using var backupLock = await LockAsync("restoring PostgreSQL", ct);
         if (await _server.IsAnsweringAsync(ct))
         {
-            // Recovery stops at the first commit after the target, which must be in the archive: send what the
-            // server wrote since archive_timeout last closed a segment, before it stops (when it is the one restored into).
+            // What the server wrote since archive_timeout last closed a segment reaches the archive before the server is
+            // stopped (when it is the one restored into), so the recovery can reach it.
             await ArchiveCurrentWalAsync(ct);
         }
 
         var archive = WalArchiveFor(backup.BaseBackup.SystemIdentifier);
-        Log($"Restoring {into.Name} on port {into.Port} to {time:u} from {backup.Name} and the WAL archive {archive.Folder}...");
+        var target = time is null ? "the end of its WAL archive" : $"{time:O}";
+        Log($"Restoring {into.Name} on port {into.Port} from {backup.Name} and the WAL archive {archive.Folder} to {target}...");
         await into.StopAsync(ct);
         var staging = await StageDataDirectoryAsync(backup, archive, time, into, ct);
         if (Directory.Exists(into.DataDirectory))
@@ -215,7 +228,7 @@ public sealed class PostgresBackups
         // Recovery is over: its settings would only confuse whoever reads the configuration next.
         await into.RunSqlAsync(ct,
             "ALTER SYSTEM RESET restore_command", "ALTER SYSTEM RESET recovery_target_time", "ALTER SYSTEM RESET recovery_target_action", "SELECT pg_reload_conf()");
-        Log($"{into.Name} on port {into.Port} now holds the cluster as it was at {time:u}.");
+        Log($"{into.Name} on port {into.Port} now holds the cluster as it was at {target}, and accepts writes.");
     }
 
     internal WalArchive WalArchiveFor(string systemIdentifier) => new(Path.Combine(WalArchivesFolder, systemIdentifier));
@@ -224,7 +237,7 @@ public sealed class PostgresBackups
     /// The base backup unpacked into a side folder of <paramref name="into"/>, set to recover up to <paramref name="time"/>
     /// (recovery.signal, and the settings in postgresql.auto.conf, where pg_basebackup -R writes its own).
     /// </summary>
-    private async Task<string> StageDataDirectoryAsync(PostgresBackup backup, WalArchive archive, DateTimeOffset time, PostgresServer into, CancellationToken ct)
+    private async Task<string> StageDataDirectoryAsync(PostgresBackup backup, WalArchive archive, DateTimeOffset? time, PostgresServer into, CancellationToken ct)
     {
         var staging = into.DataDirectory + ".restoring";
         if (Directory.Exists(staging))
@@ -235,14 +248,20 @@ public sealed class PostgresBackups
         CreatePrivateDirectory(staging);
         await Command.RunAsync(new("tar", ["--extract", "--gzip", $"--file={Path.Combine(backup.BaseBackupFolder, "base.tar.gz")}", $"--directory={staging}"]), ct, s_toolTimeout);
         await Command.RunAsync(new("tar", ["--extract", "--gzip", $"--file={Path.Combine(backup.BaseBackupFolder, "pg_wal.tar.gz")}", $"--directory={Path.Combine(staging, "pg_wal")}"]), ct, s_toolTimeout);
-        await File.AppendAllTextAsync(Path.Combine(staging, "postgresql.auto.conf"), $"""
+        List<string> settings =
+        [
+            "",
+            "# Point-in-time recovery by Dentistimo.LocalServers, reset once the server is promoted",
+            $"restore_command = {PostgresServer.SettingString(archive.RestoreCommand)}",
+        ];
+        // Without a target, recovery replays the whole archive and then promotes on its own.
+        if (time is { } target)
+        {
+            settings.Add($"recovery_target_time = {PostgresServer.SettingTime(target)}");
+            settings.Add("recovery_target_action = 'promote'");
+        }
 
-            # Point-in-time recovery by Dentistimo.LocalServers, reset once the server is promoted
-            restore_command = {PostgresServer.SettingString(archive.RestoreCommand)}
-            recovery_target_time = {PostgresServer.SettingTime(time)}
-            recovery_target_action = 'promote'
-
-            """, ct);
+        await File.AppendAllLinesAsync(Path.Combine(staging, "postgresql.auto.conf"), settings, ct);
         await File.WriteAllTextAsync(Path.Combine(staging, "recovery.signal"), "", ct);
 
         // PostgreSQL refuses a data directory that others may read.

@@ -29,6 +29,9 @@ public sealed partial class PostgresServer : LocalServer
 
     internal string DataDirectory => Path.Combine(Folder, "data");
 
+    /// <summary>Whether the data directory holds a cluster, which initdb makes at the first start.</summary>
+    internal bool HasCluster => File.Exists(Path.Combine(DataDirectory, "PG_VERSION"));
+
     /// <summary>An Npgsql connection string, as Aspire hands to services.</summary>
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username={Username};Password={Password};Database={database}";
@@ -109,7 +112,7 @@ public sealed partial class PostgresServer : LocalServer
     {
         var account = ServiceAccount.ToRunAs("postgres");
         await ServiceAccount.EnsureOwnedDirectoryAsync(Folder, account, Log, ct);
-        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        if (!HasCluster)
         {
             await CreateClusterAsync(account, ct);
         }
