@@ -109,6 +109,8 @@ public sealed class PostgresBackups
                 ct, s_toolTimeout);
         }
 
+        var systemIdentifier = await _server.SystemIdentifierAsync(ct);
+        WalArchiveFor(systemIdentifier).KeepFromNow();
         // A fast checkpoint starts the copy at once instead of after the next scheduled checkpoint; the WAL written
         // meanwhile is streamed into pg_wal.tar.gz, so the base backup restores on its own, without the archive.
         var baseBackupFolder = Path.Combine(staging, "base");
@@ -123,7 +125,7 @@ public sealed class PostgresBackups
             FinishedAt: DateTimeOffset.UtcNow,
             await _server.QueryAsync("postgres", "SHOW server_version", ct),
             dumped,
-            await ReadBaseBackupAsync(baseBackupFolder, ct));
+            await ReadBaseBackupAsync(baseBackupFolder, systemIdentifier, ct));
         await File.WriteAllTextAsync(Path.Combine(staging, ManifestFileName), JsonSerializer.Serialize(backup, s_manifestOptions), ct);
         Directory.Move(staging, folder);
         Log($"Backed up {(dumped.Count > 0 ? string.Join(", ", dumped) + " and " : "")}the whole cluster to {folder} " +
@@ -144,9 +146,14 @@ public sealed class PostgresBackups
             throw new InvalidOperationException($"{_server.Name} on port {_server.Port} runs without WAL archiving; it turns it on at its next start.");
         }
 
+        var archive = WalArchiveFor(await _server.SystemIdentifierAsync(ct));
+        if (!archive.IsKeeping)
+        {
+            throw new InvalidOperationException($"{_server.Name} on port {_server.Port} keeps no WAL before its first backup; take one first.");
+        }
+
         // On a segment boundary pg_walfile_name names the segment just completed, which is what pg_switch_wal returns.
         var segment = await _server.QueryAsync("postgres", "SELECT pg_walfile_name(pg_switch_wal())", ct);
-        var archive = WalArchiveFor(await _server.SystemIdentifierAsync(ct));
         var timeout = TimeSpan.FromMinutes(2);
         if (!await Probe.UntilAsync(_ => Task.FromResult(archive.Contains(segment)), timeout, ct))
         {
@@ -298,13 +305,13 @@ public sealed class PostgresBackups
     }
 
     /// <summary>The WAL range of the base backup in <paramref name="folder"/>, from pg_basebackup's backup_manifest.</summary>
-    private async Task<PostgresBaseBackup> ReadBaseBackupAsync(string folder, CancellationToken ct)
+    private async Task<PostgresBaseBackup> ReadBaseBackupAsync(string folder, string systemIdentifier, CancellationToken ct)
     {
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "backup_manifest"), ct));
         var range = manifest.RootElement.GetProperty("WAL-Ranges")[0];
         var startLsn = range.GetProperty("Start-LSN").GetString()!;
         return new PostgresBaseBackup(
-            await _server.SystemIdentifierAsync(ct),
+            systemIdentifier,
             range.GetProperty("Timeline").GetInt32(),
             startLsn,
             range.GetProperty("End-LSN").GetString()!,

@@ -6,18 +6,28 @@ namespace Dentistimo.LocalServers;
 /// The folder where one cluster's server archives each completed WAL segment, gzip-compressed (a segment is 16 MB,
 /// mostly zeros when archive_timeout closes it early), and the commands with which the server writes and recovery reads it.
 /// </summary>
+/// <remarks>
+/// Segments are kept only once a base backup of the cluster has been taken (<see cref="KeepFromNow"/>): before that
+/// none could ever be replayed, and a server that only test runs write to, and nobody backs up, would fill the disk.
+/// </remarks>
 internal sealed class WalArchive(string folder)
 {
     private const string Extension = ".gz";
+    private const string KeepingMarker = ".base-backup-taken";
 
     public string Folder => folder;
 
+    /// <summary>Whether segments are kept, which they are from the first base backup on.</summary>
+    public bool IsKeeping => File.Exists(Path.Combine(folder, KeepingMarker));
+
     /// <summary>
-    /// PostgreSQL's archive_command. It refuses to overwrite a segment already archived (the server then retries and
-    /// says so in its log, rather than losing a segment), and moves a finished copy into place, so that a crash
-    /// mid-copy never leaves a truncated segment under a real name.
+    /// PostgreSQL's archive_command. Until a base backup is taken it lets each segment go without a copy, as an archive
+    /// command that succeeds may. Then it refuses to overwrite a segment already archived (the server retries and says
+    /// so in its log, rather than losing a segment), and moves a finished copy into place, so that a crash mid-copy
+    /// never leaves a truncated segment under a real name.
     /// </summary>
-    public string ArchiveCommand => $"test ! -f {Segment} && gzip -c %p > {Copying} && mv {Copying} {Segment}";
+    public string ArchiveCommand =>
+        $"if test -f {ShellPath(KeepingMarker)}; then test ! -f {Segment} && gzip -c %p > {Copying} && mv {Copying} {Segment}; fi";
 
     /// <summary>PostgreSQL's restore_command. It fails for a segment the archive does not hold, which is how recovery learns it reached the end.</summary>
     public string RestoreCommand => $"test -f {Segment} && gunzip -c {Segment} > %p";
@@ -31,14 +41,21 @@ internal sealed class WalArchive(string folder)
             ? Directory.EnumerateFiles(folder, "*" + Extension).Select(file => (DateTimeOffset?)File.GetLastWriteTimeUtc(file)).Max()
             : null;
 
+    /// <summary>Keeps every segment completed from now on; called as a base backup starts.</summary>
+    public void KeepFromNow()
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, KeepingMarker), "");
+    }
+
     /// <summary>Deletes the segments older than <paramref name="walFile"/>, which no kept base backup needs.</summary>
     public Task RemoveSegmentsBeforeAsync(string walFile, CancellationToken ct) =>
         Command.RunAsync(new($"{PostgresServer.Binaries}/pg_archivecleanup", ["-x", Extension, folder, walFile]), ct);
 
-    private string Segment => $"{QuotedFolder}/%f{Extension}";
+    private string Segment => ShellPath($"%f{Extension}");
 
-    private string Copying => $"{QuotedFolder}/.%f{Extension}.copying";
+    private string Copying => ShellPath($".%f{Extension}.copying");
 
-    // One word for sh, with % doubled because PostgreSQL expands %f and %p anywhere in the command.
-    private string QuotedFolder => "'" + folder.Replace("'", "'\\''").Replace("%", "%%") + "'";
+    // A path in the folder as one word for sh, %f and %p left for PostgreSQL to expand and any other % doubled.
+    private string ShellPath(string fileName) => "'" + folder.Replace("'", "'\\''").Replace("%", "%%") + "'/" + fileName;
 }
