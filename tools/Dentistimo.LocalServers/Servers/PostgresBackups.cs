@@ -24,6 +24,7 @@ public sealed class PostgresBackups
 
     private const string ManifestFileName = "backup.json";
     private const string NameFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'";
+
     // Read by people too, and never embedded in HTML: no escaping beyond what JSON needs.
     private static readonly JsonSerializerOptions s_manifestOptions = new(JsonSerializerDefaults.Web)
     {
@@ -46,8 +47,6 @@ public sealed class PostgresBackups
 
     /// <summary>Where the backups and the WAL archive are.</summary>
     public string Folder { get; }
-
-    private string WalArchivesFolder => Path.Combine(Folder, "wal");
 
     /// <summary>The complete backups, oldest first. A backup that died half-way is not one.</summary>
     public IReadOnlyList<PostgresBackup> List() =>
@@ -95,7 +94,7 @@ public sealed class PostgresBackups
         DeleteUnfinishedBackups();
         CreatePrivateDirectory(staging);
 
-        if (await _server.QueryAsync("postgres", "SHOW archive_mode", ct) != "on")
+        if (!await IsArchivingAsync(ct))
         {
             Log($"Warning: {_server.Name} runs without WAL archiving until its next start, so this backup restores to its own time only.");
         }
@@ -141,7 +140,7 @@ public sealed class PostgresBackups
     /// </summary>
     public async Task ArchiveCurrentWalAsync(CancellationToken ct = default)
     {
-        if (await _server.QueryAsync("postgres", "SHOW archive_mode", ct) != "on")
+        if (!await IsArchivingAsync(ct))
         {
             throw new InvalidOperationException($"{_server.Name} on port {_server.Port} runs without WAL archiving; it turns it on at its next start.");
         }
@@ -171,12 +170,13 @@ public sealed class PostgresBackups
     {
         using var backupLock = await LockAsync("restoring PostgreSQL", ct);
         var existing = await into.ListDatabasesAsync(ct);
+        var restoredAt = DateTime.UtcNow;
         var renamed = new List<string>();
         foreach (var database in backup.Databases)
         {
             if (existing.Contains(database))
             {
-                var aside = $"{database}_before_restore_{DateTime.UtcNow:yyyyMMddHHmmss}";
+                var aside = $"{database}_before_restore_{restoredAt:yyyyMMddHHmmss}";
                 await into.RenameDatabaseAsync(database, aside, ct);
                 renamed.Add(aside);
                 Log($"Kept the current {database} as {aside}; drop it once the restore is checked.");
@@ -210,7 +210,7 @@ public sealed class PostgresBackups
         }
 
         using var backupLock = await LockAsync("restoring PostgreSQL", ct);
-        if (await _server.IsAnsweringAsync(ct))
+        if (await _server.IsAnsweringAsync(ct) && await _server.SystemIdentifierAsync(ct) == backup.BaseBackup.SystemIdentifier)
         {
             // What the server wrote since archive_timeout last closed a segment reaches the archive before the server is
             // stopped (when it is the one restored into), so the recovery can reach it.
@@ -239,6 +239,8 @@ public sealed class PostgresBackups
     }
 
     internal WalArchive WalArchiveFor(string systemIdentifier) => new(Path.Combine(WalArchivesFolder, systemIdentifier));
+
+    private string WalArchivesFolder => Path.Combine(Folder, "wal");
 
     /// <summary>
     /// The base backup unpacked into a side folder of <paramref name="into"/>, set to recover up to <paramref name="time"/>
@@ -317,6 +319,8 @@ public sealed class PostgresBackups
             range.GetProperty("End-LSN").GetString()!,
             StartWalFile: await _server.QueryAsync("postgres", $"SELECT pg_walfile_name('{startLsn}'::pg_lsn)", ct));
     }
+
+    private async Task<bool> IsArchivingAsync(CancellationToken ct) => await _server.QueryAsync("postgres", "SHOW archive_mode", ct) == "on";
 
     private PostgresBackup ReadManifest(string folder) =>
         (JsonSerializer.Deserialize<PostgresBackup>(File.ReadAllText(Path.Combine(folder, ManifestFileName)), s_manifestOptions)

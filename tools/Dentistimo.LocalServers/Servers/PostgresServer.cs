@@ -192,8 +192,9 @@ public sealed partial class PostgresServer : LocalServer
             max_connections = 300         # three services and parallel test runs, each with a connection pool
             fsync = off                   # throwaway data, faster tests; even an immediate stop keeps what the OS was given
 
-            # Continuous archiving for point-in-time recovery: every completed WAL segment is copied to the archive, and
-            # a segment is completed at least every minute while anything is written, so the archive is at most that far behind.
+            # Continuous archiving for point-in-time recovery: every completed WAL segment goes to the archive (which keeps
+            # them from the cluster's first backup on), and a segment is completed at least every minute while anything is
+            # written, so the archive is at most that far behind.
             wal_level = replica
             archive_mode = on
             archive_command = {SettingString(archive.ArchiveCommand)}
@@ -234,7 +235,7 @@ public sealed partial class PostgresServer : LocalServer
         SettingString(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00");
 
     // Plain names only: nothing can break out of the quotes, and the name reads the same in a connection string.
-    internal static string Quoted(string database) =>
+    private static string Quoted(string database) =>
         DatabaseName().IsMatch(database)
             ? $"\"{database}\""
             : throw new ArgumentException($"'{database}' is not a plain database name (letters, digits, '_' and '-', at most 63).", nameof(database));
