@@ -9,8 +9,9 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class PrivatePostgres : IAsyncDisposable
 {
-    // PostgreSQL on 5832-6031: above the shared server's 5532, below the benchmarks' services (6080 and up).
-    private const int LowestPortOffset = 300;
+    // PostgreSQL on 8532-8731, clear of every port of the shared servers (offset 0), the fault-injection ones (offset
+    // 300) and the services of the launcher, the benchmarks and the tests, even while one of those is briefly down.
+    private const int LowestPortOffset = 3000;
     private const int PortOffsets = 200;
     private static readonly int s_sharedPort = LocalServerSet.ForRepository().Postgres.Port;
     private static readonly HashSet<int> s_claimedPortOffsets = [];
