@@ -17,8 +17,17 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
     {
         _source = PrivatePostgres.Create("backup-source", output.WriteLine);
         _fresh = PrivatePostgres.Create("restore-target", output.WriteLine);
-        await _source.Server.StartAsync();
-        await DentistimoDatabases.CreateAsync(_source.Server);
+        try
+        {
+            await _source.Server.StartAsync();
+            await DentistimoDatabases.CreateAsync(_source.Server);
+        }
+        catch
+        {
+            // xunit does not dispose a test class whose initialization failed, and a server left running outlives the test run.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
