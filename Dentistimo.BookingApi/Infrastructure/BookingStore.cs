@@ -37,14 +37,28 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     // Every CTE runs, but each inserts from the rows of the one before. Without a free seat the request is recorded as
     // fully booked, in the same round trip; any unique violation (a second decision for the request id, the patient's
     // second appointment at that time) aborts the whole statement, seat included.
+    //
+    // A seat is taken by a plain UPDATE of the slot's counter when the slot has a row, and by an upsert only when it has
+    // none yet. The UPDATE locks the row only if a seat looks free, so requests for a slot that is already full are
+    // rejected side by side; the upsert would lock the row even when its WHERE is false, queueing every request for a
+    // popular slot behind one another's commits.
     private const string DecideSql = """
-        WITH seat AS (
+        WITH taken AS (
+            UPDATE slot_bookings AS slot
+            SET booked = slot.booked + 1, capacity = @capacity
+            WHERE slot.clinic_id = @clinic_id AND slot.start_utc = @start_utc AND slot.booked < @capacity
+            RETURNING slot.booked, slot.capacity
+        ), first_seat AS (
             INSERT INTO slot_bookings AS slot (clinic_id, start_utc, capacity, booked)
-            VALUES (@clinic_id, @start_utc, @capacity, 1)
+            SELECT @clinic_id, @start_utc, @capacity, 1
+            WHERE NOT EXISTS (SELECT 1 FROM slot_bookings WHERE clinic_id = @clinic_id AND start_utc = @start_utc)
+            -- Another request inserted the row after this statement's snapshot: take a seat from it as the UPDATE would.
             ON CONFLICT (clinic_id, start_utc) DO UPDATE
                 SET booked = slot.booked + 1, capacity = EXCLUDED.capacity
                 WHERE slot.booked < EXCLUDED.capacity
             RETURNING slot.booked, slot.capacity
+        ), seat AS (
+            SELECT booked, capacity FROM taken UNION ALL SELECT booked, capacity FROM first_seat
         ), outcome AS (
             SELECT seat.booked IS NOT NULL AS confirmed, seat.booked, seat.capacity
             FROM (VALUES (1)) AS one LEFT JOIN seat ON true
