@@ -69,13 +69,18 @@ public static class BookingBenchmark
         var baselineReads = await Wrk.RunAsync(baselineUrl, Connections, s_measure);
         var availabilityReads = await Wrk.RunAsync(availability, Connections, s_measure);
 
+        // The decision path's code is compiled and tiered up on a slot of its own, which the rows below leave alone.
+        Console.Error.WriteLine("Warming up booking decisions...");
+        await DecisionLoad.RunAsync(system.BookingApi.Url, [new SlotToBook(slots[^1].Clinic, slots[^1].Start)], DecisionRate / 2, s_warmUp);
+        var spreadSlots = slots.Skip(1).SkipLast(1).ToList();
+
         Console.Error.WriteLine("Measuring booking decisions on one slot...");
         var oneSlot = await MeasureDecisionsAsync(system.BookingApi.Url, [slots[0]]);
-        Console.Error.WriteLine($"Measuring booking decisions over {slots.Count - 1} slots...");
-        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, slots.Skip(1).ToList());
+        Console.Error.WriteLine($"Measuring booking decisions over {spreadSlots.Count} slots...");
+        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, spreadSlots);
         var overbooked = await CountOverbookedSlotsAsync(bookingDb);
 
-        output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, slots.Count - 1, overbooked));
+        output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, spreadSlots.Count, overbooked));
         return overbooked == 0 ? 0 : 1;
     }
 

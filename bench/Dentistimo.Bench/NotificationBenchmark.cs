@@ -52,6 +52,7 @@ public static class NotificationBenchmark
         {
             BookingDatabase = BookingDatabase, NotifierDatabase = NotifierDatabase, Messaging = messaging,
             WebPort = 6180, BookingApiPort = 6181, NotifierPort = 6182,
+            Environment = "Production",
         });
         await Task.WhenAll(system.BookingApi.StartAsync(), system.Notifier.StartAsync());
 

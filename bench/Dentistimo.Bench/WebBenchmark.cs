@@ -28,6 +28,7 @@ public static class WebBenchmark
         await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
         {
             BookingDatabase = Database, Messaging = messaging, WebPort = 6280, BookingApiPort = 6281, NotifierPort = 6282,
+            Environment = "Production",
         });
         await Task.WhenAll(system.BookingApi.StartAsync(), system.Web.StartAsync());
 
