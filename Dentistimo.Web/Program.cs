@@ -14,6 +14,9 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}");
 app.UseApplicationLocalization();
 app.UseOutputCache();
+// Compressed inside the output cache, so a cached home page is compressed once, not per view. The home page only:
+// it carries no secret, while compressing a page with an antiforgery token next to reflected input invites BREACH.
+app.UseWhen(context => context.Request.Path == "/", home => home.UseResponseCompression());
 app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapRazorPages().WithStaticAssets();

@@ -14,7 +14,8 @@ public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds,
 public static partial class Wrk
 {
     public static async Task<WrkResult> RunAsync(
-        Uri url, int connections, TimeSpan duration, string? script = null, IReadOnlyDictionary<string, string>? environment = null)
+        Uri url, int connections, TimeSpan duration, string? script = null, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? headers = null)
     {
         // Through bash, to raise the open-files limit first: wrk needs one descriptor per connection.
         var start = new ProcessStartInfo("bash", [
@@ -22,6 +23,7 @@ public static partial class Wrk
             "--threads", "2", "--connections", connections.ToString(CultureInfo.InvariantCulture),
             "--duration", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency",
             .. script is null ? Array.Empty<string>() : ["--script", script],
+            .. (headers ?? []).SelectMany(header => new[] { "--header", header }),
             url.ToString()])
         {
             RedirectStandardOutput = true,

@@ -179,6 +179,25 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task The_home_page_is_compressed_for_browsers_that_accept_it_and_the_booking_form_never_is()
+    {
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+        var client = system.Web.CreateClient();
+        client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip");
+
+        using var home = await client.GetAsync($"/?view={Guid.NewGuid():N}");
+        using var cachedHome = await client.GetAsync("/?view=plain");
+        using var plainHome = await system.Web.CreateClient().GetAsync("/?view=plain");
+        using var form = await client.GetAsync($"/book?clinic=1&date={Iso(date)}");
+
+        Assert.Equal(["gzip"], home.Content.Headers.ContentEncoding);
+        Assert.Equal(["gzip"], cachedHome.Content.Headers.ContentEncoding);
+        // The same address from the cache, for a client that did not ask for gzip: the cache keeps both.
+        Assert.Empty(plainHome.Content.Headers.ContentEncoding);
+        Assert.Empty(form.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task The_chosen_language_sticks_and_goes_with_the_booking_request()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4);
