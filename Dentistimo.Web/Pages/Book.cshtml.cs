@@ -148,7 +148,7 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
     }
 
     private async Task ReloadDayAsync(CancellationToken cancellationToken) =>
-        Day = await bookingApi.GetDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
+        Day = await bookingApi.GetCurrentDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
 
     /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>
     private void StartNewRequest()

@@ -13,6 +13,12 @@ public sealed class BookingApiUnavailableException(string message, Exception? in
 /// <summary>BookingApi over HTTP. Transient failures are retried by the service defaults' resilience pipeline.</summary>
 public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
+    /// <summary>
+    /// How old the booking page's first view of a day may be: from then on its slots are kept live over SignalR, and
+    /// a crowd looking at one day costs BookingApi one request a second, not one per view.
+    /// </summary>
+    public static readonly TimeSpan DayCacheDuration = TimeSpan.FromSeconds(1);
+
     /// <summary>How old the home page's free-day counts may be (the booking page shows each slot live).</summary>
     public static readonly TimeSpan RangeCacheDuration = TimeSpan.FromSeconds(5);
 
@@ -42,7 +48,20 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         (await GetClinicsAsync(cancellationToken)).FirstOrDefault(clinic => clinic.Id == clinicId);
 
     /// <returns>Null when BookingApi knows no such clinic.</returns>
-    public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
+    public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken)
+    {
+        var key = $"day:{clinicId}:{date:yyyy-MM-dd}";
+        if (cache.TryGetValue(key, out DayAvailability? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        return await GetCurrentDayAsync(clinicId, date, cancellationToken) is { } day ? cache.Set(key, day, DayCacheDuration) : null;
+    }
+
+    /// <returns>Null when BookingApi knows no such clinic.</returns>
+    /// <remarks>Past any cache: for a page that shows a decision just made, which must show its seat taken.</remarks>
+    public async Task<DayAvailability?> GetCurrentDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
         await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken);
 
     /// <summary>

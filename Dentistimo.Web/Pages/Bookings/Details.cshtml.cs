@@ -23,7 +23,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
         }
 
         Booking = booking;
-        if (!booking.IsConfirmed && await bookingApi.GetDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
+        if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
         {
             OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable).ToList();
         }
