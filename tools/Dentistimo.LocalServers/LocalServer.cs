@@ -59,7 +59,7 @@ public abstract class LocalServer
             throw Failure($"could not be started: {e.Message}");
         }
 
-        if (!await Probe.UntilAsync(IsAnsweringAsync, StartTimeout, ct, ThrowIfDied))
+        if (!await Probe.UntilAsync(IsAnsweringAsync, StartTimeout, ct, DeathCheck()))
         {
             throw Failure($"did not answer on port {Port} within {StartTimeout.TotalSeconds:0} s");
         }
@@ -85,6 +85,9 @@ public abstract class LocalServer
 
     private protected bool IsRunning => RunningPid is not null;
 
+    /// <summary>True once the server is gone, every process of it; by default, once its pid file names no live process.</summary>
+    private protected virtual bool HasExited => !IsRunning;
+
     private protected int? RunningPid => Posix.ReadLivePid(PidFile.Path, PidFile.CommandFragment);
 
     /// <summary>Writes the server's configuration and starts it; the base class then waits until it answers.</summary>
@@ -106,7 +109,8 @@ public abstract class LocalServer
     {
         File.Delete(PidFile.Path); // left by a crash; the pid may belong to another process by now
         await Command.StartDetachedAsync(command, LogFile, PidFile.Path, ct);
-        if (!await Probe.UntilAsync(_ => Task.FromResult(File.Exists(PidFile.Path)), TimeSpan.FromSeconds(10), ct))
+        // The file exists from the moment the shell opens it, empty until the pid is written; liveness checks read the pid.
+        if (!await Probe.UntilAsync(_ => Task.FromResult(Posix.ReadPid(PidFile.Path) is not null), TimeSpan.FromSeconds(10), ct))
         {
             throw new InvalidOperationException($"`{command}` was started but never wrote {PidFile.Path}.");
         }
@@ -134,7 +138,7 @@ public abstract class LocalServer
         Log(abrupt ? $"Killing {Name}..." : $"Stopping {Name}...");
         await StopProcessAsync(abrupt, ct);
         var stopTimeout = TimeSpan.FromSeconds(60);
-        if (!await Probe.UntilAsync(async c => !IsRunning && !await Probe.IsPortOpenAsync(Port, c), stopTimeout, ct))
+        if (!await Probe.UntilAsync(async c => HasExited && !await Probe.IsPortOpenAsync(Port, c), stopTimeout, ct))
         {
             throw Failure($"did not stop within {stopTimeout.TotalSeconds:0} s");
         }
@@ -142,12 +146,23 @@ public abstract class LocalServer
         File.Delete(PidFile.Path);
     }
 
-    private protected void ThrowIfDied()
+    /// <summary>
+    /// For waits on a server that is starting: throws once the server is seen dead twice in a row, a poll apart. While a
+    /// process execs (the daemon's shell becomes setpriv, which becomes the server), /proc can show it without its
+    /// command line for a moment; taken for dead then, a RabbitMQ that went on to start fine was left running unowned,
+    /// and the next start failed on its ports. Use a new one for each wait.
+    /// </summary>
+    private protected Action DeathCheck()
     {
-        if (!IsRunning)
+        var seenDead = 0;
+        return () =>
         {
-            throw Failure("exited while starting");
-        }
+            seenDead = IsRunning ? 0 : seenDead + 1;
+            if (seenDead > 1)
+            {
+                throw Failure("exited while starting");
+            }
+        };
     }
 
     // Starting can include a package install, so waiting for it must be patient.

@@ -60,6 +60,15 @@ public sealed class LocalServerSet
         await WhenAllAsync(toStart.Select(server => server.StartAsync(ct)));
     }
 
+    /// <summary>
+    /// Takes this set for the caller alone until the result is disposed, waiting while another process has it: for runs
+    /// that stop and kill the set's servers on purpose (the fault-injection tests), which nobody else may use meanwhile.
+    /// The lock dies with its holder, so a crashed run never leaves the set taken.
+    /// </summary>
+    /// <param name="purpose">What the holder does, for the line a waiting process logs.</param>
+    public async Task<IDisposable> AcquireExclusiveUseAsync(string purpose, TimeSpan timeout, CancellationToken ct = default) =>
+        await FileLock.AcquireAsync(Path.Combine(StateDirectory, "locks", "exclusive-use.lock"), purpose, timeout, _context.Log, ct);
+
     /// <summary>Stops, gracefully, every server started from this state folder.</summary>
     public Task StopAsync(CancellationToken ct = default) => WhenAllAsync(All.Select(server => server.StopAsync(ct)));
 

@@ -34,12 +34,15 @@ internal static class Posix
     }
 
     /// <summary>The pid in <paramref name="pidFile"/> if it names a live process running <paramref name="commandFragment"/>.</summary>
-    public static int? ReadLivePid(string pidFile, string commandFragment)
+    public static int? ReadLivePid(string pidFile, string commandFragment) =>
+        ReadPid(pidFile) is { } pid && IsRunning(pid, commandFragment) ? pid : null;
+
+    /// <summary>The pid written in <paramref name="pidFile"/>, alive or not; null while the file is missing, or created but not yet written.</summary>
+    public static int? ReadPid(string pidFile)
     {
         try
         {
-            var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-            return int.TryParse(firstLine, out var pid) && IsRunning(pid, commandFragment) ? pid : null;
+            return int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : null;
         }
         catch (IOException)
         {

@@ -1,6 +1,6 @@
 namespace Dentistimo.LocalServers.Infrastructure;
 
-internal static class Repository
+public static class Repository
 {
     /// <summary>The folder holding Dentistimo.sln, found above the running program or the current folder.</summary>
     public static string FindRoot()

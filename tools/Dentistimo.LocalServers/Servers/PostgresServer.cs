@@ -102,7 +102,7 @@ public sealed partial class PostgresServer : LocalServer
             }
         }
 
-        if (!await Probe.UntilAsync(IsPromotedAsync, timeout, ct, ThrowIfDied))
+        if (!await Probe.UntilAsync(IsPromotedAsync, timeout, ct, DeathCheck()))
         {
             throw Failure($"did not finish recovering within {timeout.TotalMinutes:0} min");
         }

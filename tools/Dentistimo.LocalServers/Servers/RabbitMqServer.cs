@@ -68,6 +68,13 @@ public sealed class RabbitMqServer : LocalServer
     // and shares its process group with the VM, which an abrupt stop kills together.
     private protected override (string Path, string CommandFragment) PidFile => (Path.Combine(Folder, "rabbitmq-server.pid"), "rabbitmq-server");
 
+    // The script can exit while the Erlang VM is still shutting down, holding the distribution port: a start then fails
+    // with dist_port_already_used (the fault-injection tests, restarting RabbitMQ at once, met it). So wait for the VM too.
+    private protected override bool HasExited => base.HasExited && Posix.ReadLivePid(BeamPidFile, "beam") is null;
+
+    /// <summary>Where RabbitMQ writes the pid of its Erlang VM (RABBITMQ_PID_FILE).</summary>
+    private string BeamPidFile => Path.Combine(Folder, "beam.pid");
+
     private protected override async Task LaunchAsync(CancellationToken ct)
     {
         var account = ServiceAccount.ToRunAs("rabbitmq");
@@ -106,7 +113,7 @@ public sealed class RabbitMqServer : LocalServer
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = pluginsFile,
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(Folder, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(Folder, "log"),
-            ["RABBITMQ_PID_FILE"] = Path.Combine(Folder, "beam.pid"),
+            ["RABBITMQ_PID_FILE"] = BeamPidFile,
             ["RABBITMQ_LOGS"] = "-", // to stdout, which goes to LogFile
             ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",

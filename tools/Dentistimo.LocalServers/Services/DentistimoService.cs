@@ -7,6 +7,14 @@ namespace Dentistimo.LocalServers;
 public sealed class DentistimoService
 {
     private const int TailLines = 40;
+
+    /// <summary>
+    /// How long a service may take to shut down after SIGTERM before it is killed: what container platforms give
+    /// (Kubernetes' and Azure Container Apps' default grace period), so that shutdown is exercised against the
+    /// deadline it has in production. Services set their own shutdown timeout below it (ServiceDefaults).
+    /// </summary>
+    public static readonly TimeSpan ShutdownGracePeriod = TimeSpan.FromSeconds(30);
+
     private readonly string _project;
     private readonly string _repositoryRoot;
     private readonly DentistimoSystemOptions _options;
@@ -15,6 +23,7 @@ public sealed class DentistimoService
     private readonly string _pidFile;
     private Process? _process;
     private StreamWriter? _log;
+    private bool _startedBefore;
 
     internal DentistimoService(
         string name, string project, int port, string repositoryRoot, string stateDirectory,
@@ -37,10 +46,16 @@ public sealed class DentistimoService
 
     public Uri Url { get; }
 
-    /// <summary>Everything the service printed during its latest run.</summary>
+    /// <summary>Everything the service printed since this object first started it: a restart appends to it.</summary>
     public string LogFile { get; }
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// How the latest run ended: 0 when the service shut down by itself after SIGTERM, 137 (128 + SIGKILL) when it
+    /// was killed, by <see cref="KillAsync"/> or for outlasting <see cref="ShutdownGracePeriod"/>; null before that.
+    /// </summary>
+    public int? LastExitCode { get; private set; }
 
     private string ProjectFolder => Path.Combine(_repositoryRoot, _project);
 
@@ -67,7 +82,8 @@ public sealed class DentistimoService
 
         Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
         Directory.CreateDirectory(Path.GetDirectoryName(_pidFile)!);
-        _log = new StreamWriter(LogFile, append: false) { AutoFlush = true };
+        _log = new StreamWriter(LogFile, append: _startedBefore) { AutoFlush = true };
+        _startedBefore = true;
         _tail.Clear();
         _process = new Process { StartInfo = StartInfo(), EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -84,8 +100,19 @@ public sealed class DentistimoService
         }
     }
 
-    /// <summary>Asks the service to shut down (SIGTERM, as Ctrl-C would) and kills it if it has not within 15 seconds.</summary>
-    public async Task StopAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Asks the service to shut down (SIGTERM, as Ctrl-C or a rolling deploy would) and kills it if it has not within
+    /// <see cref="ShutdownGracePeriod"/>.
+    /// </summary>
+    public Task StopAsync(CancellationToken ct = default) => StopAsync(abrupt: false, ct);
+
+    /// <summary>
+    /// Kills the service at once (SIGKILL, as `kill -9`), with no chance to finish anything: a crash, for
+    /// fault-injection tests. <see cref="StartAsync"/> afterwards starts it again.
+    /// </summary>
+    public Task KillAsync(CancellationToken ct = default) => StopAsync(abrupt: true, ct);
+
+    private async Task StopAsync(bool abrupt, CancellationToken ct)
     {
         if (_process is null)
         {
@@ -94,9 +121,9 @@ public sealed class DentistimoService
 
         if (!_process.HasExited)
         {
-            Posix.Signal(_process.Id, Posix.SigTerm);
+            Posix.Signal(_process.Id, abrupt ? Posix.SigKill : Posix.SigTerm);
             using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            grace.CancelAfter(TimeSpan.FromSeconds(15));
+            grace.CancelAfter(ShutdownGracePeriod);
             try
             {
                 await _process.WaitForExitAsync(grace.Token);
@@ -108,6 +135,7 @@ public sealed class DentistimoService
             }
         }
 
+        LastExitCode = _process.ExitCode;
         _process.Dispose();
         _process = null;
         lock (_tail)
@@ -129,7 +157,7 @@ public sealed class DentistimoService
 
         log($"Stopping {Name} (pid {pid}), left running by an earlier run that did not stop it.");
         Posix.Signal(pid, Posix.SigTerm);
-        if (!await Probe.UntilAsync(_ => Task.FromResult(!Posix.IsRunning(pid, _project)), TimeSpan.FromSeconds(15), ct))
+        if (!await Probe.UntilAsync(_ => Task.FromResult(!Posix.IsRunning(pid, _project)), ShutdownGracePeriod, ct))
         {
             Posix.Signal(pid, Posix.SigKill);
         }
