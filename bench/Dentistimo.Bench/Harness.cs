@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using Dentistimo.Load;
 
 namespace Dentistimo.Bench;
 
@@ -25,25 +24,9 @@ public static class Harness
     }
 
     /// <summary>Every free slot of every clinic from the day after tomorrow for 60 days, as BookingApi reports them.</summary>
-    public static async Task<List<(int Clinic, DateTimeOffset Start)>> FindFreeSlotsAsync(HttpClient bookingApi)
-    {
-        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
-        var range = await bookingApi.GetFromJsonAsync<JsonObject>($"/api/availability?from={from:yyyy-MM-dd}&to={from.AddDays(60):yyyy-MM-dd}");
-        var slots = new List<(int, DateTimeOffset)>();
-        foreach (var clinic in range!["clinics"]!.AsArray())
-        {
-            var clinicId = (int)clinic!["clinicId"]!;
-            foreach (var day in clinic["days"]!.AsArray().Where(day => (int)day!["freeSlots"]! > 0))
-            {
-                var detail = await bookingApi.GetFromJsonAsync<JsonObject>($"/api/clinics/{clinicId}/availability?date={day!["date"]}");
-                slots.AddRange(detail!["slots"]!.AsArray()
-                    .Where(slot => (string)slot!["state"]! is "available" or "few-left")
-                    .Select(slot => (clinicId, DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture))));
-            }
-        }
-
-        return slots;
-    }
+    public static async Task<List<(int Clinic, DateTimeOffset Start)>> FindFreeSlotsAsync(HttpClient bookingApi) =>
+        (await FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), days: 61))
+            .Select(slot => (slot.ClinicId, slot.Start)).ToList();
 
     /// <summary>The clinics' calendar day of an instant.</summary>
     public static DateOnly StockholmDate(DateTimeOffset instant) =>

@@ -20,10 +20,28 @@ public static class ConstantArrivalRate
         double requestsPerSecond, TimeSpan duration, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
-        var total = (long)(requestsPerSecond * duration.TotalSeconds);
-        var inFlight = new List<Task<Sample<TOutcome>>>((int)Math.Min(total, int.MaxValue));
+        return await RunAsync(requestsPerSecond, (long)(requestsPerSecond * duration.TotalSeconds), send, stopSending: CancellationToken.None, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends until <paramref name="stopSending"/> is cancelled, for runs whose length depends on what happens meanwhile (a
+    /// fault-injection test keeps the load on until the system has recovered). Requests already sent are still awaited:
+    /// stopping is not a fault, and their answers belong to the run. <paramref name="ct"/> cancels everything.
+    /// </summary>
+    public static async Task<IReadOnlyList<Sample<TOutcome>>> RunUntilAsync<TOutcome>(
+        double requestsPerSecond, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken stopSending, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
+        return await RunAsync(requestsPerSecond, long.MaxValue, send, stopSending, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<Sample<TOutcome>>> RunAsync<TOutcome>(
+        double requestsPerSecond, long total, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken stopSending, CancellationToken ct)
+    {
+        var inFlight = new List<Task<Sample<TOutcome>>>((int)Math.Min(total, 1 << 16));
         var clock = Stopwatch.StartNew();
-        for (long next = 0; next < total && !ct.IsCancellationRequested;)
+        for (long next = 0; next < total && !ct.IsCancellationRequested && !stopSending.IsCancellationRequested;)
         {
             // Everything due by now goes out at once: timers tick every millisecond or so, far coarser than the
             // gap between requests at thousands per second.
@@ -36,11 +54,24 @@ public static class ConstantArrivalRate
             var nextDue = TimeSpan.FromSeconds(next / requestsPerSecond) - clock.Elapsed;
             if (nextDue > TimeSpan.Zero)
             {
-                await Task.Delay(nextDue, ct).ConfigureAwait(false);
+                await WaitAsync(nextDue, stopSending, ct).ConfigureAwait(false);
             }
         }
 
         return await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private static async Task WaitAsync(TimeSpan delay, CancellationToken stopSending, CancellationToken ct)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopSending, ct);
+        try
+        {
+            await Task.Delay(delay, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Told to stop sending: the loop ends, and the requests in flight are awaited.
+        }
     }
 
     private static async Task<Sample<TOutcome>> MeasureAsync<TOutcome>(
