@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dentistimo.Notifier.Email;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,31 +11,90 @@ namespace Dentistimo.Notifier.Infrastructure;
 /// <remarks>
 /// The row is inserted in a transaction before sending and committed only after SMTP accepted the email. A concurrent
 /// duplicate's insert waits on the uncommitted unique key: if the first sender commits, the duplicate finds the email
-/// sent and sends nothing; if it rolls back (SMTP failed), the duplicate takes over. One window remains: a crash, or a
-/// lost database connection, after SMTP accepted and before the commit. The event is then redelivered and the email sent
-/// again, with the same Message-ID (derived from the request id), which lets mail clients recognise the duplicate.
+/// sent and sends nothing; if it rolls back (SMTP failed), the duplicate takes over. If the database connection is lost
+/// between SMTP's acceptance and the commit, the row is written again in a transaction of its own once the database is
+/// back, before the event is acknowledged. One window remains: a crash of the notifier after SMTP accepted and before
+/// the row is stored. The event is then redelivered and the email sent again, with the same Message-ID (derived from
+/// the request id), which lets mail clients recognise the duplicate.
 /// </remarks>
-public sealed class SentEmailLedger(NotifierDbContext db, TimeProvider timeProvider)
+public sealed class SentEmailLedger(NotifierDbContext db, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
 {
+    private static readonly TimeSpan s_maxRecordingBackoff = TimeSpan.FromSeconds(5);
+
     /// <returns>False when this email was sent before and nothing was sent now.</returns>
     public async Task<bool> SendOnceAsync(Guid messageId, Guid requestId, EmailKind kind, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var sentAt = timeProvider.GetUtcNow();
-        var kindName = kind.ToStoredName();
-        var claimed = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO sent_emails (message_id, request_id, kind, sent_at)
-            VALUES ({messageId}, {requestId}, {kindName}, {sentAt})
-            ON CONFLICT DO NOTHING
-            """, cancellationToken);
-        if (claimed == 0)
+        var sent = new SentEmail { MessageId = messageId, RequestId = requestId, Kind = kind.ToStoredName(), SentAt = timeProvider.GetUtcNow() };
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return false;
+            if (await InsertAsync(sent, cancellationToken) == 0)
+            {
+                return false;
+            }
+
+            // Once started, a send is not cancelled, not even by shutdown: cancelled midway, SMTP may have accepted the
+            // email without our knowing, and the redelivered event would send it again. The sender's own deadline bounds it.
+            await send(CancellationToken.None);
+            try
+            {
+                // Nor is the commit: that too would send the email again.
+                await transaction.CommitAsync(CancellationToken.None);
+                return true;
+            }
+            catch (DbException exception)
+            {
+                // Disposing the transaction (leaving this block) lets the context open a new connection.
+                logger.LogWarning(
+                    "The {Kind} email for request {RequestId} was accepted by SMTP, but its record was lost with the database connection ({Error}); recording it again",
+                    sent.Kind, requestId, exception.Message);
+            }
         }
 
-        await send(cancellationToken);
-        // Once SMTP has accepted the email, shutting down must not abort the commit: that would send it again.
-        await transaction.CommitAsync(CancellationToken.None);
+        await RecordUntilStoredAsync(sent, cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Retries until the database is back. It holds the event meanwhile, unacknowledged; if the notifier is told to stop
+    /// first, the event goes back to the queue and the email will be sent a second time.
+    /// </summary>
+    private async Task RecordUntilStoredAsync(SentEmail sent, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    // Nothing is inserted if the lost commit had in fact gone through.
+                    await InsertAsync(sent, cancellationToken);
+                    logger.LogInformation("The {Kind} email for request {RequestId} is recorded as sent", sent.Kind, sent.RequestId);
+                    return;
+                }
+                catch (DbException exception)
+                {
+                    logger.LogDebug("Recording the {Kind} email for request {RequestId} failed ({Error}); retrying in {Backoff}",
+                        sent.Kind, sent.RequestId, exception.Message, backoff);
+                }
+
+                await Task.Delay(backoff, timeProvider, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxRecordingBackoff.Ticks));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning(
+                "Stopped before the {Kind} email for request {RequestId} could be recorded as sent: its event goes back to the queue, and the email will be sent again",
+                sent.Kind, sent.RequestId);
+            throw;
+        }
+    }
+
+    private Task<int> InsertAsync(SentEmail sent, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO sent_emails (message_id, request_id, kind, sent_at)
+            VALUES ({sent.MessageId}, {sent.RequestId}, {sent.Kind}, {sent.SentAt})
+            ON CONFLICT DO NOTHING
+            """, cancellationToken);
 }
