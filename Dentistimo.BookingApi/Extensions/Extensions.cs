@@ -69,6 +69,7 @@ internal static class Extensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddRabbitMqConnectionRecovery(messaging);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();
     }

@@ -121,6 +121,7 @@ internal static class Extensions
                 });
             });
         });
+        builder.Services.AddRabbitMqConnectionRecovery(messaging);
     }
 
     public static IEndpointRouteBuilder MapAvailabilityHub(this IEndpointRouteBuilder app)

@@ -1,0 +1,103 @@
+using MassTransit;
+using MassTransit.RabbitMqTransport;
+using MassTransit.RabbitMqTransport.Configuration;
+using MassTransit.Transports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Makes MassTransit drop a RabbitMQ connection that the broker closed but MassTransit keeps reusing, so that it
+/// connects afresh and the service consumes and publishes again.
+/// </summary>
+/// <remarks>
+/// MassTransit 8.4 caches one connection per bus and replaces it when RabbitMQ closes it. Sometimes, when the broker
+/// restarts, it misses the close: its reconnect loop then asks the closed connection for a channel every time, fails
+/// with AlreadyClosedException, and never recovers (the failure is swallowed where it would otherwise discard the
+/// connection). The fault-injection tests saw this after about one RabbitMQ restart in four, with the notifier's queue
+/// filling up for good. MassTransit discards a cached connection when a use of it fails, so while the bus is unhealthy
+/// and the broker answers, this makes a use that fails if the connection is closed. (MassTransit 8.5 reworked this code,
+/// but it needs a RabbitMQ.Client that our package source does not have.)
+/// </remarks>
+public sealed class RabbitMqConnectionRecovery(IBusInstance busInstance, Uri messaging, TimeProvider timeProvider, ILogger<RabbitMqConnectionRecovery> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan s_checkInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_checkTimeout = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (busInstance.HostConfiguration is not IRabbitMqHostConfiguration rabbitMq)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(s_checkInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            // A healthy bus has an open connection; with the broker down there is nothing to reconnect to yet.
+            if (busInstance.BusControl.CheckHealth().Status == BusHealthStatus.Healthy || !await BrokerAnswersAsync(stoppingToken))
+            {
+                continue;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(s_checkTimeout);
+            try
+            {
+                await rabbitMq.ConnectionContextSupervisor.Send(new FailIfClosed(), timeout.Token);
+            }
+            catch (ClosedConnectionException)
+            {
+                logger.LogWarning("MassTransit kept reusing a RabbitMQ connection the broker had closed; it was discarded, and the bus connects afresh");
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // No connection could be made, for one: MassTransit's own retries go on regardless.
+                logger.LogDebug("Checking the RabbitMQ connection failed: {Error}", exception.GetBaseException().Message);
+            }
+        }
+    }
+
+    private async Task<bool> BrokerAnswersAsync(CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = messaging,
+            ClientProvidedName = "connection recovery probe",
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+        };
+        try
+        {
+            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is BrokerUnreachableException or OperationInterruptedException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A use of the cached connection that fails when it is closed, which makes MassTransit discard it.</summary>
+    private sealed class FailIfClosed : IPipe<ConnectionContext>
+    {
+        public Task Send(ConnectionContext context) =>
+            context.Connection.IsOpen ? Task.CompletedTask : throw new ClosedConnectionException();
+
+        public void Probe(ProbeContext context)
+        {
+        }
+    }
+
+    private sealed class ClosedConnectionException() : Exception("The cached RabbitMQ connection is closed.");
+}
+
+public static class RabbitMqConnectionRecoveryExtensions
+{
+    /// <summary>Adds <see cref="RabbitMqConnectionRecovery"/> for the MassTransit bus on <paramref name="messaging"/>; call after AddMassTransit.</summary>
+    public static IServiceCollection AddRabbitMqConnectionRecovery(this IServiceCollection services, Uri messaging) =>
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RabbitMqConnectionRecovery>(provider, messaging));
+}
