@@ -7,8 +7,8 @@ using Microsoft.Extensions.Hosting;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every Dentistimo service shares: telemetry, health endpoints, configuration conventions and
-/// resilient service-to-service HTTP. It follows the conventions of Aspire's service defaults without
+/// What every Dentistimo service shares: telemetry, health endpoints, configuration conventions, a shutdown timeout
+/// and resilient service-to-service HTTP. It follows the conventions of Aspire's service defaults without
 /// depending on Aspire's packages, so a service behaves the same under the AppHost, the local launcher and tests.
 /// </summary>
 public static class ServiceDefaultsExtensions
@@ -22,6 +22,7 @@ public static class ServiceDefaultsExtensions
 
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddGracefulShutdown();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceResilience());

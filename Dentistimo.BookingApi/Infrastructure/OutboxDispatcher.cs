@@ -33,7 +33,8 @@ public sealed class OutboxSignal
 /// Publishes the outbox to RabbitMQ, modelled on MassTransit's bus outbox (MassTransit.EntityFrameworkCore is not in our
 /// package source). Rows are claimed with FOR UPDATE SKIP LOCKED so replicas share the work, published in sequence order
 /// with publisher confirms, and deleted in the same transaction only after RabbitMQ confirmed them. A crash before
-/// the delete publishes them again: at-least-once, and consumers deduplicate by message id.
+/// the delete publishes them again: at-least-once, and consumers deduplicate by message id. Shutdown abandons the
+/// batch in hand the same way: its transaction rolls back, and the next instance or another replica publishes it.
 /// </summary>
 public sealed class OutboxDispatcher(
     DatabaseMigrator<BookingDbContext> migrator,

@@ -14,11 +14,15 @@ namespace Dentistimo.Notifier.Email;
 /// </summary>
 public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool connections, IOptions<EmailOptions> options) : IEmailSender
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    /// <summary>The longest one attempt at an email may take, from renting a connection to the server's acceptance.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest <see cref="SendAsync"/> may take: an attempt over a pooled connection, then one over a new one.</summary>
+    public static readonly TimeSpan LongestSend = 2 * Deadline;
 
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        var lease = connections.Rent(s_timeout);
+        var lease = connections.Rent(Deadline);
         if (lease.Reused)
         {
             try
@@ -32,7 +36,7 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
                 // the server itself fails, and its failure is the one reported.
             }
 
-            lease = connections.RentNew(s_timeout);
+            lease = connections.RentNew(Deadline);
         }
 
         await SendOverAsync(lease, message, cancellationToken);
@@ -80,14 +84,14 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
         // SendMailAsync ignores SmtpClient.Timeout: without a deadline of our own a server that stops answering would
         // hold the message (and its row lock in the ledger) until RabbitMQ's consumer timeout.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(s_timeout);
+        deadline.CancelAfter(Deadline);
         try
         {
             await client.SendMailAsync(mail, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {s_timeout.TotalSeconds:0} s.");
+            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {Deadline.TotalSeconds:0} s.");
         }
         catch (SmtpException exception)
         {

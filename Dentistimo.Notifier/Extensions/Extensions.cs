@@ -40,5 +40,15 @@ internal static class Extensions
             });
         });
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ErrorQueueRedrive>(sp, messaging));
+        builder.Services.AddRabbitMqConnectionRecovery(messaging);
+
+        // On SIGTERM MassTransit stops taking messages and waits for those in hand. A send once started is never
+        // cancelled (SentEmailLedger) and may take SmtpEmailSender.LongestSend. Anything else a consumer is doing, above
+        // all waiting between retries while SMTP is down, is cancelled once no more than that (and a margin) is left of
+        // the shutdown timeout: with the defaults, at once. MassTransit returns a cancelled message to the queue, for
+        // another replica or the next start.
+        var consumerStopTimeout = builder.Configuration.GetShutdownTimeout() - SmtpEmailSender.LongestSend - TimeSpan.FromSeconds(5);
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+            options.ConsumerStopTimeout = consumerStopTimeout > TimeSpan.Zero ? consumerStopTimeout : TimeSpan.Zero);
     }
 }
