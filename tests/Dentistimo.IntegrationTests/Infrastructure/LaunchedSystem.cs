@@ -11,13 +11,6 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class LaunchedSystem : IAsyncLifetime
 {
-    /// <summary>The build this test run comes from, whose output of each service is run: what `dotnet test` just built.</summary>
-#if DEBUG
-    private const string BuildConfiguration = "Debug";
-#else
-    private const string BuildConfiguration = "Release";
-#endif
-
     // Web, BookingApi and Notifier on base, base + 1 and base + 2; the next base if another test run owns this one.
     private static readonly int[] s_portBases = [7080, 7090, 7100, 7110, 7120, 7130, 7140, 7150];
 
@@ -37,7 +30,7 @@ public sealed class LaunchedSystem : IAsyncLifetime
         var messaging = await _servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
         _system = await AcquireAsync(new DentistimoSystemOptions
         {
-            Configuration = BuildConfiguration,
+            Configuration = TestBuild.Configuration,
             Environment = "Development",
             BookingDatabase = BookingDb,
             NotifierDatabase = NotifierDb,

@@ -2,18 +2,38 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Dentistimo.LocalServers;
 
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
-/// <summary>Looks into a test's queues through the RabbitMQ management API, the way an operator would in its UI.</summary>
-public sealed class RabbitMqQueues(IsolatedResources resources)
+/// <summary>Looks into a virtual host's queues through the RabbitMQ management API, the way an operator would in its UI.</summary>
+public sealed class RabbitMqQueues(RabbitMqServer rabbit, string virtualHost)
 {
     private static readonly HttpClient s_http = new();
+
+    /// <summary>The queues of a test's own virtual host on the shared RabbitMQ.</summary>
+    public RabbitMqQueues(IsolatedResources resources) : this(resources.Servers.RabbitMq, resources.VirtualHost)
+    {
+    }
+
+    /// <summary>
+    /// Every queue of the virtual host with its messages, ready and unacknowledged. The management API refreshes these
+    /// counts every few seconds (collect_statistics_interval, 5 s by default), so they may lag behind the queue.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueDepth>> ListAsync()
+    {
+        using var request = Request(HttpMethod.Get, $"api/queues/{Uri.EscapeDataString(virtualHost)}");
+        using var response = await s_http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var queues = await response.Content.ReadFromJsonAsync<JsonArray>() ?? [];
+        // A queue the statistics have not caught up with yet has no counts at all.
+        return queues.Select(queue => new QueueDepth((string)queue!["name"]!, (long?)queue["messages"] ?? 0)).ToList();
+    }
 
     /// <summary>Up to <paramref name="count"/> messages at the head of the queue, put back where they were.</summary>
     public async Task<IReadOnlyList<QueuedMessage>> PeekAsync(string queue, int count = 10)
     {
-        using var request = Request(HttpMethod.Post, $"api/queues/{Uri.EscapeDataString(resources.VirtualHost)}/{Uri.EscapeDataString(queue)}/get");
+        using var request = Request(HttpMethod.Post, $"api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get");
         request.Content = JsonContent.Create(new { count, ackmode = "ack_requeue_true", encoding = "auto", truncate = 100_000 });
         using var response = await s_http.SendAsync(request);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -38,7 +58,6 @@ public sealed class RabbitMqQueues(IsolatedResources resources)
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        var rabbit = resources.Servers.RabbitMq;
         var request = new HttpRequestMessage(method, new Uri(rabbit.ManagementUrl, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit.Username}:{rabbit.Password}")));
         return request;
@@ -46,3 +65,6 @@ public sealed class RabbitMqQueues(IsolatedResources resources)
 }
 
 public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, string> Headers);
+
+/// <param name="Messages">Ready and unacknowledged together.</param>
+public sealed record QueueDepth(string Name, long Messages);
