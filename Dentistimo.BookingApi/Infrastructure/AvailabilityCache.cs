@@ -99,18 +99,31 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
         }
     }
 
-    public async Task InvalidateAsync(int clinicId, DateOnly date)
+    /// <remarks>
+    /// Called after a booking committed, before its answer: so it never waits for Redis. The delete is sent without
+    /// waiting for the reply (this replica's next command to Redis follows it on the same connection), and skipped while
+    /// Redis is unreachable, where waiting out the connect timeout would delay the answer past the client's patience.
+    /// A delete that is lost either way leaves the day stale for at most the key's time to live.
+    /// </remarks>
+    public Task InvalidateAsync(int clinicId, DateOnly date)
     {
         _local.TryRemove((clinicId, date), out _);
         try
         {
-            await redis.Database.KeyDeleteAsync(Key(clinicId, date));
+            if (redis.IsConnected)
+            {
+                redis.Database.KeyDelete(Key(clinicId, date), CommandFlags.FireAndForget);
+                return Task.CompletedTask;
+            }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            logger.LogWarning("Availability cache for clinic {ClinicId} on {Date} could not be invalidated; it expires within {TimeToLive}",
-                clinicId, date, _timeToLive);
+            logger.LogDebug(exception, "Availability cache delete failed");
         }
+
+        logger.LogWarning("Availability cache for clinic {ClinicId} on {Date} could not be invalidated; it expires within {TimeToLive}",
+            clinicId, date, _timeToLive);
+        return Task.CompletedTask;
     }
 
     private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats)
