@@ -71,7 +71,7 @@ public static class BookingBenchmark
 
         // The decision path's code is compiled and tiered up on a slot of its own, which the rows below leave alone.
         Console.Error.WriteLine("Warming up booking decisions...");
-        await DecisionLoad.RunAsync(system.BookingApi.Url, [new SlotToBook(slots[^1].Clinic, slots[^1].Start)], DecisionRate / 2, s_warmUp);
+        await DecisionLoad.RunAsync(system.BookingApi.Url, [slots[^1]], DecisionRate / 2, s_warmUp);
         var spreadSlots = slots.Skip(1).SkipLast(1).ToList();
 
         Console.Error.WriteLine("Measuring booking decisions on one slot...");
@@ -84,9 +84,9 @@ public static class BookingBenchmark
         return overbooked == 0 ? 0 : 1;
     }
 
-    private static async Task<DecisionLoadResult> MeasureDecisionsAsync(Uri api, IReadOnlyList<(int Clinic, DateTimeOffset Start)> slots)
+    private static async Task<DecisionLoadResult> MeasureDecisionsAsync(Uri api, IReadOnlyList<SlotToBook> slots)
     {
-        var result = await DecisionLoad.RunAsync(api, slots.Select(slot => new SlotToBook(slot.Clinic, slot.Start)).ToList(), DecisionRate, s_measure);
+        var result = await DecisionLoad.RunAsync(api, slots, DecisionRate, s_measure);
         await Task.Delay(TimeSpan.FromSeconds(2)); // let the outbox drain before the next row
         return result;
     }
@@ -151,6 +151,6 @@ public static class BookingBenchmark
         return report.ToString();
     }
 
-    internal static string DecisionRow(string what, DecisionLoadResult result) => string.Create(CultureInfo.InvariantCulture,
+    private static string DecisionRow(string what, DecisionLoadResult result) => string.Create(CultureInfo.InvariantCulture,
         $"| {what} | {result.DecisionsPerSecond:N0} | {result.Latency.P50.TotalMilliseconds:0.0} ms | {result.Latency.P99.TotalMilliseconds:0.0} ms | {result.Latency.P999.TotalMilliseconds:0.0} ms | {result.Samples.Count:N0} requests: {result.Count(BookingOutcome.Confirmed):N0} confirmed, {result.Count(BookingOutcome.Rejected):N0} rejected, {result.Count(BookingOutcome.Throttled):N0} throttled, {result.Count(BookingOutcome.Failed):N0} failed, {result.Count(BookingOutcome.TimedOut):N0} timed out |");
 }

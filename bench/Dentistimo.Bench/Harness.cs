@@ -24,9 +24,8 @@ public static class Harness
     }
 
     /// <summary>Every free slot of every clinic from the day after tomorrow for 60 days, as BookingApi reports them.</summary>
-    public static async Task<List<(int Clinic, DateTimeOffset Start)>> FindFreeSlotsAsync(HttpClient bookingApi) =>
-        (await FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), days: 61))
-            .Select(slot => (slot.ClinicId, slot.Start)).ToList();
+    public static Task<IReadOnlyList<SlotToBook>> FindFreeSlotsAsync(HttpClient bookingApi) =>
+        FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), days: 61);
 
     /// <summary>The clinics' calendar day of an instant.</summary>
     public static DateOnly StockholmDate(DateTimeOffset instant) =>

@@ -38,7 +38,7 @@ public static class LoadBenchmark
         await system.BookingApi.StartAsync();
 
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
-        var slots = (await Harness.FindFreeSlotsAsync(http)).Select(slot => new SlotToBook(slot.Clinic, slot.Start)).ToList();
+        var slots = await Harness.FindFreeSlotsAsync(http);
 
         Console.Error.WriteLine("Warming up at 200/s for 5 s...");
         await DecisionLoad.RunAsync(system.BookingApi.Url, slots, 200, TimeSpan.FromSeconds(5));

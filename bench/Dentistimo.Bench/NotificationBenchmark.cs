@@ -1,17 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Dentistimo.Load;
 using Dentistimo.LocalServers;
 
 namespace Dentistimo.Bench;
 
 /// <summary>
-/// From booking request to email accepted by MailDev: booking requests at a constant arrival rate (open loop: request i
-/// is sent at t0 + i/rate whatever the answers so far), each from its own patient address and spread over every free
-/// slot, so that both confirmations and rejections are sent. Latency is the time MailDev finished writing the email
-/// (its .eml file) minus the time the request was sent. Lost: a request answered 201 or 409 without an email once none
+/// From booking request to email accepted by MailDev: booking requests at a constant arrival rate
+/// (<see cref="ConstantArrivalRate"/>), each from its own patient address and spread over every free slot, so that both
+/// confirmations and rejections are sent. Latency is the time MailDev finished writing the email (its .eml file) minus
+/// the time the request was due. Lost: a request answered 201 or 409 without an email once none
 /// has arrived for a minute (a backlog is late, not lost); duplicated: a recipient with more than one email.
 /// </summary>
 public static class NotificationBenchmark
@@ -22,13 +22,9 @@ public static class NotificationBenchmark
     private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
 
-    private sealed class Request(int index, DateTimeOffset due)
+    /// <param name="Status">Null when no answer came.</param>
+    private sealed record Request(int Index, DateTimeOffset Due, TimeSpan ResponseTime, HttpStatusCode? Status)
     {
-        public int Index { get; } = index;
-        public DateTimeOffset Due { get; } = due;
-        public DateTimeOffset Sent { get; set; }
-        public TimeSpan ResponseTime { get; set; }
-        public HttpStatusCode? Status { get; set; }
         public bool ExpectsEmail => Status is HttpStatusCode.Created or HttpStatusCode.Conflict;
     }
 
@@ -90,55 +86,52 @@ public static class NotificationBenchmark
         return expected.All(request => inbox.Received.TryGetValue(request.Index, out var emails) && emails.Count == 1) ? 0 : 1;
     }
 
-    private static async Task<Request[]> SendAsync(
-        HttpClient bookingApi, List<(int Clinic, DateTimeOffset Start)> slots, int rate, TimeSpan duration, Inbox inbox)
+    private static async Task<Request[]> SendAsync(HttpClient bookingApi, IReadOnlyList<SlotToBook> slots, int rate, TimeSpan duration, Inbox inbox)
     {
-        var requests = new Request[(int)(rate * duration.TotalSeconds)];
-        var sending = new List<Task>(requests.Length);
+        using var sendingDone = new CancellationTokenSource();
+        var polling = PollUntilAsync(inbox, sendingDone.Token);
         var t0 = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var nextPoll = s_poll;
-        for (var i = 0; i < requests.Length; i++)
+        var samples = await ConstantArrivalRate.RunAsync(rate, duration, (sequence, _) => SendOneAsync((int)sequence));
+        await sendingDone.CancelAsync();
+        await polling;
+        return samples.Select(sample => new Request((int)sample.Sequence, t0 + sample.DueAt, sample.Latency, sample.Outcome)).ToArray();
+
+        async Task<HttpStatusCode?> SendOneAsync(int index)
         {
-            var due = TimeSpan.FromSeconds(i / (double)rate);
-            if (due > clock.Elapsed)
-            {
-                await Task.Delay(due - clock.Elapsed);
-            }
-
-            requests[i] = new Request(i, t0 + due);
-            sending.Add(SendOneAsync(requests[i]));
-            if (clock.Elapsed > nextPoll)
-            {
-                nextPoll = clock.Elapsed + s_poll;
-                sending.Add(inbox.PollAsync());
-            }
-        }
-
-        await Task.WhenAll(sending);
-        return requests;
-
-        async Task SendOneAsync(Request request)
-        {
-            var (clinic, start) = slots[request.Index % slots.Count];
+            var (clinic, start) = slots[index % slots.Count];
             var body = new
             {
                 requestId = Guid.NewGuid(), clinicId = clinic, start, language = "en",
-                patient = new { name = "Bench Patient", email = $"patient-{request.Index}{inbox.Domain}" },
+                patient = new { name = "Bench Patient", email = $"patient-{index}{inbox.Domain}" },
             };
-            await Task.Yield();
-            request.Sent = t0 + clock.Elapsed;
             try
             {
                 using var response = await bookingApi.PostAsJsonAsync("/api/bookings", body);
-                request.Status = response.StatusCode;
+                return response.StatusCode;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                Console.Error.WriteLine($"Request {request.Index}: {exception.Message}");
+                Console.Error.WriteLine($"Request {index}: {exception.Message}");
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Reads MailDev every <see cref="s_poll"/> while requests are sent, so that its list never grows long between reads.</summary>
+    private static async Task PollUntilAsync(Inbox inbox, CancellationToken sendingDone)
+    {
+        while (!sendingDone.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(s_poll, sendingDone);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
 
-            request.ResponseTime = t0 + clock.Elapsed - request.Sent;
+            await inbox.PollAsync();
         }
     }
 
@@ -209,19 +202,17 @@ public static class NotificationBenchmark
     private static string Report(Request[] requests, Dictionary<int, List<Email>> received, int rate, TimeSpan duration, int slots)
     {
         var expected = requests.Where(request => request.ExpectsEmail).ToList();
-        var latencies = expected.Where(request => received.ContainsKey(request.Index))
-            .Select(request => (received[request.Index].Min(email => email.Received) - request.Sent).TotalMilliseconds)
-            .Order().ToList();
-        var responseTimes = requests.Select(request => request.ResponseTime.TotalMilliseconds).Order().ToList();
-        var lateStarts = requests.Select(request => (request.Sent - request.Due).TotalMilliseconds).Order().ToList();
+        var latency = LatencySummary.Of(expected.Where(request => received.ContainsKey(request.Index))
+            .Select(request => received[request.Index].Min(email => email.Received) - request.Due));
+        var answers = LatencySummary.Of(requests.Select(request => request.ResponseTime));
         var lost = expected.Count(request => !received.ContainsKey(request.Index));
         var duplicated = received.Values.Count(emails => emails.Count > 1);
         var unexpected = requests.Count(request => !request.ExpectsEmail && received.ContainsKey(request.Index));
         var other = requests.Where(request => !request.ExpectsEmail).GroupBy(request => request.Status?.ToString("D") ?? "no answer")
             .Select(group => $"{group.Count():N0} answered {group.Key}");
-        var sentRate = requests.Length / (requests[^1].Sent - requests[0].Sent).TotalSeconds;
+        var sentRate = requests.Length / (requests[^1].Due - requests[0].Due).TotalSeconds;
         var arrivals = received.Values.SelectMany(emails => emails).Select(email => email.Received).ToList();
-        var emailRate = arrivals.Count / (arrivals.DefaultIfEmpty(requests[0].Sent).Max() - requests[0].Sent).TotalSeconds;
+        var emailRate = arrivals.Count / (arrivals.DefaultIfEmpty(requests[0].Due).Max() - requests[0].Due).TotalSeconds;
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; the load generator, PostgreSQL, RabbitMQ, MailDev, BookingApi and the notifier on the same machine.");
@@ -230,10 +221,10 @@ public static class NotificationBenchmark
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         report.AppendLine(CultureInfo.InvariantCulture,
             $"| booking request to email in MailDev, {rate}/s for {duration.TotalSeconds:0} s over {slots:N0} slots | {sentRate:N0} | " +
-            $"{Percentile(latencies, 50):N0} ms | {Percentile(latencies, 99):N0} ms | {latencies.LastOrDefault():N0} ms | {lost:N0} | {duplicated:N0} | " +
+            $"{latency.P50.TotalMilliseconds:N0} ms | {latency.P99.TotalMilliseconds:N0} ms | {latency.Max.TotalMilliseconds:N0} ms | {lost:N0} | {duplicated:N0} | " +
             $"{requests.Length:N0} requests: {requests.Count(r => r.Status == HttpStatusCode.Created):N0} confirmed, {requests.Count(r => r.Status == HttpStatusCode.Conflict):N0} rejected" +
-            $"{string.Concat(other.Select(text => ", " + text))}; answer p50 {Percentile(responseTimes, 50):N0} ms, p99 {Percentile(responseTimes, 99):N0} ms; " +
-            $"sent p99 {Percentile(lateStarts, 99):N0} ms behind schedule; emails arrived at {emailRate:N0}/s |");
+            $"{string.Concat(other.Select(text => ", " + text))}; answer p50 {answers.P50.TotalMilliseconds:N0} ms, p99 {answers.P99.TotalMilliseconds:N0} ms; " +
+            $"emails arrived at {emailRate:N0}/s |");
         if (unexpected > 0)
         {
             report.AppendLine();
@@ -242,7 +233,4 @@ public static class NotificationBenchmark
 
         return report.ToString();
     }
-
-    private static double Percentile(List<double> sorted, int percentile) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(sorted.Count * percentile / 100.0) - 1)];
 }
