@@ -105,7 +105,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
     /// Redis is unreachable, where waiting out the connect timeout would delay the answer past the client's patience.
     /// A delete that is lost either way leaves the day stale for at most the key's time to live.
     /// </remarks>
-    public Task InvalidateAsync(int clinicId, DateOnly date)
+    public void Invalidate(int clinicId, DateOnly date)
     {
         _local.TryRemove((clinicId, date), out _);
         try
@@ -113,7 +113,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
             if (redis.IsConnected)
             {
                 redis.Database.KeyDelete(Key(clinicId, date), CommandFlags.FireAndForget);
-                return Task.CompletedTask;
+                return;
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -123,7 +123,6 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
         logger.LogWarning("Availability cache for clinic {ClinicId} on {Date} could not be invalidated; it expires within {TimeToLive}",
             clinicId, date, _timeToLive);
-        return Task.CompletedTask;
     }
 
     private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats)

@@ -89,7 +89,7 @@ public sealed class BookingService(
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:
-                    await availabilityCache.InvalidateAsync(confirmed.ClinicId, slot.LocalDate);
+                    availabilityCache.Invalidate(confirmed.ClinicId, slot.LocalDate);
                     return new BookingResult.Decided(confirmed);
                 case DecideOutcome.FullyBooked:
                     return new BookingResult.Decided(fullyBooked);
