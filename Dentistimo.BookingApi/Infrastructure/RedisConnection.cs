@@ -4,12 +4,14 @@ using StackExchange.Redis;
 namespace Dentistimo.BookingApi.Infrastructure;
 
 /// <summary>
-/// One multiplexer for the process. It does not abort when Redis is down at start:
-/// it keeps reconnecting in the background, and callers fall back to PostgreSQL meanwhile.
+/// One multiplexer for the process, connected in the background: until it is, <see cref="IsConnected"/> is false and
+/// callers fall back to PostgreSQL, so no request ever waits for Redis to connect (StackExchange.Redis 1.x connects
+/// synchronously, and a request that did so held a thread for seconds while Redis was slow to answer). It does not
+/// abort when Redis is down at start: it keeps reconnecting in the background.
 /// </summary>
 public sealed class RedisConnection : IDisposable
 {
-    private readonly Lazy<ConnectionMultiplexer> _multiplexer;
+    private readonly Task<ConnectionMultiplexer> _connecting;
 
     public RedisConnection(string connectionString)
     {
@@ -17,27 +19,32 @@ public sealed class RedisConnection : IDisposable
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2_000;
         options.SyncTimeout = 1_000;
-        _multiplexer = new(() =>
-        {
-            var multiplexer = ConnectionMultiplexer.Connect(options);
-            // 1.x completes every awaiting caller in order on one thread by default, which serialises all cache reads.
-#pragma warning disable CS0618 // Obsolete only in 2.x, where the behaviour is gone.
-            multiplexer.PreserveAsyncOrder = false;
-#pragma warning restore CS0618
-            return multiplexer;
-        });
+        _connecting = ConnectAsync(options);
     }
 
-    public IDatabase Database => _multiplexer.Value.GetDatabase();
+    /// <summary>Only once <see cref="IsConnected"/> has said so: before the first connection there is no database to give.</summary>
+    public IDatabase Database => _connecting.IsCompletedSuccessfully
+        ? _connecting.Result.GetDatabase()
+        : throw new InvalidOperationException("Redis has not been connected to yet; ask IsConnected first.");
 
-    public bool IsConnected => _multiplexer.Value.IsConnected;
+    public bool IsConnected => _connecting.IsCompletedSuccessfully && _connecting.Result.IsConnected;
 
     public void Dispose()
     {
-        if (_multiplexer.IsValueCreated)
+        if (_connecting.IsCompletedSuccessfully)
         {
-            _multiplexer.Value.Dispose();
+            _connecting.Result.Dispose();
         }
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+        // 1.x completes every awaiting caller in order on one thread by default, which serialises all cache reads.
+#pragma warning disable CS0618 // Obsolete only in 2.x, where the behaviour is gone.
+        multiplexer.PreserveAsyncOrder = false;
+#pragma warning restore CS0618
+        return multiplexer;
     }
 }
 
@@ -45,6 +52,12 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!redis.IsConnected)
+        {
+            // Degraded, not unhealthy: availability reads fall back to PostgreSQL and bookings never wait for Redis.
+            return HealthCheckResult.Degraded("Redis (cache) is unreachable: not connected.");
+        }
+
         try
         {
             await redis.Database.PingAsync();
@@ -52,7 +65,6 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Degraded, not unhealthy: availability reads fall back to PostgreSQL and bookings never use Redis.
             return HealthCheckResult.Degraded($"Redis (cache) is unreachable: {exception.Message}");
         }
     }
