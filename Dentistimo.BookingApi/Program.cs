@@ -8,6 +8,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
+app.UseOutputCache();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();

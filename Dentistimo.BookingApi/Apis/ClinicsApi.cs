@@ -11,6 +11,9 @@ public static class ClinicsApi
     /// <summary>The widest range one availability request may cover: a quarter, matching the booking horizon.</summary>
     public const int MaxRangeDays = 93;
 
+    /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityTagPolicy"/>.</summary>
+    public const string DayAvailabilityCachePolicy = "day-availability";
+
     private static readonly string[] s_weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
     public static IEndpointRouteBuilder MapClinicsApi(this IEndpointRouteBuilder app)
@@ -18,7 +21,8 @@ public static class ClinicsApi
         var api = app.MapGroup("/api").WithTags("Clinics");
         api.MapGet("/clinics", GetClinicsAsync).WithName("GetClinics").WithSummary("The clinic registry");
         api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")
-            .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state");
+            .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state")
+            .CacheOutput(DayAvailabilityCachePolicy);
         api.MapGet("/availability", GetRangeAvailabilityAsync).WithName("GetAvailability")
             .WithSummary("Free slots per clinic per day over a date range");
         return app;

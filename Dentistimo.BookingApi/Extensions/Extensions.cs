@@ -55,6 +55,14 @@ internal static class Extensions
         var cache = builder.Configuration.GetRequiredConnectionString("cache");
         builder.Services.AddSingleton(_ => new RedisConnection(cache));
         builder.Services.AddSingleton<AvailabilityCache>();
+
+        var localCacheDuration = TimeSpan.FromMilliseconds(
+            builder.Configuration.GetSection(BookingOptions.SectionName).Get<BookingOptions>()?.LocalAvailabilityCacheMilliseconds
+            ?? new BookingOptions().LocalAvailabilityCacheMilliseconds);
+        builder.Services.AddOutputCache(options => options.AddPolicy(ClinicsApi.DayAvailabilityCachePolicy, policy => policy
+            .Expire(localCacheDuration)
+            .SetVaryByQuery("date")
+            .AddPolicy<DayAvailabilityTagPolicy>()));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("cache", tags: [ServiceDefaultsExtensions.ReadinessTag]);
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Services;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -22,11 +24,13 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// <summary>
 /// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
 /// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
-/// round trip at all. A booking deletes its day from both right after it commits, so this replica's next read, and
+/// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityTagPolicy"/>).
+/// A booking deletes its day from all three right after it commits, so this replica's next read, and
 /// every replica's read after the second, refills it; Redis's time to live bounds how stale a day can be if that
 /// delete is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
 /// </summary>
-public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
+public sealed class AvailabilityCache(
+    RedisConnection redis, IOutputCacheStore renderedDays, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
 {
     /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
     private const int MaxLocalDays = 10_000;
@@ -108,6 +112,8 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
     public void Invalidate(int clinicId, DateOnly date)
     {
         _local.TryRemove((clinicId, date), out _);
+        // The in-memory store evicts synchronously; there is nothing to wait for.
+        _ = renderedDays.EvictByTagAsync(DayAvailabilityTagPolicy.Tag(clinicId, date), CancellationToken.None);
         try
         {
             if (redis.IsConnected)

@@ -9,6 +9,7 @@ namespace Dentistimo.IntegrationTests;
 public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAsyncLifetime
 {
     private const int YourDentist = 1; // three dentists: capacity 3
+    private const int AnotherClinic = 2;
     private readonly IsolatedResources _resources;
     private BookingApiFactory _api = null!;
     private EventRecorder _events = null!;
@@ -58,6 +59,18 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(requestIds.Order(), confirmed.Select(e => e.Event.RequestId).Concat(rejected.Select(e => e.Event.RequestId)).Order());
         Assert.Equal(3, _events.AvailabilityChanged.Count(e => e.Event.StartUtc == start));
         Assert.Equal(3, _events.AvailabilityChanged.Where(e => e.Event.StartUtc == start).Max(e => e.Event.Booked));
+    }
+
+    [Fact]
+    public async Task A_booking_shows_at_once_in_its_day_although_the_day_is_cached()
+    {
+        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 8);
+        Assert.Equal(0, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!); // now cached, seats and answer
+
+        var (status, _) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
+
+        Assert.Equal(201, status);
+        Assert.Equal(1, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
     }
 
     [Fact]
