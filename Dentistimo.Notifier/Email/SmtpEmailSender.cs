@@ -20,6 +20,17 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
     /// <summary>The longest <see cref="SendAsync"/> may take: an attempt over a pooled connection, then one over a new one.</summary>
     public static readonly TimeSpan LongestSend = 2 * Deadline;
 
+    /// <summary>
+    /// System.Net.Mail's SendMailAsync blocks a thread-pool thread for part of every send. With fewer threads than
+    /// concurrent sends, the pool adds threads at about one a second, and the notifier sends about 150 emails a second
+    /// however many it may send at once; with a thread for each, about 500 (MailDev on loopback, 32 connections).
+    /// </summary>
+    public static void ReserveThreads(int concurrentSends)
+    {
+        ThreadPool.GetMinThreads(out var workerThreads, out var completionPortThreads);
+        ThreadPool.SetMinThreads(Math.Max(workerThreads, concurrentSends + Environment.ProcessorCount), completionPortThreads);
+    }
+
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var lease = connections.Rent(Deadline);
