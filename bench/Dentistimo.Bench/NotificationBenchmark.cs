@@ -225,6 +225,13 @@ public static class NotificationBenchmark
             $"{requests.Length:N0} requests: {requests.Count(r => r.Status == HttpStatusCode.Created):N0} confirmed, {requests.Count(r => r.Status == HttpStatusCode.Conflict):N0} rejected" +
             $"{string.Concat(other.Select(text => ", " + text))}; answer p50 {answers.P50.TotalMilliseconds:N0} ms, p99 {answers.P99.TotalMilliseconds:N0} ms; " +
             $"emails arrived at {emailRate:N0}/s |");
+        // Where in the run the slow emails were: a cold start (connections, JIT) shows in the first window only.
+        var windows = expected.Where(request => received.ContainsKey(request.Index))
+            .GroupBy(request => (int)((request.Due - requests[0].Due).TotalSeconds / 10))
+            .OrderBy(window => window.Key)
+            .Select(window => $"{window.Key * 10}-{window.Key * 10 + 10} s: {LatencySummary.Of(window.Select(request => received[request.Index].Min(email => email.Received) - request.Due)).P99.TotalMilliseconds:N0} ms");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"p99 by when the request was sent: {string.Join("; ", windows)}.");
         if (unexpected > 0)
         {
             report.AppendLine();
