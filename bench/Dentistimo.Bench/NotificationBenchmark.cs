@@ -19,6 +19,7 @@ public static class NotificationBenchmark
     private const string BookingDatabase = "bookingdb_bench_mail";
     private const string NotifierDatabase = "notifierdb_bench_mail";
     private const string VirtualHost = "bench-mail";
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
 
@@ -56,16 +57,27 @@ public static class NotificationBenchmark
         using var mailDev = new HttpClient { BaseAddress = servers.MailDev.WebUrl };
         var slots = await Harness.FindFreeSlotsAsync(bookingApi);
 
-        // MailDev may be shared with other runs: this run's emails are told apart by their recipients' domain, and
-        // only what arrives after this point is read (GET /email?skip=n gives the emails after the first n).
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var inbox = new Inbox(mailDev, $"@bench-{run}.example.com", (await mailDev.GetFromJsonAsync<List<MailDevEmail>>("email"))!.Count);
+        // The services start cold (JIT, connection pools, MailDev's 100 ms greeting per new SMTP connection), as the
+        // decision benchmark's do: a warm-up at the same rate, whose emails are awaited and then deleted, goes first.
+        Console.Error.WriteLine($"Warming up at {rate}/s for {s_warmUp.TotalSeconds:0} s...");
+        var warmUp = await Inbox.StartAsync(mailDev);
+        await WaitForEmailsAsync(await SendAsync(bookingApi, slots, rate, s_warmUp, warmUp), warmUp);
+        await warmUp.DeleteAllAsync();
 
+        var inbox = await Inbox.StartAsync(mailDev);
         Console.Error.WriteLine($"Sending {rate} booking requests per second for {duration.TotalSeconds:0} s over {slots.Count:N0} slots...");
         var requests = await SendAsync(bookingApi, slots, rate, duration, inbox);
-        var expected = requests.Where(request => request.ExpectsEmail).ToList();
+        var expected = await WaitForEmailsAsync(requests, inbox);
+        output.WriteLine(Report(requests, inbox.Received, rate, duration, slots.Count));
+        await inbox.DeleteAllAsync();
+        return expected.All(request => inbox.Received.TryGetValue(request.Index, out var emails) && emails.Count == 1) ? 0 : 1;
+    }
 
-        // A backlog is late, not lost: wait for as long as emails keep arriving, and until none has for s_drain.
+    /// <summary>A backlog is late, not lost: waits for as long as emails keep arriving, and until none has for <see cref="s_drain"/>.</summary>
+    /// <returns>The requests that expect an email.</returns>
+    private static async Task<List<Request>> WaitForEmailsAsync(Request[] requests, Inbox inbox)
+    {
+        var expected = requests.Where(request => request.ExpectsEmail).ToList();
         Console.Error.WriteLine($"Waiting for the last emails, until none has arrived for {s_drain.TotalSeconds:0} s...");
         var (arrived, lastArrival) = (inbox.Received.Count, DateTimeOffset.UtcNow);
         while (expected.Any(request => !inbox.Received.ContainsKey(request.Index)) && DateTimeOffset.UtcNow - lastArrival < s_drain)
@@ -81,9 +93,7 @@ public static class NotificationBenchmark
         await Task.Delay(s_poll);
         await inbox.PollAsync();
         await inbox.SearchAsync(expected.Select(request => request.Index).Where(index => !inbox.Received.ContainsKey(index)).Take(1000).ToList());
-        output.WriteLine(Report(requests, inbox.Received, rate, duration, slots.Count));
-        await inbox.DeleteAllAsync();
-        return expected.All(request => inbox.Received.TryGetValue(request.Index, out var emails) && emails.Count == 1) ? 0 : 1;
+        return expected;
     }
 
     private static async Task<Request[]> SendAsync(HttpClient bookingApi, IReadOnlyList<SlotToBook> slots, int rate, TimeSpan duration, Inbox inbox)
@@ -138,6 +148,13 @@ public static class NotificationBenchmark
     /// <summary>This run's emails in MailDev, read as they arrive, by request index.</summary>
     private sealed class Inbox(HttpClient mailDev, string domain, int skip)
     {
+        /// <summary>
+        /// MailDev may be shared with other runs: an inbox's emails are told apart by their recipients' domain, and only
+        /// what arrives after this point is read (GET /email?skip=n gives the emails after the first n).
+        /// </summary>
+        public static async Task<Inbox> StartAsync(HttpClient mailDev) =>
+            new(mailDev, $"@bench-{Guid.NewGuid().ToString("N")[..8]}.example.com", (await mailDev.GetFromJsonAsync<List<MailDevEmail>>("email"))!.Count);
+
         private readonly SemaphoreSlim _polling = new(1);
         private int _skip = skip;
 
