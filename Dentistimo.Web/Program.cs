@@ -1,3 +1,5 @@
+using Dentistimo.Web.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -12,14 +14,18 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}");
+app.UseCrossOriginProtection();
 app.UseApplicationLocalization();
 app.UseOutputCache();
-// Compressed inside the output cache, so a cached home page is compressed once, not per view. The home page only:
-// it carries no secret, while compressing a page with an antiforgery token next to reflected input invites BREACH.
-app.UseWhen(context => context.Request.Path == "/", home => home.UseResponseCompression());
+// Compressed inside the output cache, so a cached page is compressed once, not per view. Only the cached pages, which
+// carry no secret: compressing a secret next to reflected input (BREACH) is what compression must not do.
+app.UseWhen(IsCachedPage, pages => pages.UseResponseCompression());
 app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapRazorPages().WithStaticAssets();
 app.MapAvailabilityHub();
 
 app.Run();
+
+static bool IsCachedPage(HttpContext context) =>
+    HttpMethods.IsGet(context.Request.Method) && (context.Request.Path == "/" || context.Request.Path == "/book");

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using StackExchange.Redis;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Localization;
 
 namespace Microsoft.Extensions.Hosting;
@@ -29,13 +30,11 @@ internal static class Extensions
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();
 
-        builder.Services.AddOutputCache(options => options.AddPolicy(IndexModel.OutputCachePolicy, policy => policy
-            .Expire(BookingApiClient.RangeCacheDuration)
-            // Every query key, so that no link on a cached page carries another visitor's query; and the language the
-            // request resolved to (query, cookie or Accept-Language), which the cache key would not otherwise show.
-            .SetVaryByQuery("*")
-            .SetVaryByHeader("Accept-Encoding")
-            .VaryByValue(context => new("language", context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.Name ?? ""))));
+        builder.Services.AddOutputCache(options =>
+        {
+            options.AddPolicy(IndexModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.RangeCacheDuration).VaryByPageRequest());
+            options.AddPolicy(BookModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.DayCacheDuration).VaryByPageRequest());
+        });
 
         // The home page carries 90 days of every clinic's calendar: about 80 kB of HTML that compresses tenfold.
         builder.Services.AddResponseCompression(options =>
@@ -52,6 +51,15 @@ internal static class Extensions
         builder.AddAvailabilityEvents();
         builder.AddSharedDataProtectionKeys();
     }
+
+    /// <summary>
+    /// Every query key, so that no link on a cached page carries another visitor's query; and the language the request
+    /// resolved to (query, cookie or Accept-Language), which the cache key would not otherwise show.
+    /// </summary>
+    private static OutputCachePolicyBuilder VaryByPageRequest(this OutputCachePolicyBuilder policy) => policy
+        .SetVaryByQuery("*")
+        .SetVaryByHeader("Accept-Encoding")
+        .VaryByValue(context => new("language", context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.Name ?? ""));
 
     /// <summary>
     /// With a <c>cache</c> (Redis) configured, every replica shares its Data Protection keys, so a form rendered by one

@@ -1,17 +1,28 @@
 using System.Globalization;
 using Dentistimo.Contracts.Api;
+using Dentistimo.Web.Infrastructure;
 using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;
 
-/// <summary>R2.1, R2.5, R2.6: one clinic's day as a grid of slots, updated live, and the booking form.</summary>
+/// <summary>
+/// R2.1, R2.5, R2.6: one clinic's day as a grid of slots, updated live, and the booking form. A crowd on one day is
+/// served from the output cache (<see cref="OutputCachePolicy"/>): the page carries nothing per visitor, as the request
+/// id is made in the browser and cross-site posts are refused by their Fetch Metadata (<see cref="CrossOriginProtection"/>)
+/// rather than by an antiforgery token.
+/// </summary>
+[OutputCache(PolicyName = OutputCachePolicy)]
+[IgnoreAntiforgeryToken]
 public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar calendar, IStringLocalizer<BookModel> localizer, ILogger<BookModel> logger)
     : PageModel
 {
+    public const string OutputCachePolicy = "booking-page";
+
     /// <summary>BookingApi's field names, and the form's.</summary>
     private static readonly IReadOnlyDictionary<string, string> s_formFields = new Dictionary<string, string>
     {
@@ -41,7 +52,6 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
             return goHome;
         }
 
-        Form.RequestId = Guid.NewGuid();
         Form.Start = FreeSlots.FirstOrDefault(slot => slot.LocalTime == time)?.Start.ToString("O", CultureInfo.InvariantCulture);
         return Page();
     }
@@ -53,9 +63,10 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
             return goHome;
         }
 
-        if (Form.RequestId == Guid.Empty)
+        if (Form.RequestId is null || Form.RequestId == Guid.Empty)
         {
             Form.RequestId = Guid.NewGuid();
+            ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
         }
 
         // The time comes from a hidden field: anything unparsable is a tampered or stale form, not a patient's typo.
@@ -71,7 +82,7 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
         }
 
         var request = new BookingRequest(
-            Form.RequestId, Clinic.Id, start,
+            Form.RequestId.Value, Clinic.Id, start,
             new PatientDetails(Form.Name!.Trim(), Form.Email!.Trim(), string.IsNullOrWhiteSpace(Form.Phone) ? null : Form.Phone.Trim()),
             Languages.Current);
 

@@ -15,8 +15,12 @@ public sealed class BookingForm
     public const string EmailPattern = @"\s*[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+\s*";
     public const string PhonePattern = @"\s*\+?(?:[ \-()]*\d){6,15}[ \-()]*\s*";
 
-    /// <summary>Made once when the form is first shown, so a double click or a resubmitted form is one booking request.</summary>
-    public Guid RequestId { get; set; }
+    /// <summary>
+    /// Made once per form, so a double click or a resubmitted form is one booking request: by the browser when it shows
+    /// the form (the page itself is shared through the output cache), or by the server at the first post when scripts
+    /// are off; the form it answers with carries it.
+    /// </summary>
+    public Guid? RequestId { get; set; }
 
     [Required(ErrorMessage = "Choose a free time.")]
     public string? Start { get; set; }

@@ -10,6 +10,11 @@
   const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
   const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
 
+  // The page is shared through the output cache, so each form gets its request id here (a form the server answered
+  // already carries the id it used).
+  const requestId = form.querySelector('input[name="Form.RequestId"]');
+  if (!requestId.value && window.crypto?.randomUUID) requestId.value = crypto.randomUUID(); // secure contexts only; else the server makes it
+
   // Without a chosen time the details are hidden, unless the server is showing errors in them.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   details.hidden = !chosen() && !hasErrors;
