@@ -173,12 +173,11 @@ if (isPublishing)
 var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(messaging).WaitFor(messaging)
-    // Shared Data Protection keys, so a form rendered by one replica can be posted to another.
-    .WithReference(cache).WaitFor(cache)
     .WithReference(bookingApi).WaitFor(bookingApi)
     .WithHttpHealthCheck("/health")
-    // Several replicas: they share their Data Protection keys through `cache` (above), and the browser's SignalR
-    // connection skips negotiation, so neither needs sticky sessions.
+    // Several replicas without sticky sessions: the booking form carries nothing a replica must recognise (no
+    // antiforgery token: cross-site posts are refused by their Fetch Metadata), and the browser's SignalR connection
+    // skips negotiation.
     .PublishAsAzureContainerApp((_, app) =>
     {
         app.Template.Scale.MinReplicas = MinReplicas;

@@ -6,10 +6,7 @@ using Dentistimo.Web.Localization;
 using Dentistimo.Web.Pages;
 using Dentistimo.Web.Services;
 using MassTransit;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using StackExchange.Redis;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Localization;
@@ -49,7 +46,6 @@ internal static class Extensions
 
         builder.Services.AddSignalR();
         builder.AddAvailabilityEvents();
-        builder.AddSharedDataProtectionKeys();
     }
 
     /// <summary>
@@ -60,28 +56,6 @@ internal static class Extensions
         .SetVaryByQuery("*")
         .SetVaryByHeader("Accept-Encoding")
         .VaryByValue(context => new("language", context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.Name ?? ""));
-
-    /// <summary>
-    /// With a <c>cache</c> (Redis) configured, every replica shares its Data Protection keys, so a form rendered by one
-    /// replica can be posted to another. Without one, keys stay in memory: right for a single instance.
-    /// </summary>
-    private static void AddSharedDataProtectionKeys(this IHostApplicationBuilder builder)
-    {
-        if (builder.Configuration.GetConnectionString("cache") is not { Length: > 0 } cache)
-        {
-            return;
-        }
-
-        builder.Services.AddSingleton(_ =>
-        {
-            var options = ConfigurationOptions.Parse(cache);
-            options.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(options);
-        });
-        builder.Services.AddDataProtection().SetApplicationName("Dentistimo.Web");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
-            options.XmlRepository = new RedisXmlRepository(services.GetRequiredService<ConnectionMultiplexer>(), "dentistimo:web:data-protection-keys"));
-    }
 
     public static WebApplication UseApplicationLocalization(this WebApplication app)
     {

@@ -48,7 +48,6 @@ public sealed class DentistimoSystem : IAsyncDisposable
         Web = Service("web", "Dentistimo.Web", options.WebPort, new()
         {
             ["ConnectionStrings__messaging"] = messaging,
-            ["ConnectionStrings__cache"] = servers.Redis.ConnectionString,
             ["services__bookingapi__http__0"] = bookingApiUrl,
         });
     }
