@@ -26,6 +26,14 @@ public sealed class MailDevServer : LocalServer
 
     private string EntryPoint => Path.Combine(Folder, "node_modules", "maildev", "bin", "maildev");
 
+    private string MailFolder => Path.Combine(Folder, "mail");
+
+    /// <summary>
+    /// MailDev reads and parses every email in its folder when it starts: tens of thousands, after a day of tests and
+    /// benchmarks, kept a core busy for minutes. Only the last hour's are kept across a restart.
+    /// </summary>
+    public static readonly TimeSpan KeptAcrossRestart = TimeSpan.FromHours(1);
+
     public override async Task<bool> IsAnsweringAsync(CancellationToken ct = default) =>
         await Probe.IsHttpOkAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(WebUrl, "healthz")), ct) && await Probe.IsPortOpenAsync(SmtpPort, ct);
 
@@ -36,11 +44,43 @@ public sealed class MailDevServer : LocalServer
     private protected override async Task LaunchAsync(CancellationToken ct)
     {
         await InstallAsync(ct);
+        RemoveOldEmails();
         var node = SystemPackage.FindOnPath("node") ?? throw new InvalidOperationException("node is not on PATH.");
         await StartDaemonAsync(
             new(node, [EntryPoint, "--smtp", $"{SmtpPort}", "--web", $"{WebPort}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1",
-                "--mail-directory", Path.Combine(Folder, "mail")]),
+                "--mail-directory", MailFolder]),
             ct);
+    }
+
+    private void RemoveOldEmails()
+    {
+        if (!Directory.Exists(MailFolder))
+        {
+            return;
+        }
+
+        // Each email is an .eml file, with a folder of the same name for its attachments.
+        var removed = 0;
+        foreach (var entry in new DirectoryInfo(MailFolder).EnumerateFileSystemInfos())
+        {
+            if (DateTime.UtcNow - entry.LastWriteTimeUtc > KeptAcrossRestart)
+            {
+                if (entry is DirectoryInfo attachments)
+                {
+                    attachments.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                    removed++;
+                }
+            }
+        }
+
+        if (removed > 0)
+        {
+            Log($"Removed {removed:N0} emails older than {KeptAcrossRestart.TotalHours:0} hour from {MailFolder}.");
+        }
     }
 
     /// <summary>Installs with `npm ci` when MailDev is missing or the shipped lock file has changed since it was installed.</summary>
