@@ -16,6 +16,12 @@ public sealed class BookingOptions
     /// </summary>
     public int LocalAvailabilityCacheMilliseconds { get; set; } = 1000;
 
+    /// <summary>
+    /// Days a booking request, with the patient's name, email and phone, is kept after its appointment (or after its
+    /// rejection) before <see cref="Infrastructure.PatientDataRetention"/> deletes it.
+    /// </summary>
+    public int PatientDataRetentionDays { get; set; } = 30;
+
     /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>
     public string CacheKeyPrefix { get; set; } = "dentistimo:";
 }

@@ -1,0 +1,79 @@
+using Dentistimo.BookingApi.Services;
+using Dentistimo.Migrations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dentistimo.BookingApi.Infrastructure;
+
+/// <summary>
+/// Patients' names, email addresses and phone numbers are kept only while a booking needs them: a booking request is
+/// deleted <see cref="BookingOptions.PatientDataRetentionDays"/> after its appointment, or after its rejection, and so is
+/// an outbox message parked for that long. Slot counters hold no patient data and stay. Every replica runs this; deleting what is already gone costs nothing.
+/// </summary>
+public sealed class PatientDataRetention(
+    DatabaseMigrator<BookingDbContext> migrator,
+    NpgsqlDataSource dataSource,
+    IOptions<BookingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PatientDataRetention> logger) : BackgroundService
+{
+    private const int BatchSize = 1_000;
+    private static readonly TimeSpan s_interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await migrator.Migrated.WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeleteExpiredAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Deleting expired booking requests failed ({Error}); trying again in {Interval}", exception.Message, s_interval);
+            }
+
+            await Task.Delay(s_interval, timeProvider, stoppingToken);
+        }
+    }
+
+    /// <returns>How many booking requests and parked outbox messages were deleted.</returns>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(options.Value.PatientDataRetentionDays);
+        var deleted = 0;
+        int batch;
+        do
+        {
+            // Ids are UUID v7, ordered by when the request was decided, so the primary key finds every request decided
+            // before the cutoff; of those, a confirmed one goes only once its appointment is past the cutoff too.
+            await using var command = dataSource.CreateCommand("""
+                DELETE FROM booking_requests WHERE id IN (
+                    SELECT id FROM booking_requests
+                    WHERE id < @decided_before AND (status = 'rejected' OR start_utc < @cutoff)
+                    ORDER BY id LIMIT @batch_size)
+                """);
+            command.Parameters.AddWithValue("decided_before", Guid.CreateVersion7(cutoff));
+            command.Parameters.AddWithValue("cutoff", cutoff);
+            command.Parameters.AddWithValue("batch_size", BatchSize);
+            batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += batch;
+        }
+        while (batch == BatchSize);
+
+        // A parked outbox message (one the dispatcher could not read) carries the patient's details in its body too.
+        await using (var parked = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE parked_at < @cutoff"))
+        {
+            parked.Parameters.AddWithValue("cutoff", cutoff);
+            deleted += await parked.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (deleted > 0)
+        {
+            logger.LogInformation("Deleted {Count} booking requests and parked messages, with their patient details, older than {Cutoff:u}", deleted, cutoff);
+        }
+
+        return deleted;
+    }
+}
