@@ -48,6 +48,8 @@ internal static class Extensions
         builder.Services.AddDbContextPool<BookingDbContext>((services, options) => options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddMigration<BookingDbContext, ClinicRegistry>("bookingdb");
         builder.Services.AddSingleton<BookingStore>();
+        builder.Services.AddSingleton<DecisionBatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DecisionBatcher>());
         builder.Services.AddSingleton<PatientDataRetention>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PatientDataRetention>());
     }

@@ -21,10 +21,14 @@ public enum DecideOutcome
     ReferenceTaken,
 }
 
+/// <summary>A booking request to decide, with both events it may cause: <paramref name="Booking"/> carries the reference it gets if confirmed.</summary>
+/// <param name="LocalDate">The slot's Stockholm date, carried in the availability event.</param>
+public sealed record DecisionRequest(BookingRecord Booking, int Capacity, DateOnly LocalDate, OutboxMessage Confirmed, OutboxMessage Rejected);
+
 /// <summary>
-/// Booking decisions in PostgreSQL. Each decision is one SQL statement, so it is atomic without an explicit
-/// transaction and costs one round trip: it takes a seat from the slot's counter (the CHECK constraint makes
-/// overbooking impossible) or finds none free, records the request's decision, and writes its events to the outbox.
+/// Booking decisions in PostgreSQL. Each call is one SQL statement, so it is atomic without an explicit transaction
+/// and costs one round trip, however many requests it decides: for each it takes a seat from the slot's counter (the
+/// CHECK constraint makes overbooking impossible) or finds none free, records the decision, and writes its events to the outbox.
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
@@ -34,59 +38,12 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FROM booking_requests
         """;
 
-    // Every CTE runs, but each inserts from the rows of the one before. Without a free seat the request is recorded as
-    // fully booked, in the same round trip; any unique violation (a second decision for the request id, the patient's
-    // second appointment at that time) aborts the whole statement, seat included.
-    //
-    // A seat is taken by a plain UPDATE of the slot's counter when the slot has a row, and by an upsert only when it has
-    // none yet. The UPDATE locks the row only if a seat looks free, so requests for a slot that is already full are
-    // rejected side by side; the upsert would lock the row even when its WHERE is false, queueing every request for a
-    // popular slot behind one another's commits.
+    // Migrations/20261121120000_DecideBookingsFunction holds the decision itself and says how it works.
     private const string DecideSql = """
-        WITH taken AS (
-            UPDATE slot_bookings AS slot
-            SET booked = slot.booked + 1, capacity = @capacity
-            WHERE slot.clinic_id = @clinic_id AND slot.start_utc = @start_utc AND slot.booked < @capacity
-            RETURNING slot.booked, slot.capacity
-        ), first_seat AS (
-            INSERT INTO slot_bookings AS slot (clinic_id, start_utc, capacity, booked)
-            SELECT @clinic_id, @start_utc, @capacity, 1
-            WHERE NOT EXISTS (SELECT 1 FROM slot_bookings WHERE clinic_id = @clinic_id AND start_utc = @start_utc)
-            -- Another request inserted the row after this statement's snapshot: take a seat from it as the UPDATE would.
-            ON CONFLICT (clinic_id, start_utc) DO UPDATE
-                SET booked = slot.booked + 1, capacity = EXCLUDED.capacity
-                WHERE slot.booked < EXCLUDED.capacity
-            RETURNING slot.booked, slot.capacity
-        ), seat AS (
-            SELECT booked, capacity FROM taken UNION ALL SELECT booked, capacity FROM first_seat
-        ), outcome AS (
-            SELECT seat.booked IS NOT NULL AS confirmed, seat.booked, seat.capacity
-            FROM (VALUES (1)) AS one LEFT JOIN seat ON true
-        ), request AS (
-            INSERT INTO booking_requests (id, request_id, fingerprint, clinic_id, start_utc, status, reason_code, reference,
-                                          patient_name, patient_email, patient_phone, language, decided_at)
-            SELECT @id, @request_id, @fingerprint, @clinic_id, @start_utc,
-                   CASE WHEN outcome.confirmed THEN 'confirmed' ELSE 'rejected' END,
-                   CASE WHEN outcome.confirmed THEN NULL ELSE 'fully-booked' END,
-                   CASE WHEN outcome.confirmed THEN @reference END,
-                   @patient_name, @patient_email, @patient_phone, @language, @decided_at
-            FROM outcome
-        ), decision_event AS (
-            INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-            SELECT @event_id,
-                   CASE WHEN outcome.confirmed THEN @event_type ELSE @rejected_event_type END,
-                   (CASE WHEN outcome.confirmed THEN @event_body ELSE @rejected_event_body END)::jsonb,
-                   @decided_at
-            FROM outcome
-        ), availability_event AS (
-            INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-            SELECT @availability_event_id, 'SlotAvailabilityChanged',
-                   jsonb_build_object('clinicId', @clinic_id, 'date', @local_date, 'startUtc', @start_utc_text,
-                                      'capacity', outcome.capacity, 'booked', outcome.booked),
-                   @decided_at
-            FROM outcome WHERE outcome.confirmed
-        )
-        SELECT confirmed FROM outcome
+        SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @booking_references,
+                               @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
+                               @event_ids, @event_types, @event_bodies, @rejected_event_types, @rejected_event_bodies,
+                               @availability_event_ids, @local_dates, @start_utc_texts)
         """;
 
     private const string RejectSql = """
@@ -110,25 +67,14 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FindOneAsync($"{SelectBooking} WHERE request_id = @value", requestId, cancellationToken);
 
     /// <summary>
-    /// Takes a seat and confirms <paramref name="booking"/>, or records it as fully booked when no seat is free,
-    /// writing <paramref name="confirmed"/> or <paramref name="rejected"/> (and, when confirmed, an availability event) to the outbox.
+    /// Takes a seat and confirms the request's booking, or records it as fully booked when no seat is free, writing its
+    /// confirmed or rejected event (and, when confirmed, an availability event) to the outbox.
     /// </summary>
-    /// <param name="localDate">The slot's Stockholm date, carried in the availability event.</param>
-    public async Task<DecideOutcome> DecideAsync(
-        BookingRecord booking, int capacity, DateOnly localDate, OutboxMessage confirmed, OutboxMessage rejected, CancellationToken cancellationToken)
+    public async Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(DecideSql);
-        AddBookingParameters(command, booking, confirmed);
-        command.Parameters.AddWithValue("capacity", capacity);
-        command.Parameters.AddWithValue("reference", booking.Reference!);
-        command.Parameters.AddWithValue("rejected_event_type", rejected.MessageType);
-        command.Parameters.AddWithValue("rejected_event_body", rejected.Body);
-        command.Parameters.AddWithValue("availability_event_id", Guid.CreateVersion7());
-        command.Parameters.AddWithValue("local_date", localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("start_utc_text", booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         try
         {
-            return await command.ExecuteScalarAsync(cancellationToken) is true ? DecideOutcome.Confirmed : DecideOutcome.FullyBooked;
+            return (await DecideAllAsync([request], cancellationToken))[0];
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -140,6 +86,42 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 _ => throw new InvalidOperationException($"Unexpected unique violation on {exception.ConstraintName}.", exception),
             };
         }
+    }
+
+    /// <summary>
+    /// Decides every request in one round trip and one commit, in the order given, each as <see cref="DecideAsync"/> would,
+    /// with outcomes <see cref="DecideOutcome.Confirmed"/> or <see cref="DecideOutcome.FullyBooked"/>.
+    /// </summary>
+    /// <exception cref="PostgresException">Any request's unique violation, which decides none of them.</exception>
+    public async Task<DecideOutcome[]> DecideAllAsync(IReadOnlyList<DecisionRequest> requests, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DecideSql);
+        Add("ids", requests, r => r.Booking.Id);
+        Add("request_ids", requests, r => r.Booking.RequestId);
+        Add("fingerprints", requests, r => r.Booking.Fingerprint);
+        Add("clinic_ids", requests, r => r.Booking.ClinicId);
+        Add("start_utcs", requests, r => r.Booking.StartUtc);
+        Add("capacities", requests, r => r.Capacity);
+        Add("booking_references", requests, r => r.Booking.Reference!);
+        Add("patient_names", requests, r => r.Booking.Patient.Name);
+        Add("patient_emails", requests, r => r.Booking.Patient.Email);
+        Add("patient_phones", requests, r => r.Booking.Patient.Phone);
+        Add("languages", requests, r => r.Booking.Language);
+        Add("decided_ats", requests, r => r.Booking.DecidedAt);
+        Add("event_ids", requests, r => r.Confirmed.MessageId);
+        Add("event_types", requests, r => r.Confirmed.MessageType);
+        Add("event_bodies", requests, r => r.Confirmed.Body);
+        Add("rejected_event_types", requests, r => r.Rejected.MessageType);
+        Add("rejected_event_bodies", requests, r => r.Rejected.Body);
+        Add("availability_event_ids", requests, _ => Guid.CreateVersion7());
+        Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+
+        var confirmed = (bool[])(await command.ExecuteScalarAsync(cancellationToken))!;
+        return confirmed.Select(seat => seat ? DecideOutcome.Confirmed : DecideOutcome.FullyBooked).ToArray();
+
+        void Add<T>(string name, IReadOnlyList<DecisionRequest> all, Func<DecisionRequest, T> value) =>
+            command.Parameters.Add(new NpgsqlParameter<T[]>(name, all.Select(value).ToArray()));
     }
 
     /// <returns>False when the request id was already decided; read that decision instead.</returns>

@@ -22,6 +22,12 @@ public sealed class BookingOptions
     /// </summary>
     public int PatientDataRetentionDays { get; set; } = 30;
 
+    /// <summary>How many batches of booking decisions may be in PostgreSQL at once (<see cref="Infrastructure.DecisionBatcher"/>).</summary>
+    public int DecisionWorkers { get; set; } = 4;
+
+    /// <summary>The most booking requests decided in one round trip.</summary>
+    public int DecisionBatchSize { get; set; } = 64;
+
     /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>
     public string CacheKeyPrefix { get; set; } = "dentistimo:";
 }

@@ -27,6 +27,7 @@ public abstract record BookingResult
 /// </summary>
 public sealed class BookingService(
     BookingStore store,
+    DecisionBatcher decisions,
     ClinicCatalog clinics,
     BookingPolicy policy,
     AvailabilityCache availabilityCache,
@@ -83,8 +84,8 @@ public sealed class BookingService(
             var confirmedEvent = new BookingConfirmed(
                 confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), Recipient(confirmed));
 
-            var outcome = await store.DecideAsync(
-                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic)),
+            var outcome = await decisions.DecideAsync(
+                new DecisionRequest(confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic))),
                 cancellationToken);
             switch (outcome)
             {

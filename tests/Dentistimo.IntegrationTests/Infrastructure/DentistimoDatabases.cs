@@ -57,9 +57,10 @@ public static class DentistimoDatabases
             var recipient = new BookingRecipient(booking.Patient.Name, booking.Patient.Email, booking.Language);
 
             var outcome = await store.DecideAsync(
-                booking, capacity: 2, DateOnly.FromDateTime(start.UtcDateTime),
-                OutboxMessage.For(new BookingConfirmed(booking.Id, booking.RequestId, booking.Reference!, appointment, recipient)),
-                OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, recipient)),
+                new DecisionRequest(
+                    booking, Capacity: 2, DateOnly.FromDateTime(start.UtcDateTime),
+                    OutboxMessage.For(new BookingConfirmed(booking.Id, booking.RequestId, booking.Reference!, appointment, recipient)),
+                    OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, recipient))),
                 CancellationToken.None);
             var kind = outcome == DecideOutcome.Confirmed ? EmailKind.Confirmation : EmailKind.Rejection;
             await ledger.SendOnceAsync(Guid.CreateVersion7(), booking.RequestId, kind, _ => Task.CompletedTask, CancellationToken.None);

@@ -1,0 +1,97 @@
+using System.Threading.Channels;
+using Dentistimo.BookingApi.Services;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dentistimo.BookingApi.Infrastructure;
+
+/// <summary>
+/// Decides the booking requests that arrive together in one round trip and one commit. A decision's cost in
+/// PostgreSQL is mostly the statement around it: measured with pgbench, deciding 16 requests per call costs about
+/// half as much per request as one per call. Nothing waits to fill a batch: each of <see cref="BookingOptions.DecisionWorkers"/>
+/// takes whatever has queued while the previous calls ran, so a quiet system decides each request at once, alone.
+/// </summary>
+/// <remarks>
+/// A batch is ordered by slot, so that batches lock slot counters in one order and cannot deadlock one another. If any
+/// request in it violates a unique constraint (a retried request id, a patient's second appointment at that time),
+/// PostgreSQL decides none of them, and the batch's requests are decided again one by one, which tells each its own outcome.
+/// </remarks>
+public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions> options, ILogger<DecisionBatcher> logger) : IHostedService
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private Task _workers = Task.CompletedTask;
+
+    private sealed record Pending(DecisionRequest Request, TaskCompletionSource<DecideOutcome> Outcome);
+
+    public Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(request, new TaskCompletionSource<DecideOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Once stopping, nothing takes from the queue any more: decide on the caller's own round trip.
+        return _queue.Writer.TryWrite(pending) ? pending.Outcome.Task.WaitAsync(cancellationToken) : store.DecideAsync(request, cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _workers = Task.WhenAll(Enumerable.Range(0, options.Value.DecisionWorkers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The server has stopped taking requests by now; the ones queued are still decided.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await _workers.WaitAsync(cancellationToken);
+    }
+
+    private async Task WorkAsync()
+    {
+        var batch = new List<Pending>(options.Value.DecisionBatchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < options.Value.DecisionBatchSize && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            batch.Sort((x, y) => (x.Request.Booking.ClinicId, x.Request.Booking.StartUtc).CompareTo((y.Request.Booking.ClinicId, y.Request.Booking.StartUtc)));
+            await DecideAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task DecideAsync(List<Pending> batch)
+    {
+        try
+        {
+            var outcomes = await store.DecideAllAsync(batch.Select(pending => pending.Request).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Outcome.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+        {
+            logger.LogDebug("A batch of {Count} booking decisions was refused ({SqlState}); deciding them one by one", batch.Count, exception.SqlState);
+            await Task.WhenAll(batch.Select(DecideAloneAsync));
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task DecideAloneAsync(Pending pending)
+    {
+        try
+        {
+            pending.Outcome.TrySetResult(await store.DecideAsync(pending.Request, CancellationToken.None));
+        }
+        catch (Exception exception)
+        {
+            pending.Outcome.TrySetException(exception);
+        }
+    }
+}
