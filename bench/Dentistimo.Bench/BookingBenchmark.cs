@@ -147,6 +147,8 @@ public static class BookingBenchmark
         report.AppendLine(DecisionRow("booking decisions, every request on one slot", oneSlot));
         report.AppendLine(DecisionRow($"booking decisions, spread over {spreadSlots:N0} slots", spread));
         report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"p99 per 2 s, one slot: {oneSlot.P99ByWindow(TimeSpan.FromSeconds(2))} ms; spread: {spread.P99ByWindow(TimeSpan.FromSeconds(2))} ms.");
+        report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Read socket errors: {baseline.SocketErrors + reads.SocketErrors}.");
         return report.ToString();
     }

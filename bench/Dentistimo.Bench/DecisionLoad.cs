@@ -9,6 +9,12 @@ public sealed record DecisionLoadResult(double Rate, TimeSpan Duration, IReadOnl
 
     public int Count(BookingOutcome outcome) => Samples.Count(sample => sample.Outcome == outcome);
 
+    /// <summary>p99 of the requests due in each <paramref name="window"/> of the run: a stall shows in one window, a queue in all.</summary>
+    public string P99ByWindow(TimeSpan window) => string.Join(", ", Samples
+        .GroupBy(sample => (int)(sample.DueAt / window))
+        .OrderBy(group => group.Key)
+        .Select(group => $"{LatencySummary.Of(group.Select(sample => sample.Latency)).P99.TotalMilliseconds:N0}"));
+
     /// <summary>
     /// Decisions (confirmed or rejected) per second, from the first request until the last answer: a server that falls
     /// behind the rate answers after the step's duration, which lowers this below the rate offered.
