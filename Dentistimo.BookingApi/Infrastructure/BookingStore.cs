@@ -38,6 +38,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FROM booking_requests
         """;
 
+    private const int MaxDeadlockAttempts = 3;
+
     // Migrations/20261121120000_DecideBookingsFunction holds the decision itself and says how it works.
     private const string DecideSql = """
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @booking_references,
@@ -72,21 +74,31 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return (await DecideAllAsync([request], cancellationToken))[0];
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            return exception.ConstraintName switch
+            try
             {
-                "booking_request_decided_once" => DecideOutcome.AlreadyDecided,
-                "patient_one_appointment_at_a_time" => DecideOutcome.PatientAlreadyBooked,
-                "booking_requests_reference_key" => DecideOutcome.ReferenceTaken,
-                _ => throw new InvalidOperationException($"Unexpected unique violation on {exception.ConstraintName}.", exception),
-            };
+                return (await DecideAllAsync([request], cancellationToken))[0];
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxDeadlockAttempts)
+            {
+                // PostgreSQL rolled this decision back to break a deadlock with a batch (DecisionBatcher): decide it again.
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return ToOutcome(exception);
+            }
         }
     }
+
+    private static DecideOutcome ToOutcome(PostgresException exception) =>
+        exception.ConstraintName switch
+        {
+            "booking_request_decided_once" => DecideOutcome.AlreadyDecided,
+            "patient_one_appointment_at_a_time" => DecideOutcome.PatientAlreadyBooked,
+            "booking_requests_reference_key" => DecideOutcome.ReferenceTaken,
+            _ => throw new InvalidOperationException($"Unexpected unique violation on {exception.ConstraintName}.", exception),
+        };
 
     /// <summary>
     /// Decides every request in one round trip and one commit, in the order given, each as <see cref="DecideAsync"/> would,

@@ -12,9 +12,11 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// takes whatever has queued while the previous calls ran, so a quiet system decides each request at once, alone.
 /// </summary>
 /// <remarks>
-/// A batch is ordered by slot, so that batches lock slot counters in one order and cannot deadlock one another. If any
-/// request in it violates a unique constraint (a retried request id, a patient's second appointment at that time),
-/// PostgreSQL decides none of them, and the batch's requests are decided again one by one, which tells each its own outcome.
+/// A batch is ordered by slot, so that batches lock slot counters in one order. If any request in it violates a unique
+/// constraint (a retried request id, a patient's second appointment at that time), PostgreSQL decides none of them,
+/// and the batch's requests are decided again one by one, which tells each its own outcome. So is a batch PostgreSQL
+/// chose to break a deadlock with: two batches that wait on each other's uncommitted unique keys (the same patient at
+/// the same time in both) can still deadlock.
 /// </remarks>
 public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions> options, ILogger<DecisionBatcher> logger) : IHostedService
 {
@@ -23,11 +25,15 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
 
     private sealed record Pending(DecisionRequest Request, TaskCompletionSource<DecideOutcome> Outcome);
 
-    public Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not cancellable once queued: the decision will be made, and the caller must see it through (evict the day from
+    /// the cache, wake the outbox). The command timeout bounds the wait.
+    /// </remarks>
+    public Task<DecideOutcome> DecideAsync(DecisionRequest request)
     {
         var pending = new Pending(request, new TaskCompletionSource<DecideOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         // Once stopping, nothing takes from the queue any more: decide on the caller's own round trip.
-        return _queue.Writer.TryWrite(pending) ? pending.Outcome.Task.WaitAsync(cancellationToken) : store.DecideAsync(request, cancellationToken);
+        return _queue.Writer.TryWrite(pending) ? pending.Outcome.Task : store.DecideAsync(request, CancellationToken.None);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -72,7 +78,11 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
             logger.LogDebug("A batch of {Count} booking decisions was refused ({SqlState}); deciding them one by one", batch.Count, exception.SqlState);
-            await Task.WhenAll(batch.Select(DecideAloneAsync));
+            // One after another, in slot order: all at once could take a connection each, up to a batch per worker.
+            foreach (var pending in batch)
+            {
+                await DecideAloneAsync(pending);
+            }
         }
         catch (Exception exception)
         {

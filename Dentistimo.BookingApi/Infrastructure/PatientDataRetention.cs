@@ -43,24 +43,37 @@ public sealed class PatientDataRetention(
     {
         var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(options.Value.PatientDataRetentionDays);
         var deleted = 0;
-        int batch;
-        do
+        // Each batch starts after the last id the one before deleted, not at the oldest row: the rows kept (bookings
+        // made long ago for an appointment still ahead) and the ones just deleted are not walked again.
+        var after = Guid.Empty;
+        while (true)
         {
             // Ids are UUID v7, ordered by when the request was decided, so the primary key finds every request decided
             // before the cutoff; of those, a confirmed one goes only once its appointment is past the cutoff too.
             await using var command = dataSource.CreateCommand("""
-                DELETE FROM booking_requests WHERE id IN (
-                    SELECT id FROM booking_requests
-                    WHERE id < @decided_before AND (status = 'rejected' OR start_utc < @cutoff)
-                    ORDER BY id LIMIT @batch_size)
+                WITH expired AS (
+                    DELETE FROM booking_requests WHERE id IN (
+                        SELECT id FROM booking_requests
+                        WHERE id > @after AND id < @decided_before AND (status = 'rejected' OR start_utc < @cutoff)
+                        ORDER BY id LIMIT @batch_size)
+                    RETURNING id)
+                SELECT (SELECT count(*) FROM expired), (SELECT id FROM expired ORDER BY id DESC LIMIT 1)
                 """);
+            command.Parameters.AddWithValue("after", after);
             command.Parameters.AddWithValue("decided_before", Guid.CreateVersion7(cutoff));
             command.Parameters.AddWithValue("cutoff", cutoff);
             command.Parameters.AddWithValue("batch_size", BatchSize);
-            batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var batch = (int)reader.GetInt64(0);
             deleted += batch;
+            if (batch < BatchSize)
+            {
+                break;
+            }
+
+            after = reader.GetGuid(1);
         }
-        while (batch == BatchSize);
 
         // A parked outbox message (one the dispatcher could not read) carries the patient's details in its body too.
         await using (var parked = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE parked_at < @cutoff"))

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Dentistimo.BookingApi.Services;
 
 public sealed class BookingOptions
@@ -20,12 +22,15 @@ public sealed class BookingOptions
     /// Days a booking request, with the patient's name, email and phone, is kept after its appointment (or after its
     /// rejection) before <see cref="Infrastructure.PatientDataRetention"/> deletes it.
     /// </summary>
+    [Range(1, 3650)]
     public int PatientDataRetentionDays { get; set; } = 30;
 
     /// <summary>How many batches of booking decisions may be in PostgreSQL at once (<see cref="Infrastructure.DecisionBatcher"/>).</summary>
+    [Range(1, 64)]
     public int DecisionWorkers { get; set; } = 4;
 
     /// <summary>The most booking requests decided in one round trip.</summary>
+    [Range(1, 1000)]
     public int DecisionBatchSize { get; set; } = 64;
 
     /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>

@@ -85,8 +85,7 @@ public sealed class BookingService(
                 confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), Recipient(confirmed));
 
             var outcome = await decisions.DecideAsync(
-                new DecisionRequest(confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic))),
-                cancellationToken);
+                new DecisionRequest(confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic))));
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:

@@ -34,7 +34,9 @@ public static class CrossOriginProtection
             return site is not ("same-origin" or "none");
         }
 
+        // The host alone, as Go's check does: behind a proxy that ends TLS the request's own scheme is http.
         return request.Headers.Origin is [{ } origin]
-               && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+               && !(Uri.TryCreate(origin, UriKind.Absolute, out var originUri)
+                    && string.Equals(originUri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 }

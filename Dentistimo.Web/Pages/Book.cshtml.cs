@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Infrastructure;
 using Dentistimo.Web.Localization;
@@ -63,12 +65,6 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
             return goHome;
         }
 
-        if (Form.RequestId is null || Form.RequestId == Guid.Empty)
-        {
-            Form.RequestId = Guid.NewGuid();
-            ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
-        }
-
         // The time comes from a hidden field: anything unparsable is a tampered or stale form, not a patient's typo.
         var start = default(DateTimeOffset);
         if (Form.Start is { Length: > 0 } && !DateTimeOffset.TryParse(Form.Start, CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
@@ -79,6 +75,12 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
         if (!ModelState.IsValid)
         {
             return Page();
+        }
+
+        if (Form.RequestId is null || Form.RequestId == Guid.Empty)
+        {
+            Form.RequestId = RequestIdFromContent(start);
+            ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
         }
 
         var request = new BookingRequest(
@@ -160,6 +162,22 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
 
     private async Task ReloadDayAsync(CancellationToken cancellationToken) =>
         Day = await bookingApi.GetCurrentDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
+
+    /// <summary>
+    /// Without scripts the browser makes no request id (book.js does), so one is derived from what the form asks for: a
+    /// double click or a resubmitted form is then the same request, answered the same way, not a second booking request.
+    /// A version 8 (RFC 9562, custom) UUID of the fields BookingApi compares when it sees an id again.
+    /// </summary>
+    private Guid RequestIdFromContent(DateTimeOffset start)
+    {
+        var canonical = string.Join('\n',
+            Clinic.Id.ToString(CultureInfo.InvariantCulture), start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            Form.Name!.Trim(), Form.Email!.Trim().ToLowerInvariant(), Form.Phone?.Trim(), Languages.Current);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
 
     /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>
     private void StartNewRequest()

@@ -17,8 +17,8 @@ public sealed class BookingForm
 
     /// <summary>
     /// Made once per form, so a double click or a resubmitted form is one booking request: by the browser when it shows
-    /// the form (the page itself is shared through the output cache), or by the server at the first post when scripts
-    /// are off; the form it answers with carries it.
+    /// the form (the page itself is shared through the output cache), or, when scripts are off, by the server from what
+    /// the form asks for (<see cref="BookModel"/>); the form it answers with carries it.
     /// </summary>
     public Guid? RequestId { get; set; }
 

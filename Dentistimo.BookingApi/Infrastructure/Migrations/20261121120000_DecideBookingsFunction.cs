@@ -17,8 +17,9 @@ namespace Dentistimo.BookingApi.Infrastructure.Migrations;
 /// A seat is taken by a plain UPDATE of the slot's counter when the slot has a row, and by an upsert only when it has
 /// none yet. The UPDATE locks the row only if a seat looks free, so requests for a slot that is already full are
 /// rejected side by side; the upsert would lock the row even when its WHERE is false, queueing every request for a
-/// popular slot behind one another's commits. The caller orders a batch by slot, so batches lock slots in one order and
-/// cannot deadlock one another.
+/// popular slot behind one another's commits. The caller orders a batch by slot, so batches lock slots in one order; they
+/// can still deadlock on each other's uncommitted unique keys (the same patient at the same time in two batches), which
+/// PostgreSQL breaks after a second, and the caller decides the requests again.
 /// </remarks>
 [DbContext(typeof(BookingDbContext))]
 [Migration("20261121120000_DecideBookingsFunction")]

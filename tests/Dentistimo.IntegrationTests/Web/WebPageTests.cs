@@ -113,6 +113,21 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task Without_scripts_a_form_sent_twice_is_still_one_booking_request()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 11);
+        var client = system.Web.CreateClient(new() { AllowAutoRedirect = false });
+        var fields = ValidFields(start); // no Form.RequestId: no script gave the form one
+
+        using var first = await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(fields));
+        using var second = await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(1, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
+    }
+
+    [Fact]
     public async Task A_rejected_booking_says_why_and_offers_the_other_free_times_that_day()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 3);
