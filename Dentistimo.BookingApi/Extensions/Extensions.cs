@@ -6,6 +6,7 @@ using Dentistimo.BookingApi.Services;
 using Dentistimo.Migrations;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -60,13 +61,13 @@ internal static class Extensions
         builder.Services.AddSingleton(_ => new RedisConnection(cache));
         builder.Services.AddSingleton<AvailabilityCache>();
 
-        var localCacheDuration = TimeSpan.FromMilliseconds(
-            builder.Configuration.GetSection(BookingOptions.SectionName).Get<BookingOptions>()?.LocalAvailabilityCacheMilliseconds
-            ?? new BookingOptions().LocalAvailabilityCacheMilliseconds);
-        builder.Services.AddOutputCache(options => options.AddPolicy(ClinicsApi.DayAvailabilityCachePolicy, policy => policy
-            .Expire(localCacheDuration)
-            .SetVaryByQuery("date")
-            .AddPolicy<DayAvailabilityTagPolicy>()));
+        // A day's rendered answer lives as long as its seats do in this replica's memory.
+        builder.Services.AddOutputCache();
+        builder.Services.AddOptions<OutputCacheOptions>().Configure<IOptions<BookingOptions>>((cache, booking) =>
+            cache.AddPolicy(ClinicsApi.DayAvailabilityCachePolicy, policy => policy
+                .Expire(TimeSpan.FromMilliseconds(booking.Value.LocalAvailabilityCacheMilliseconds))
+                .SetVaryByQuery("date")
+                .AddPolicy<DayAvailabilityTagPolicy>()));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("cache", tags: [ServiceDefaultsExtensions.ReadinessTag]);
     }
 
