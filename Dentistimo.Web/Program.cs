@@ -1,4 +1,5 @@
 using Dentistimo.Web.Infrastructure;
+using Microsoft.AspNetCore.OutputCaching;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,4 +29,4 @@ app.MapAvailabilityHub();
 app.Run();
 
 static bool IsCachedPage(HttpContext context) =>
-    HttpMethods.IsGet(context.Request.Method) && (context.Request.Path == "/" || context.Request.Path == "/book");
+    HttpMethods.IsGet(context.Request.Method) && context.GetEndpoint()?.Metadata.GetMetadata<OutputCacheAttribute>() is not null;

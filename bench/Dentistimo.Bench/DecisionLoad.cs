@@ -9,11 +9,10 @@ public sealed record DecisionLoadResult(double Rate, TimeSpan Duration, IReadOnl
 
     public int Count(BookingOutcome outcome) => Samples.Count(sample => sample.Outcome == outcome);
 
-    /// <summary>p99 of the requests due in each <paramref name="window"/> of the run: a stall shows in one window, a queue in all.</summary>
-    public string P99ByWindow(TimeSpan window) => string.Join(", ", Samples
-        .GroupBy(sample => (int)(sample.DueAt / window))
-        .OrderBy(group => group.Key)
-        .Select(group => $"{LatencySummary.Of(group.Select(sample => sample.Latency)).P99.TotalMilliseconds:N0}"));
+    /// <summary>p99 of the requests due in each <paramref name="window"/> of the run, in milliseconds.</summary>
+    public string P99ByWindow(TimeSpan window) => string.Join(", ",
+        LatencySummary.ByWindow(Samples, sample => sample.DueAt, sample => sample.Latency, window)
+            .Select(part => $"{part.Latency.P99.TotalMilliseconds:N0}"));
 
     /// <summary>
     /// Decisions (confirmed or rejected) per second, from the first request until the last answer: a server that falls

@@ -243,10 +243,13 @@ public static class NotificationBenchmark
             $"{string.Concat(other.Select(text => ", " + text))}; answer p50 {answers.P50.TotalMilliseconds:N0} ms, p99 {answers.P99.TotalMilliseconds:N0} ms; " +
             $"emails arrived at {emailRate:N0}/s |");
         // Where in the run the slow emails were: a cold start (connections, JIT) shows in the first window only.
-        var windows = expected.Where(request => received.ContainsKey(request.Index))
-            .GroupBy(request => (int)((request.Due - requests[0].Due).TotalSeconds / 10))
-            .OrderBy(window => window.Key)
-            .Select(window => $"{window.Key * 10}-{window.Key * 10 + 10} s: {LatencySummary.Of(window.Select(request => received[request.Index].Min(email => email.Received) - request.Due)).P99.TotalMilliseconds:N0} ms");
+        var window = TimeSpan.FromSeconds(10);
+        var windows = LatencySummary.ByWindow(
+                expected.Where(request => received.ContainsKey(request.Index)),
+                request => request.Due - requests[0].Due,
+                request => received[request.Index].Min(email => email.Received) - request.Due,
+                window)
+            .Select(part => $"{part.From.TotalSeconds:0}-{(part.From + window).TotalSeconds:0} s: {part.Latency.P99.TotalMilliseconds:N0} ms");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"p99 by when the request was sent: {string.Join("; ", windows)}.");
         if (unexpected > 0)
