@@ -45,6 +45,10 @@ internal static class Extensions
             dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         }
 
+        // Nothing here changes a session's state (no SET, temporary tables, LISTEN or session advisory locks), so a
+        // pooled connection needs no reset: by default every reuse costs PostgreSQL seven more statements (RESET ALL, ...).
+        dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
+
         builder.Services.AddSingleton(_ => dataSourceBuilder.Build());
         builder.Services.AddDbContextPool<BookingDbContext>((services, options) => options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddMigration<BookingDbContext, ClinicRegistry>("bookingdb");

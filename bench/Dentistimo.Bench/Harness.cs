@@ -27,6 +27,13 @@ public static class Harness
     public static Task<IReadOnlyList<SlotToBook>> FindFreeSlotsAsync(HttpClient bookingApi) =>
         FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), days: 61);
 
+    /// <summary>
+    /// Free slots to warm up on, from 70 days ahead (within the 90-day horizon): beyond <see cref="FindFreeSlotsAsync"/>'s,
+    /// so that what is measured starts with the same free slots however it was warmed up.
+    /// </summary>
+    public static Task<IReadOnlyList<SlotToBook>> FindWarmUpSlotsAsync(HttpClient bookingApi) =>
+        FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(70), days: 15);
+
     /// <summary>The clinics' calendar day of an instant.</summary>
     public static DateOnly StockholmDate(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, s_stockholm).DateTime);

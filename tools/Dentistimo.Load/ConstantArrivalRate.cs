@@ -16,6 +16,8 @@ public sealed record Sample<TOutcome>(long Sequence, TimeSpan DueAt, TimeSpan La
 /// </summary>
 public static class ConstantArrivalRate
 {
+    private static readonly TimeSpan s_shortestWait = TimeSpan.FromMilliseconds(1);
+
     public static async Task<IReadOnlyList<Sample<TOutcome>>> RunAsync<TOutcome>(
         double requestsPerSecond, TimeSpan duration, Func<long, CancellationToken, Task<TOutcome>> send, CancellationToken ct = default)
     {
@@ -51,11 +53,10 @@ public static class ConstantArrivalRate
                 inFlight.Add(MeasureAsync(next, TimeSpan.FromSeconds(next / requestsPerSecond), clock, send, ct));
             }
 
+            // At least a millisecond: Task.Delay rounds a shorter delay down to none, and the loop would spin a core
+            // (at 2,000 a second the next request is always less than a millisecond away).
             var nextDue = TimeSpan.FromSeconds(next / requestsPerSecond) - clock.Elapsed;
-            if (nextDue > TimeSpan.Zero)
-            {
-                await WaitAsync(nextDue, stopSending, ct).ConfigureAwait(false);
-            }
+            await WaitAsync(TimeSpan.FromTicks(Math.Max(nextDue.Ticks, s_shortestWait.Ticks)), stopSending, ct).ConfigureAwait(false);
         }
 
         return await Task.WhenAll(inFlight).ConfigureAwait(false);
