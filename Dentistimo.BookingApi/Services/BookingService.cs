@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 
 namespace Dentistimo.BookingApi.Services;
@@ -132,14 +132,8 @@ public sealed class BookingService(
     private static BookingRecipient Recipient(BookingRecord booking) =>
         new(booking.Patient.Name, booking.Patient.Email, booking.Language);
 
-    /// <summary>What makes two requests "the same request": a retry must match the original in every field.</summary>
-    private static string Fingerprint(BookingCommand command)
-    {
-        var canonical = string.Join('\n',
-            command.ClinicId, command.Start.UtcDateTime.ToString("O"), command.Patient.Name,
-            command.Patient.Email.ToLowerInvariant(), command.Patient.Phone, command.Language);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    private static string Fingerprint(BookingCommand command) => Convert.ToHexString(BookingRequestIdentity.Hash(
+        command.ClinicId, command.Start, command.Patient.Name, command.Patient.Email, command.Patient.Phone, command.Language));
 }
 
 /// <summary>Short references patients can read over the phone; no 0/O or 1/I to confuse.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Infrastructure;
 using Dentistimo.Web.Localization;
@@ -170,10 +168,7 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
     /// </summary>
     private Guid RequestIdFromContent(DateTimeOffset start)
     {
-        var canonical = string.Join('\n',
-            Clinic.Id.ToString(CultureInfo.InvariantCulture), start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            Form.Name!.Trim(), Form.Email!.Trim().ToLowerInvariant(), Form.Phone?.Trim(), Languages.Current);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
+        var hash = BookingRequestIdentity.Hash(Clinic.Id, start, Form.Name!.Trim(), Form.Email!.Trim(), Form.Phone?.Trim(), Languages.Current);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
