@@ -31,10 +31,10 @@ public sealed class OutboxSignal
 
 /// <summary>
 /// Publishes the outbox to RabbitMQ, modelled on MassTransit's bus outbox (MassTransit.EntityFrameworkCore is not in our
-/// package source). Rows are claimed with FOR UPDATE SKIP LOCKED so replicas share the work, published in sequence order
-/// with publisher confirms, and deleted in the same transaction only after RabbitMQ confirmed them. A crash before
-/// the delete publishes them again: at-least-once, and consumers deduplicate by message id. Shutdown abandons the
-/// batch in hand the same way: its transaction rolls back, and the next instance or another replica publishes it.
+/// package source). A batch is claimed by deleting it (rows chosen with FOR UPDATE SKIP LOCKED, so replicas share the
+/// work), published in sequence order with publisher confirms, and the delete committed only after RabbitMQ confirmed
+/// them all. A failure or crash before the commit rolls the delete back and the rows are published again:
+/// at-least-once, and consumers deduplicate by message id. Shutdown abandons the batch in hand the same way.
 /// </summary>
 public sealed class OutboxDispatcher(
     DatabaseMigrator<BookingDbContext> migrator,
@@ -45,6 +45,13 @@ public sealed class OutboxDispatcher(
 {
     private const int BatchSize = 200;
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a wake-up waits for more messages before claiming. Claiming each handful as it came made about as many
+    /// outbox transactions as decision transactions at 2,000 decisions a second, all on the PostgreSQL that decides.
+    /// An event reaches RabbitMQ this much later, which no email shows.
+    /// </summary>
+    private static readonly TimeSpan s_linger = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(10);
 
@@ -61,6 +68,7 @@ public sealed class OutboxDispatcher(
                 if (published < BatchSize)
                 {
                     await signal.WaitAsync(s_pollInterval, stoppingToken);
+                    await Task.Delay(s_linger, stoppingToken);
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -85,17 +93,17 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
-        var readable = new List<(long Sequence, OutboxMessage Message, object Event)>();
-        foreach (var (sequence, message) in claimed)
+        var readable = new List<(OutboxMessage Message, object Event)>();
+        foreach (var row in claimed)
         {
-            if (TryRead(message, out var integrationEvent, out var problem))
+            if (TryRead(row.Message, out var integrationEvent, out var problem))
             {
-                readable.Add((sequence, message, integrationEvent));
+                readable.Add((row.Message, integrationEvent));
             }
             else
             {
-                logger.LogError("Outbox message {MessageId} ({MessageType}) cannot be read and is parked: {Problem}", message.MessageId, message.MessageType, problem);
-                await ParkAsync(connection, transaction, sequence, problem, cancellationToken);
+                logger.LogError("Outbox message {MessageId} ({MessageType}) cannot be read and is parked: {Problem}", row.Message.MessageId, row.Message.MessageType, problem);
+                await ParkAsync(connection, transaction, row, problem, cancellationToken);
             }
         }
 
@@ -108,9 +116,6 @@ public sealed class OutboxDispatcher(
             context => context.MessageId = row.Message.MessageId,
             publishTimeout.Token)));
 
-        await using var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE sequence = ANY(@sequences)", connection, transaction);
-        delete.Parameters.AddWithValue("sequences", readable.Select(row => row.Sequence).ToArray());
-        await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return claimed.Count;
     }
@@ -138,32 +143,53 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private static async Task ParkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, string problem, CancellationToken cancellationToken)
+    /// <summary>The claim deleted the row: it comes back, set aside with its reason, under its own sequence number.</summary>
+    private static async Task ParkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage claimed, string problem, CancellationToken cancellationToken)
     {
-        await using var park = new NpgsqlCommand(
-            "UPDATE outbox_messages SET parked_at = now(), parked_because = @problem WHERE sequence = @sequence", connection, transaction);
+        await using var park = new NpgsqlCommand("""
+            INSERT INTO outbox_messages (sequence, message_id, message_type, body, created_at, parked_at, parked_because)
+            OVERRIDING SYSTEM VALUE VALUES (@sequence, @message_id, @message_type, @body::jsonb, @created_at, now(), @problem)
+            """, connection, transaction);
+        park.Parameters.AddWithValue("sequence", claimed.Sequence);
+        park.Parameters.AddWithValue("message_id", claimed.Message.MessageId);
+        park.Parameters.AddWithValue("message_type", claimed.Message.MessageType);
+        park.Parameters.AddWithValue("body", claimed.Message.Body);
+        park.Parameters.AddWithValue("created_at", claimed.CreatedAt);
         park.Parameters.AddWithValue("problem", problem);
-        park.Parameters.AddWithValue("sequence", sequence);
         await park.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<List<(long Sequence, OutboxMessage Message)>> ClaimAsync(
+    /// <summary>
+    /// Deletes the next batch and returns it in sequence order. The delete need not wait for the disk (synchronous_commit
+    /// off): one lost in a crash only publishes its messages again, which consumers deduplicate anyway, and the server
+    /// that decides bookings is spared a WAL flush per batch.
+    /// </summary>
+    private static async Task<List<ClaimedMessage>> ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand("""
-            SELECT sequence, message_id, message_type, body::text FROM outbox_messages
-            WHERE parked_at IS NULL
-            ORDER BY sequence LIMIT @batch_size FOR UPDATE SKIP LOCKED
+        await using var claim = new NpgsqlCommand("""
+            SET LOCAL synchronous_commit = off;
+            DELETE FROM outbox_messages WHERE sequence IN (
+                SELECT sequence FROM outbox_messages
+                WHERE parked_at IS NULL
+                ORDER BY sequence LIMIT @batch_size FOR UPDATE SKIP LOCKED)
+            RETURNING sequence, message_id, message_type, body::text, created_at
             """, connection, transaction);
-        select.Parameters.AddWithValue("batch_size", BatchSize);
+        claim.Parameters.AddWithValue("batch_size", BatchSize);
 
-        var claimed = new List<(long, OutboxMessage)>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var claimed = new List<ClaimedMessage>();
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
         {
-            claimed.Add((reader.GetInt64(0), new OutboxMessage(reader.GetGuid(1), reader.GetString(2), reader.GetString(3))));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new ClaimedMessage(
+                    reader.GetInt64(0), new OutboxMessage(reader.GetGuid(1), reader.GetString(2), reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4)));
+            }
         }
 
+        claimed.Sort((left, right) => left.Sequence.CompareTo(right.Sequence)); // RETURNING promises no order
         return claimed;
     }
+
+    private sealed record ClaimedMessage(long Sequence, OutboxMessage Message, DateTimeOffset CreatedAt);
 }
