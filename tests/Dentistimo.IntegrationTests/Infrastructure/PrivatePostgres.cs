@@ -14,14 +14,14 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private const int LowestPortOffset = 3000;
     private const int PortOffsets = 200;
     private static readonly int s_sharedPort = LocalServerSet.ForRepository().Postgres.Port;
-    private static readonly HashSet<int> s_claimedPortOffsets = [];
+    private static readonly HashSet<int> s_usedPortOffsets = [];
 
-    private readonly int _portOffset;
+    private readonly Action<string> _log;
 
     private PrivatePostgres(string stateDirectory, int portOffset, Action<string> log)
     {
         StateDirectory = stateDirectory;
-        _portOffset = portOffset;
+        _log = log;
         Server = LocalServerSet.ForRepository(stateDirectory, log, portOffset).Postgres;
     }
 
@@ -29,8 +29,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public string StateDirectory { get; }
 
+    private string Name => Path.GetFileName(StateDirectory);
+
     /// <param name="name">Names its state folder, for whoever looks at a test left running.</param>
-    /// <param name="log">Receives the server's progress lines: installing, starting, backing up, restoring.</param>
+    /// <param name="log">
+    /// Receives the server's progress lines (installing, starting, backing up, restoring) and, when it is disposed, the
+    /// end of its own log, which goes with its folder: a failed test's output is all that is left of it.
+    /// </param>
     public static PrivatePostgres Create(string name, Action<string> log)
     {
         var stateDirectory = Path.Combine(LocalServerSet.ForRepository().StateDirectory, "private-servers", $"{name}-{Guid.NewGuid():N}");
@@ -39,28 +44,28 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        await Server.KillAsync();
+        if (File.Exists(Server.LogFile))
         {
-            await Server.KillAsync();
-            Directory.Delete(StateDirectory, recursive: true);
+            _log($"The end of {Name}'s log:\n{string.Join('\n', File.ReadLines(Server.LogFile).TakeLast(40))}");
         }
-        finally
-        {
-            lock (s_claimedPortOffsets) s_claimedPortOffsets.Remove(_portOffset);
-        }
+
+        Directory.Delete(StateDirectory, recursive: true);
     }
 
     // Not yet started servers hold no port, so offsets handed out in this process are remembered; another test run
-    // choosing the same one at the same moment is unlikely, since the search starts at a random offset.
+    // choosing the same one at the same moment is unlikely, since the search starts at a random offset. An offset is
+    // never handed out twice in a process: Npgsql's pool for the same connection string would still hold connections
+    // to the earlier server on that port, and a test's first query on one of them fails with "end of stream".
     private static int ClaimFreePortOffset()
     {
         var first = Random.Shared.Next(PortOffsets);
-        lock (s_claimedPortOffsets)
+        lock (s_usedPortOffsets)
         {
             for (var i = 0; i < PortOffsets; i++)
             {
                 var offset = LowestPortOffset + (first + i) % PortOffsets;
-                if (Ports.IsFree(s_sharedPort + offset) && s_claimedPortOffsets.Add(offset))
+                if (Ports.IsFree(s_sharedPort + offset) && s_usedPortOffsets.Add(offset))
                 {
                     return offset;
                 }
