@@ -26,8 +26,10 @@ public sealed record DecisionLoadResult(double Rate, TimeSpan Duration, IReadOnl
 /// <summary>
 /// Booking requests at a constant arrival rate over a set of slots, through at most <see cref="Connections"/>
 /// connections: the open-loop counterpart of wrk, so that a slow server shows as latency rather than as fewer requests.
+/// The connections stay open from the warm-up through every measurement, as a web front end's pool to BookingApi does:
+/// opened anew for each row, their set-up and the accept path it compiles landed in the row's first second.
 /// </summary>
-public static class DecisionLoad
+public sealed class DecisionLoad(Uri bookingApi) : IDisposable
 {
     public const int Connections = 256;
 
@@ -37,6 +39,8 @@ public static class DecisionLoad
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
 
+    private readonly HttpClient _http = BookingTraffic.CreateClient(bookingApi, Connections, TimeSpan.FromSeconds(30));
+
     /// <summary>
     /// Brings BookingApi to its steady state before anything is measured: at the goal's rate, with confirmations and
     /// rejections, in batches of every size, all the way through, so that both paths are compiled and tiered up. Each
@@ -44,22 +48,23 @@ public static class DecisionLoad
     /// within it. The JIT tiers up only methods called after its start-up delay: warmed up more slowly, or with every
     /// confirmation in the first second, BookingApi was still compiling for the first 8 s measured, a quarter of its CPU.
     /// </summary>
-    public static async Task WarmUpAsync(Uri bookingApi, IReadOnlyList<SlotToBook> warmUpSlots)
+    public async Task WarmUpAsync(IReadOnlyList<SlotToBook> warmUpSlots)
     {
         Console.Error.WriteLine($"Warming up at {GoalRate:N0}/s for {s_warmUp.TotalSeconds:0} s...");
         var slotsPerSecond = Math.Max(1, warmUpSlots.Count / (int)s_warmUp.TotalSeconds);
-        await RunAsync(bookingApi, GoalRate, s_warmUp,
+        await RunAsync(GoalRate, s_warmUp,
             sequence => warmUpSlots[(int)((sequence / GoalRate * slotsPerSecond + sequence % slotsPerSecond) % warmUpSlots.Count)]);
         await Task.Delay(s_settle); // the outbox drains and the last methods finish tiering up
     }
 
-    public static Task<DecisionLoadResult> RunAsync(Uri bookingApi, IReadOnlyList<SlotToBook> slots, double rate, TimeSpan duration) =>
-        RunAsync(bookingApi, rate, duration, sequence => slots[(int)(sequence % slots.Count)]);
+    public Task<DecisionLoadResult> RunAsync(IReadOnlyList<SlotToBook> slots, double rate, TimeSpan duration) =>
+        RunAsync(rate, duration, sequence => slots[(int)(sequence % slots.Count)]);
 
-    private static async Task<DecisionLoadResult> RunAsync(Uri bookingApi, double rate, TimeSpan duration, Func<long, SlotToBook> slotFor)
+    public void Dispose() => _http.Dispose();
+
+    private async Task<DecisionLoadResult> RunAsync(double rate, TimeSpan duration, Func<long, SlotToBook> slotFor)
     {
-        using var http = BookingTraffic.CreateClient(bookingApi, Connections, TimeSpan.FromSeconds(30));
-        var traffic = new BookingTraffic(http);
+        var traffic = new BookingTraffic(_http);
         var samples = await ConstantArrivalRate.RunAsync(rate, duration,
             (sequence, ct) => traffic.RequestAsync(Guid.NewGuid(), slotFor(sequence), ct));
         return new DecisionLoadResult(rate, duration, samples);

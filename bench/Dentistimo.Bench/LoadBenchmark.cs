@@ -39,14 +39,15 @@ public static class LoadBenchmark
 
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
         var slots = await Harness.FindFreeSlotsAsync(http);
-        await DecisionLoad.WarmUpAsync(system.BookingApi.Url, await Harness.FindWarmUpSlotsAsync(http));
+        using var decisions = new DecisionLoad(system.BookingApi.Url);
+        await decisions.WarmUpAsync(await Harness.FindWarmUpSlotsAsync(http));
 
         var steps = new List<DecisionLoadResult>();
         foreach (var rate in rates)
         {
             await Task.Delay(s_pause); // the outbox of the step before drains
             Console.Error.WriteLine($"{rate}/s for {s_step.TotalSeconds:0} s...");
-            var step = await DecisionLoad.RunAsync(system.BookingApi.Url, slots, rate, s_step);
+            var step = await decisions.RunAsync(slots, rate, s_step);
             steps.Add(step);
             Console.Error.WriteLine($"  p99 {step.Latency.P99.TotalMilliseconds:0} ms; per 2 s: {step.P99ByWindow(TimeSpan.FromSeconds(2))} ms");
             if (step.Latency.P99 > 20 * LatencyGoal)
