@@ -1,7 +1,8 @@
 using Dentistimo.BookingApi.Model;
-using Dentistimo.Contracts.Api;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
+using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -105,6 +106,6 @@ internal static class BookingResponses
         clinic?.Clinic.Name,
         booking.StartUtc,
         booking.StartUtc + Slot.Length,
-        StockholmTime.ToLocal(booking.StartUtc),
+        ClinicTime.ToLocal(booking.StartUtc),
         booking.Language);
 }

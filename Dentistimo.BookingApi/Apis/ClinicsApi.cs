@@ -2,6 +2,7 @@ using System.Globalization;
 using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
+using Dentistimo.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dentistimo.BookingApi.Apis;
@@ -114,7 +115,7 @@ public sealed record DayAvailabilityResponse(
     int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotResponse> Slots)
 {
     public static DayAvailabilityResponse From(DayAvailability day) => new(
-        day.ClinicId, day.Date, StockholmTime.Zone.Id, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.FreeSlots,
+        day.ClinicId, day.Date, ClinicTime.Zone.Id, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.FreeSlots,
         day.Slots.Select(SlotResponse.From).ToList());
 }
 

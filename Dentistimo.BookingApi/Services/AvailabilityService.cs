@@ -1,5 +1,6 @@
 using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts;
 
 namespace Dentistimo.BookingApi.Services;
 
@@ -58,7 +59,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
             StockholmTime.ToUtc(to.AddDays(1), TimeOnly.MinValue),
             cancellationToken);
         var byDay = counts
-            .GroupBy(count => (count.ClinicId, Date: StockholmTime.LocalDate(count.StartUtc)))
+            .GroupBy(count => (count.ClinicId, Date: ClinicTime.LocalDate(count.StartUtc)))
             .ToDictionary(group => group.Key, group => new BookedSeats(group.ToDictionary(c => c.StartUtc.ToUnixTimeSeconds(), c => c.Booked)));
 
         for (var i = 0; i < days.Count; i++)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Dentistimo.Contracts;
 using Dentistimo.Contracts.IntegrationEvents;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +11,6 @@ namespace Dentistimo.Notifier.Email;
 /// <summary>Turns a booking decision into the email the patient reads, in their language and in Stockholm time.</summary>
 public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<EmailOptions> options, TimeProvider timeProvider)
 {
-    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-
     // The default encoder escapes every non-ASCII letter; Swedish reads better, and is as safe, unescaped.
     private static readonly HtmlEncoder s_html = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -71,8 +70,8 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
         var language = templates.ResolveLanguage(recipient.Language);
         var texts = templates.TextsFor(language);
         var culture = CultureInfo.GetCultureInfo(texts.Culture);
-        var localStart = TimeZoneInfo.ConvertTime(appointment.StartUtc, s_stockholm);
-        var localEnd = TimeZoneInfo.ConvertTime(appointment.EndUtc, s_stockholm);
+        var localStart = ClinicTime.ToLocal(appointment.StartUtc);
+        var localEnd = ClinicTime.ToLocal(appointment.EndUtc);
         return new EmailDraft(kind, requestId, recipient, language, texts, localStart)
         {
             Values =

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dentistimo.Contracts;
 using Dentistimo.Load;
 using Dentistimo.LocalServers;
 using Npgsql;
@@ -55,7 +56,7 @@ public static class BookingBenchmark
 
         var slots = await Harness.FindFreeSlotsAsync(http);
         var (firstClinic, firstStart) = slots[0];
-        var day = Harness.StockholmDate(firstStart);
+        var day = ClinicTime.LocalDate(firstStart);
         var availability = new Uri(system.BookingApi.Url, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
         var baselineUrl = new Uri($"http://127.0.0.1:{BaselinePort}/baseline");
 
@@ -67,22 +68,23 @@ public static class BookingBenchmark
         var baselineReads = await Wrk.RunAsync(baselineUrl, Connections, s_measure);
         var availabilityReads = await Wrk.RunAsync(availability, Connections, s_measure);
 
-        await DecisionLoad.WarmUpAsync(system.BookingApi.Url, await Harness.FindWarmUpSlotsAsync(http));
+        using var decisions = new DecisionLoad(system.BookingApi.Url);
+        await decisions.WarmUpAsync(await Harness.FindWarmUpSlotsAsync(http));
         var spreadSlots = slots.Skip(1).ToList();
 
         Console.Error.WriteLine("Measuring booking decisions on one slot...");
-        var oneSlot = await MeasureDecisionsAsync(system.BookingApi.Url, [slots[0]]);
+        var oneSlot = await MeasureDecisionsAsync(decisions, [slots[0]]);
         Console.Error.WriteLine($"Measuring booking decisions over {spreadSlots.Count} slots...");
-        var spread = await MeasureDecisionsAsync(system.BookingApi.Url, spreadSlots);
+        var spread = await MeasureDecisionsAsync(decisions, spreadSlots);
         var overbooked = await CountOverbookedSlotsAsync(bookingDb);
 
         output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, spreadSlots.Count, overbooked));
         return overbooked == 0 ? 0 : 1;
     }
 
-    private static async Task<DecisionLoadResult> MeasureDecisionsAsync(Uri api, IReadOnlyList<SlotToBook> slots)
+    private static async Task<DecisionLoadResult> MeasureDecisionsAsync(DecisionLoad decisions, IReadOnlyList<SlotToBook> slots)
     {
-        var result = await DecisionLoad.RunAsync(api, slots, DecisionLoad.GoalRate, s_measure);
+        var result = await decisions.RunAsync(slots, DecisionLoad.GoalRate, s_measure);
         await Task.Delay(TimeSpan.FromSeconds(2)); // let the outbox drain before the next row
         return result;
     }

@@ -7,8 +7,6 @@ namespace Dentistimo.Bench;
 /// <summary>What the benchmark modes share: wrk, the services' settings, free slots to book and the machine line.</summary>
 public static class Harness
 {
-    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-
     public static string Machine =>
         $"{Environment.ProcessorCount} cores, {MachineModel()}, .NET {Environment.Version}";
 
@@ -33,10 +31,6 @@ public static class Harness
     /// </summary>
     public static Task<IReadOnlyList<SlotToBook>> FindWarmUpSlotsAsync(HttpClient bookingApi) =>
         FreeSlots.FindAsync(bookingApi, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(70), days: 15);
-
-    /// <summary>The clinics' calendar day of an instant.</summary>
-    public static DateOnly StockholmDate(DateTimeOffset instant) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, s_stockholm).DateTime);
 
     public static async Task EnsureWrkAsync()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Dentistimo.Contracts;
 using Dentistimo.LocalServers;
 
 namespace Dentistimo.Bench;
@@ -40,7 +41,7 @@ public static class WebBenchmark
         var pages = new (string Name, Uri Url)[]
         {
             ("home page `/`", new Uri(system.Web.Url, "/")),
-            ("booking page `/book?clinic&date`", new Uri(system.Web.Url, $"/book?clinic={clinic}&date={Harness.StockholmDate(start):yyyy-MM-dd}")),
+            ("booking page `/book?clinic&date`", new Uri(system.Web.Url, $"/book?clinic={clinic}&date={ClinicTime.LocalDate(start):yyyy-MM-dd}")),
         };
 
         using var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dentistimo.Contracts;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Dentistimo.Notifier.Infrastructure;
@@ -15,7 +16,6 @@ namespace Dentistimo.IntegrationTests;
 public sealed class NotificationTests : IClassFixture<IsolatedResources>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
     private readonly IsolatedResources _resources;
 
     public NotificationTests(IsolatedResources resources) => _resources = resources;
@@ -35,7 +35,7 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         var rejected = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, rejectedPatient, "Bo Ek", "en"));
         Assert.Equal([201, 409], [confirmed.Status, rejected.Status]);
 
-        var localStart = TimeZoneInfo.ConvertTime(start, s_stockholm);
+        var localStart = ClinicTime.ToLocal(start);
         var swedishDate = localStart.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("sv-SE"));
         var confirmation = Assert.Single(await inbox.WaitForAsync(confirmedPatient, 1, s_timeout));
         Assert.Equal(confirmedPatient, Assert.Single(confirmation.To).Address);

@@ -1,3 +1,5 @@
+using Dentistimo.Contracts;
+
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class BookingPolicy
     public BookingDecision Decide(ClinicSchedule clinic, DateTimeOffset requestedStart, int bookedCount, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bookedCount);
-        var slot = clinic.SlotsOn(StockholmTime.LocalDate(requestedStart))
+        var slot = clinic.SlotsOn(ClinicTime.LocalDate(requestedStart))
             .Slots.SingleOrDefault(slot => slot.StartUtc == requestedStart);
 
         return slot is null ? BookingDecision.Reject(null, RejectionReason.NoSuchSlot)

@@ -1,13 +1,15 @@
 using System.Globalization;
+using Dentistimo.Contracts;
 
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
 /// <summary>
-/// Clinic clock time is Europe/Stockholm wall-clock time; everything stored or returned is a UTC instant.
+/// Clinic clock time (opening hours, breaks) is Europe/Stockholm wall-clock time (<see cref="ClinicTime"/>); everything
+/// stored or returned is a UTC instant. This turns the one into the other on the days clocks change.
 /// </summary>
 public static class StockholmTime
 {
-    public static TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+    private static TimeZoneInfo Zone => ClinicTime.Zone;
 
     /// <summary>
     /// The UTC instant at which Stockholm clocks show <paramref name="date"/> <paramref name="time"/>.
@@ -38,9 +40,4 @@ public static class StockholmTime
             : throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} {time:HH:mm} does not exist in Stockholm: clocks skip it when summer time starts."),
                 nameof(time));
-
-    /// <summary>The instant as Stockholm shows it, with the offset in force then (+01:00 or +02:00).</summary>
-    public static DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
-
-    public static DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
 }

@@ -1,3 +1,4 @@
+using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
 {
     public BookingResponse Booking { get; private set; } = null!;
 
-    public DateTimeOffset LocalStart => StockholmCalendar.ToLocal(Booking.Start);
+    public DateTimeOffset LocalStart => ClinicTime.ToLocal(Booking.Start);
 
     /// <summary>For a rejection: the times still free that day at that clinic.</summary>
     public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];

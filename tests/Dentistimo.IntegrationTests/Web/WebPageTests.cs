@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -10,8 +11,7 @@ namespace Dentistimo.IntegrationTests.Web;
 /// <summary>The patient web app's pages as HTML, against a real BookingApi: the R1.6 gate, the form's validation, both languages.</summary>
 public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSystemFixture>
 {
-    private static readonly TimeZoneInfo s_stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, s_stockholm).DateTime);
+    private static DateOnly Today => ClinicTime.LocalDate(DateTimeOffset.UtcNow);
 
     [Theory]
     [InlineData("/book")]

@@ -1,4 +1,5 @@
 using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts;
 using static Dentistimo.UnitTests.Scheduling.TestClinics;
 
 namespace Dentistimo.UnitTests.Scheduling;
@@ -215,7 +216,7 @@ public class SlotGeneratorTests
         });
         Assert.All(day.Slots, slot =>
         {
-            var shown = StockholmTime.ToLocal(slot.StartUtc);
+            var shown = ClinicTime.ToLocal(slot.StartUtc);
             Assert.Equal((slot.LocalDate, slot.LocalStart), (DateOnly.FromDateTime(shown.DateTime), TimeOnly.FromDateTime(shown.DateTime)));
         });
     }

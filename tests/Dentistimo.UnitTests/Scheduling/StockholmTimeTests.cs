@@ -1,4 +1,5 @@
 using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts;
 using static Dentistimo.UnitTests.Scheduling.TestClinics;
 
 namespace Dentistimo.UnitTests.Scheduling;
@@ -49,7 +50,7 @@ public class StockholmTimeTests
     [InlineData("2026-10-25T01:30Z", "2026-10-25T02:30:00+01:00")] // 02:30 the second time
     public void Shows_UTC_instants_in_Stockholm_time_with_the_offset_in_force(string utc, string local)
     {
-        var shown = StockholmTime.ToLocal(Utc(utc));
+        var shown = ClinicTime.ToLocal(Utc(utc));
 
         Assert.Equal(DateTimeOffset.Parse(local, System.Globalization.CultureInfo.InvariantCulture), shown);
         Assert.Equal(DateTimeOffset.Parse(local, System.Globalization.CultureInfo.InvariantCulture).Offset, shown.Offset);
@@ -60,5 +61,5 @@ public class StockholmTimeTests
     [InlineData("2026-01-15T22:59Z", "2026-01-15")]
     [InlineData("2026-01-15T23:00Z", "2026-01-16")]
     public void Finds_the_Stockholm_date_of_an_instant(string utc, string date) =>
-        Assert.Equal(Date(date), StockholmTime.LocalDate(Utc(utc)));
+        Assert.Equal(Date(date), ClinicTime.LocalDate(Utc(utc)));
 }
