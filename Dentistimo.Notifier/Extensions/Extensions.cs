@@ -29,8 +29,6 @@ internal static class Extensions
         builder.Services.AddHealthChecks().AddCheck<SmtpHealthCheck>("mail", tags: [ServiceDefaultsExtensions.ReadinessTag]);
 
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
-        SmtpEmailSender.ReserveThreads(
-            (builder.Configuration.GetSection(DeliveryOptions.SectionName).Get<DeliveryOptions>() ?? new DeliveryOptions()).ConcurrentMessageLimit);
         var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
         builder.Services.AddMassTransit(bus =>
         {

@@ -56,6 +56,7 @@ public static class BookingOutcomeQueue
     public static void ReceiveBookingOutcomes(this IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context)
     {
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        SmtpEmailSender.ReserveThreads(options.ConcurrentMessageLimit); // each message in hand may hold a thread while it sends
         rabbit.ReceiveEndpoint(Name, endpoint =>
         {
             endpoint.Durable = true;
