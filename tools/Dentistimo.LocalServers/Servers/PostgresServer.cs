@@ -64,7 +64,7 @@ public sealed partial class PostgresServer : LocalServer
             ? Command.SucceedsAsync(new($"{Binaries}/pg_isready", ["--quiet", "--host=127.0.0.1", $"--port={Port}", $"--username={Username}", "--timeout=2"]), ct)
             : Task.FromResult(false);
 
-    internal override IReadOnlyList<SystemPackage> RequiredPackages => [new("postgresql-15", $"{Binaries}/pg_ctl")];
+    internal override IReadOnlyList<SystemPackage> RequiredPackages => [new("postgresql-15", $"{Binaries}/pg_ctl"), new("zstd", "/usr/bin/zstd")];
 
     private protected override (string Path, string CommandFragment) PidFile => (Path.Combine(DataDirectory, "postmaster.pid"), "postgres");
 

@@ -3,8 +3,9 @@ using Dentistimo.LocalServers.Infrastructure;
 namespace Dentistimo.LocalServers;
 
 /// <summary>
-/// The folder where one cluster's server archives each completed WAL segment, gzip-compressed (a segment is 16 MB,
+/// The folder where one cluster's server archives each completed WAL segment, zstd-compressed (a segment is 16 MB,
 /// mostly zeros when archive_timeout closes it early), and the commands with which the server writes and recovery reads it.
+/// Archives written before 2026-11-21 hold gzip-compressed segments, which recovery and pruning still handle.
 /// </summary>
 /// <remarks>
 /// Segments are kept only once a base backup of the cluster has been taken (<see cref="KeepFromNow"/>): before that
@@ -12,7 +13,8 @@ namespace Dentistimo.LocalServers;
 /// </remarks>
 internal sealed class WalArchive(string folder)
 {
-    private const string Extension = ".gz";
+    private const string Extension = ".zst";
+    private const string GzipExtension = ".gz";
     private const string KeepingMarker = ".base-backup-taken";
 
     public string Folder => folder;
@@ -25,22 +27,26 @@ internal sealed class WalArchive(string folder)
     /// command that succeeds may. Then it refuses to overwrite a segment already archived (the server retries and says
     /// so in its log, rather than losing a segment), and moves a finished copy into place, so that a crash mid-copy
     /// never leaves a truncated segment under a real name. The copy is compressed fast and at the lowest priority: under
-    /// load a segment fills every few seconds, and gzip at its defaults took up to a sixth of the machine's CPU from
-    /// the services in a benchmark; a segment archived a little later is still archived.
+    /// load a segment fills every few seconds. gzip at its defaults took up to a sixth of the machine's CPU from the
+    /// services in a benchmark; zstd -1 takes a quarter of what gzip -1 did (0.06 s of CPU per 16 MB segment instead
+    /// of 0.25 s) and writes smaller files.
     /// </summary>
     public string ArchiveCommand =>
-        $"if test -f {ShellPath(KeepingMarker)}; then test ! -f {Segment} && nice -n 19 gzip -1 -c %p > {Copying} && mv {Copying} {Segment}; fi";
+        $"if test -f {ShellPath(KeepingMarker)}; then test ! -f {Segment} && nice -n 19 zstd -1 -q -c %p > {Copying} && mv {Copying} {Segment}; fi";
 
     /// <summary>PostgreSQL's restore_command. It fails for a segment the archive does not hold, which is how recovery learns it reached the end.</summary>
-    public string RestoreCommand => $"test -f {Segment} && gunzip -c {Segment} > %p";
+    public string RestoreCommand =>
+        $"if test -f {Segment}; then zstd -d -q -c {Segment} > %p; else test -f {GzipSegment} && gunzip -c {GzipSegment} > %p; fi";
 
     /// <summary>Whether the segment (or history file) named <paramref name="walFile"/> has been archived.</summary>
-    public bool Contains(string walFile) => File.Exists(Path.Combine(folder, walFile + Extension));
+    public bool Contains(string walFile) =>
+        File.Exists(Path.Combine(folder, walFile + Extension)) || File.Exists(Path.Combine(folder, walFile + GzipExtension));
 
     /// <summary>When the newest segment was archived: changes older than that are in the archive.</summary>
     public DateTimeOffset? LastArchivedAt =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*" + Extension).Select(file => (DateTimeOffset?)File.GetLastWriteTimeUtc(file)).Max()
+            ? Directory.EnumerateFiles(folder, "*" + Extension).Concat(Directory.EnumerateFiles(folder, "*" + GzipExtension))
+                .Select(file => (DateTimeOffset?)File.GetLastWriteTimeUtc(file)).Max()
             : null;
 
     /// <summary>Keeps every segment completed from now on; called as a base backup starts.</summary>
@@ -51,10 +57,17 @@ internal sealed class WalArchive(string folder)
     }
 
     /// <summary>Deletes the segments older than <paramref name="walFile"/>, which no kept base backup needs.</summary>
-    public Task RemoveSegmentsBeforeAsync(string walFile, CancellationToken ct) =>
-        Command.RunAsync(new($"{PostgresServer.Binaries}/pg_archivecleanup", ["-x", Extension, folder, walFile]), ct);
+    public async Task RemoveSegmentsBeforeAsync(string walFile, CancellationToken ct)
+    {
+        foreach (var extension in new[] { Extension, GzipExtension })
+        {
+            await Command.RunAsync(new($"{PostgresServer.Binaries}/pg_archivecleanup", ["-x", extension, folder, walFile]), ct);
+        }
+    }
 
     private string Segment => ShellPath($"%f{Extension}");
+
+    private string GzipSegment => ShellPath($"%f{GzipExtension}");
 
     private string Copying => ShellPath($".%f{Extension}.copying");
 
