@@ -27,7 +27,7 @@ public sealed record DecisionLoadResult(double Rate, TimeSpan Duration, IReadOnl
 /// Booking requests at a constant arrival rate over a set of slots, through at most <see cref="Connections"/>
 /// connections: the open-loop counterpart of wrk, so that a slow server shows as latency rather than as fewer requests.
 /// The connections stay open from the warm-up through every measurement, as a web front end's pool to BookingApi does:
-/// opened anew for each row, their set-up and the accept path it compiles landed in the row's first second.
+/// opened anew for each row, their set-up landed in the row's first second.
 /// </summary>
 public sealed class DecisionLoad(Uri bookingApi) : IDisposable
 {

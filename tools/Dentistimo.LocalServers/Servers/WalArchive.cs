@@ -15,6 +15,7 @@ internal sealed class WalArchive(string folder)
 {
     private const string Extension = ".zst";
     private const string GzipExtension = ".gz";
+    private static readonly string[] s_extensions = [Extension, GzipExtension];
     private const string KeepingMarker = ".base-backup-taken";
 
     public string Folder => folder;
@@ -39,13 +40,12 @@ internal sealed class WalArchive(string folder)
         $"if test -f {Segment}; then zstd -d -q -c {Segment} > %p; else test -f {GzipSegment} && gunzip -c {GzipSegment} > %p; fi";
 
     /// <summary>Whether the segment (or history file) named <paramref name="walFile"/> has been archived.</summary>
-    public bool Contains(string walFile) =>
-        File.Exists(Path.Combine(folder, walFile + Extension)) || File.Exists(Path.Combine(folder, walFile + GzipExtension));
+    public bool Contains(string walFile) => s_extensions.Any(extension => File.Exists(Path.Combine(folder, walFile + extension)));
 
     /// <summary>When the newest segment was archived: changes older than that are in the archive.</summary>
     public DateTimeOffset? LastArchivedAt =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*" + Extension).Concat(Directory.EnumerateFiles(folder, "*" + GzipExtension))
+            ? s_extensions.SelectMany(extension => Directory.EnumerateFiles(folder, "*" + extension))
                 .Select(file => (DateTimeOffset?)File.GetLastWriteTimeUtc(file)).Max()
             : null;
 
@@ -59,7 +59,7 @@ internal sealed class WalArchive(string folder)
     /// <summary>Deletes the segments older than <paramref name="walFile"/>, which no kept base backup needs.</summary>
     public async Task RemoveSegmentsBeforeAsync(string walFile, CancellationToken ct)
     {
-        foreach (var extension in new[] { Extension, GzipExtension })
+        foreach (var extension in s_extensions)
         {
             await Command.RunAsync(new($"{PostgresServer.Binaries}/pg_archivecleanup", ["-x", extension, folder, walFile]), ct);
         }
