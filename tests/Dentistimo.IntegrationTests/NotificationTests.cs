@@ -38,8 +38,8 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         var localStart = ClinicTime.ToLocal(start);
         var swedishDate = localStart.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("sv-SE"));
         var confirmation = Assert.Single(await inbox.WaitForAsync(confirmedPatient, 1, s_timeout));
-        Assert.Equal(confirmedPatient, Assert.Single(confirmation.To).Address);
-        Assert.Equal("bookings@dentistimo.com", Assert.Single(confirmation.From).Address);
+        Assert.Equal(confirmedPatient, Assert.Single(confirmation.To ?? []).Address);
+        Assert.Equal("bookings@dentistimo.com", Assert.Single(confirmation.From ?? []).Address);
         Assert.StartsWith("Bokning bekräftad: Tooth Fairy Dentist", confirmation.Subject);
         Assert.Contains($"{swedishDate} kl. {localStart:HH:mm}", confirmation.Subject);
         Assert.Contains("Slottskogen", confirmation.Text);
@@ -47,11 +47,11 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         Assert.Contains((string)confirmed.Body["reference"]!, confirmation.Text);
         Assert.Contains((string)confirmed.Body["reference"]!, confirmation.Html);
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/bookings/{(string)confirmed.Body["id"]!}?lang=sv", confirmation.Text);
-        Assert.Equal($"<confirmation.{Guid.Parse((string)confirmed.Body["requestId"]!):N}@dentistimo.com>", Header(confirmation, "message-id"));
+        Assert.Equal($"<confirmation.{Guid.Parse((string)confirmed.Body["requestId"]!):N}@dentistimo.com>", confirmation.Header("message-id"));
 
         var calendarFile = Assert.Single(confirmation.Attachments ?? []);
         Assert.StartsWith("text/calendar", calendarFile.ContentType);
-        var calendar = Unfold(await inbox.GetAttachmentAsync(confirmation, calendarFile.GeneratedFileName));
+        var calendar = Unfold(await inbox.GetAttachmentAsync(confirmation, calendarFile));
         Assert.Equal("VCALENDAR", calendar["BEGIN"]);
         Assert.Equal(start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'"), calendar["DTSTART"]);
         Assert.Equal(start.AddMinutes(30).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'"), calendar["DTEND"]);
@@ -111,9 +111,6 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         Assert.Equal(1, consumed.Finished);
         Assert.Empty(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).ForRecipientAsync(patient));
     }
-
-    internal static string? Header(ReceivedEmail email, string name) =>
-        email.Headers.FirstOrDefault(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>Undoes RFC 5545 line folding; the value of each property's first occurrence by name.</summary>
     private static Dictionary<string, string> Unfold(string ics) =>

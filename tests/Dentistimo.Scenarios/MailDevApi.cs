@@ -15,6 +15,10 @@ public sealed class MailDevApi(HttpClient http)
             StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The emails to one address, filtered by MailDev itself: a shared MailDev may hold thousands from benchmarks.</summary>
+    public async Task<IReadOnlyList<CaughtEmail>> ForRecipientAsync(string address, CancellationToken ct) =>
+        await http.GetFromJsonAsync<List<CaughtEmail>>($"email?to.address={Uri.EscapeDataString(address)}", ct) ?? [];
+
     public Task<string> GetAttachmentAsync(CaughtEmail email, CaughtAttachment attachment, CancellationToken ct) =>
         http.GetStringAsync($"email/{Uri.EscapeDataString(email.Id)}/attachment/{Uri.EscapeDataString(attachment.GeneratedFileName)}", ct);
 }
@@ -25,7 +29,14 @@ public sealed record CaughtEmail(
     string? Text,
     string? Html,
     IReadOnlyList<CaughtAddress>? To, // absent when an email had no To header, which a shared MailDev may hold
-    IReadOnlyList<CaughtAttachment>? Attachments);
+    IReadOnlyList<CaughtAddress>? From,
+    IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyList<CaughtAttachment>? Attachments)
+{
+    /// <summary>A header's value, whatever the case of its name (MailDev keeps names as the sender wrote them).</summary>
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+}
 
 public sealed record CaughtAddress(string Address, string? Name);
 
