@@ -23,7 +23,7 @@ public static class BookingBenchmark
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_measure = TimeSpan.FromSeconds(20);
 
-    public static async Task<int> RunAsync(TextWriter output)
+    public static async Task<int> RunAsync(TextWriter output, bool includeDecisions = true)
     {
         await Harness.EnsureWrkAsync();
         var servers = LocalServerSet.ForRepository();
@@ -42,7 +42,7 @@ public static class BookingBenchmark
         using var baseline = await StartBaselineAsync();
         try
         {
-            return await MeasureAsync(system, bookingDb, output);
+            return await MeasureAsync(system, bookingDb, output, includeDecisions);
         }
         finally
         {
@@ -50,7 +50,7 @@ public static class BookingBenchmark
         }
     }
 
-    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, TextWriter output)
+    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, TextWriter output, bool includeDecisions)
     {
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
 
@@ -67,6 +67,11 @@ public static class BookingBenchmark
         Console.Error.WriteLine("Measuring reads...");
         var baselineReads = await Wrk.RunAsync(baselineUrl, Connections, s_measure);
         var availabilityReads = await Wrk.RunAsync(availability, Connections, s_measure);
+        if (!includeDecisions)
+        {
+            output.WriteLine(ReadReport(baselineReads, availabilityReads));
+            return 0;
+        }
 
         using var decisions = new DecisionLoad(system.BookingApi.Url);
         await decisions.WarmUpAsync(await Harness.FindWarmUpSlotsAsync(http));
@@ -126,17 +131,23 @@ public static class BookingBenchmark
         throw new InvalidOperationException("The baseline server did not start.");
     }
 
-    private static string Report(WrkResult baseline, WrkResult reads, DecisionLoadResult oneSlot, DecisionLoadResult spread, int spreadSlots, long overbooked)
+    private static string ReadReport(WrkResult baseline, WrkResult reads)
     {
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Harness.Machine}; {s_measure.TotalSeconds:0} s per row, the load generator on the same machine.");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Reads: wrk, 2 threads, {Connections} connections (closed loop).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Reads: wrk, {Wrk.Threads} threads, {Connections} connections (closed loop).");
         report.AppendLine();
         report.AppendLine("| what | requests/s | p50 | p99 | notes |");
         report.AppendLine("|---|---:|---:|---:|---|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| bare minimal-API JSON endpoint (baseline) | {baseline.RequestsPerSecond:N0} | {baseline.P50Milliseconds:0.0} ms | {baseline.P99Milliseconds:0.0} ms | |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| availability of one clinic-day, cache hit | {reads.RequestsPerSecond:N0} | {reads.P50Milliseconds:0.0} ms | {reads.P99Milliseconds:0.0} ms | {reads.RequestsPerSecond / baseline.RequestsPerSecond:0.00} of the baseline |");
+        return report.ToString();
+    }
+
+    private static string Report(WrkResult baseline, WrkResult reads, DecisionLoadResult oneSlot, DecisionLoadResult spread, int spreadSlots, long overbooked)
+    {
+        var report = new StringBuilder(ReadReport(baseline, reads));
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Decisions: {DecisionLoad.GoalRate:N0} booking requests a second at a constant arrival rate over up to {DecisionLoad.Connections} connections (open loop; latency from when each request was due).");
         report.AppendLine();

@@ -2,6 +2,7 @@
 // same machine; each mode prints a Markdown table for the README:
 //
 //   dotnet run -c Release --project bench/Dentistimo.Bench                          booking: availability reads and booking decisions
+//   dotnet run -c Release --project bench/Dentistimo.Bench -- reads                 the availability reads alone
 //   dotnet run -c Release --project bench/Dentistimo.Bench -- notifications [rate] [seconds]
 //                                                                                   booking request to email, at a constant rate (default 200/s for 90 s)
 //   dotnet run -c Release --project bench/Dentistimo.Bench -- web                   the web's home and booking pages at 1,000 connections
@@ -19,6 +20,8 @@ switch (args)
         return 0;
     case []:
         return await BookingBenchmark.RunAsync(Console.Out);
+    case ["reads"]:
+        return await BookingBenchmark.RunAsync(Console.Out, includeDecisions: false);
     case ["notifications", .. var options] when options.Length <= 2 && options.All(option => int.TryParse(option, out _)):
         return await NotificationBenchmark.RunAsync(
             Console.Out,
@@ -29,6 +32,6 @@ switch (args)
     case ["load", .. var rates] when rates.All(rate => int.TryParse(rate, out var value) && value > 0):
         return await LoadBenchmark.RunAsync(Console.Out, rates.Length > 0 ? rates.Select(int.Parse).ToList() : LoadBenchmark.DefaultRates);
     default:
-        Console.Error.WriteLine("Usage: Dentistimo.Bench [notifications [rate] [seconds] | web | load [rate ...]]");
+        Console.Error.WriteLine("Usage: Dentistimo.Bench [reads | notifications [rate] [seconds] | web | load [rate ...]]");
         return 2;
 }

@@ -13,6 +13,8 @@ public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds,
 /// <summary>Runs wrk (Debian's package) and reads its summary.</summary>
 public static partial class Wrk
 {
+    public static int Threads { get; } = int.TryParse(Environment.GetEnvironmentVariable("WRK_THREADS"), out var threads) ? threads : 2;
+
     public static async Task<WrkResult> RunAsync(
         Uri url, int connections, TimeSpan duration, string? script = null, IReadOnlyDictionary<string, string>? environment = null,
         IReadOnlyList<string>? headers = null)
@@ -20,7 +22,7 @@ public static partial class Wrk
         // Through bash, to raise the open-files limit first: wrk needs one descriptor per connection.
         var start = new ProcessStartInfo("bash", [
             "-c", "ulimit -n 65535 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec wrk \"$@\"", "wrk",
-            "--threads", "2", "--connections", connections.ToString(CultureInfo.InvariantCulture),
+            "--threads", Threads.ToString(CultureInfo.InvariantCulture), "--connections", connections.ToString(CultureInfo.InvariantCulture),
             "--duration", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency",
             .. script is null ? Array.Empty<string>() : ["--script", script],
             .. (headers ?? []).SelectMany(header => new[] { "--header", header }),

@@ -64,6 +64,7 @@ public abstract class LocalServer
             throw Failure($"did not answer on port {Port} within {StartTimeout.TotalSeconds:0} s");
         }
 
+        await OnStartedAsync(ct);
         Log($"{Name} is up ({took.Elapsed.TotalSeconds:0.0} s).");
     }
 
@@ -92,6 +93,9 @@ public abstract class LocalServer
 
     /// <summary>Writes the server's configuration and starts it; the base class then waits until it answers.</summary>
     private protected abstract Task LaunchAsync(CancellationToken ct);
+
+    /// <summary>Runs once a server this process launched answers.</summary>
+    private protected virtual Task OnStartedAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>By default SIGTERM for a graceful stop, and SIGKILL to the whole process group for an abrupt one.</summary>
     private protected virtual Task StopProcessAsync(bool abrupt, CancellationToken ct)
