@@ -236,6 +236,47 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox_messages WHERE parked_because LIKE 'unknown message type%'"));
     }
 
+    /// <summary>
+    /// On tables of a few pages a sequential scan is the cheapest plan, and a connection keeps the plans it made for
+    /// decide_bookings while the tables grow: each decision would then read every slot and request (migration
+    /// DecideBookingsByKey). So decisions on a database the tests have barely filled, once analysed, must use keys only.
+    /// </summary>
+    [Fact]
+    public async Task Decisions_find_their_rows_by_key_even_while_the_tables_are_small()
+    {
+        await using var connection = new NpgsqlConnection(_resources.BookingDb);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(); // rolled back: the slot stays free
+        // As autovacuum leaves them: statistics that say each table is a page or two.
+        await using (var analyze = new NpgsqlCommand("ANALYZE slot_bookings, booking_requests, outbox_messages", connection, transaction))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        // A slot of capacity 3, four times: its first seat, two more from its counter, then fully booked.
+        for (var request = 0; request < 4; request++)
+        {
+            await using var decide = new NpgsqlCommand("""
+                SELECT decide_bookings(
+                    ARRAY[gen_random_uuid()], ARRAY[gen_random_uuid()], ARRAY['fingerprint'], ARRAY[1], ARRAY[timestamptz '2099-01-05 08:00Z'],
+                    ARRAY[3], ARRAY['DT-' || upper(left(md5(random()::text), 8))], ARRAY['Key Patient'],
+                    ARRAY['key-' || gen_random_uuid() || '@example.com'], ARRAY[NULL::text], ARRAY['en'], ARRAY[now()],
+                    ARRAY[gen_random_uuid()], ARRAY['BookingConfirmed'], ARRAY['{}'], ARRAY['BookingRejected'], ARRAY['{}'],
+                    ARRAY[gen_random_uuid()], ARRAY['2099-01-05'], ARRAY['2099-01-05T08:00:00Z'])
+                """, connection, transaction);
+            Assert.Equal(request < 3, ((bool[])(await decide.ExecuteScalarAsync())!)[0]);
+        }
+
+        await using var scans = new NpgsqlCommand(
+            "SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('slot_bookings', 'booking_requests', 'outbox_messages')",
+            connection, transaction);
+        await using var reader = await scans.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Assert.True(reader.GetInt64(1) == 0, $"{reader.GetString(0)} was read whole {reader.GetInt64(1)} times");
+        }
+    }
+
     private async Task<long> CountAsync(string sql, IReadOnlyList<Guid>? ids = null)
     {
         await using var connection = new NpgsqlConnection(_resources.BookingDb);
