@@ -185,6 +185,13 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
         app.Template.Scale.Rules = [ScaleOnConcurrentRequests(WebScaleOutAt)];
     });
 
+if (isPublishing)
+{
+    // Container Apps' ingress is the only way in, and it passes the client's address on in X-Forwarded-For: the web's
+    // per-client booking limit counts by that address, not the ingress's (ASP.NET Core's forwarded-headers middleware).
+    web.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true");
+}
+
 var notifier = builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(notifierDb).WaitFor(notifierDb)
     .WithReference(messaging).WaitFor(messaging)

@@ -41,6 +41,9 @@ internal static class Extensions
         });
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
 
+        builder.Services.AddOptions<BookingAttemptLimitOptions>().BindConfiguration(BookingAttemptLimitOptions.SectionName);
+        builder.Services.AddSingleton<BookingAttemptLimiter>();
+
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
         builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);
 

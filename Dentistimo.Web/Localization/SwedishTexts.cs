@@ -91,6 +91,8 @@ public static class SwedishTexts
         ["We could not reach the booking service, so we do not know whether your time was booked. Please try again: you will not be booked twice."] =
             "Vi nådde inte bokningstjänsten och vet därför inte om tiden blev bokad. Försök igen: du blir inte bokad två gånger.",
         ["Many people are booking right now. Please try again in {0} seconds."] = "Många bokar just nu. Försök igen om {0} sekunder.",
+        ["You have sent many booking requests in a short time. Please try again in {0} seconds."] =
+            "Du har skickat många bokningsförfrågningar på kort tid. Försök igen om {0} sekunder.",
         ["Something went wrong with this form. Please try again."] = "Något gick fel med formuläret. Försök igen.",
 
         // Answers

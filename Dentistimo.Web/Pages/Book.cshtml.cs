@@ -18,7 +18,8 @@ namespace Dentistimo.Web.Pages;
 /// </summary>
 [OutputCache(PolicyName = OutputCachePolicy)]
 [IgnoreAntiforgeryToken]
-public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar calendar, IStringLocalizer<BookModel> localizer, ILogger<BookModel> logger)
+public sealed class BookModel(
+    BookingApiClient bookingApi, BookingAttemptLimiter attempts, StockholmCalendar calendar, IStringLocalizer<BookModel> localizer, ILogger<BookModel> logger)
     : PageModel
 {
     public const string OutputCachePolicy = "booking-page";
@@ -79,6 +80,17 @@ public sealed class BookModel(BookingApiClient bookingApi, StockholmCalendar cal
         {
             Form.RequestId = RequestIdFromContent(start);
             ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
+        }
+
+        if (attempts.TryAcquire(HttpContext.Connection.RemoteIpAddress) is { } clientWait)
+        {
+            // The same request id is kept, so sending the form again later is still the same request.
+            var seconds = Math.Max(1, (int)Math.Ceiling(clientWait.TotalSeconds));
+            logger.LogWarning("Booking request {RequestId} turned away: its client sent too many in a short time", Form.RequestId);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            ModelState.AddModelError("", localizer["You have sent many booking requests in a short time. Please try again in {0} seconds.", seconds]);
+            return Page();
         }
 
         var request = new BookingRequest(

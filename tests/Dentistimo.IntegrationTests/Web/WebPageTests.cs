@@ -174,6 +174,41 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("Your booking is confirmed", confirmation.QuerySelector("h1")!.TextContent);
     }
 
+    [Fact]
+    public async Task A_client_sending_many_booking_requests_is_asked_to_wait_and_keeps_what_it_typed()
+    {
+        await using var web = new WebFactory(system.BookingApiAddress, system.Resources.Messaging, new Dictionary<string, string?>
+        {
+            ["BookingAttempts:BurstPerClient"] = "2",
+            ["BookingAttempts:PerClientPerMinute"] = "1",
+        });
+        var client = web.CreateClient(new() { AllowAutoRedirect = false });
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 3, daysAhead: 14);
+        var day = await system.Api.GetDayAsync(3, date);
+        var starts = day["slots"]!.AsArray().Where(slot => (string)slot!["state"]! == "available").Select(slot => (DateTimeOffset)slot!["start"]!).Take(3).ToList();
+
+        var answers = new List<HttpResponseMessage>();
+        foreach (var start in starts)
+        {
+            answers.Add(await client.PostAsync($"/book?clinic=3&date={Iso(date)}", new FormUrlEncodedContent(ValidFields(start))));
+        }
+
+        var invalid = ValidFields(starts[2]);
+        invalid["Form.Email"] = "not an email";
+        using var invalidAnswer = await client.PostAsync($"/book?clinic=3&date={Iso(date)}", new FormUrlEncodedContent(invalid));
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests], answers.Select(answer => answer.StatusCode));
+        var limited = await ParseAsync(answers[2]);
+        Assert.InRange(int.Parse(answers[2].Headers.GetValues("Retry-After").Single()), 1, 60);
+        Assert.Contains("You have sent many booking requests in a short time. Please try again in", limited.QuerySelector("#form-errors")!.TextContent);
+        Assert.Equal("Astrid Lindgren", ((IHtmlInputElement)limited.QuerySelector("#Form_Name")!).Value);
+        Assert.Equal(0, (int)(await system.Api.GetSlotAsync(3, date, starts[2]))["booked"]!);
+        // A form with a mistake is answered with its field's message, limit or not.
+        Assert.Equal(HttpStatusCode.OK, invalidAnswer.StatusCode);
+        Assert.NotEmpty(MessageFor(await ParseAsync(invalidAnswer), "Form.Email"));
+        answers.ForEach(answer => answer.Dispose());
+    }
+
     [Theory]
     [InlineData("/?lang=sv", null, "Boka tandläkare i Göteborg")]
     [InlineData("/", "sv-SE,sv;q=0.9,en;q=0.5", "Boka tandläkare i Göteborg")]

@@ -5,6 +5,11 @@ namespace Dentistimo.IntegrationTests.Web;
 /// <summary>BookingApi and the web app on real ports over one test class's own resources, started once for the class.</summary>
 public sealed class WebSystemFixture : IAsyncLifetime
 {
+    public static readonly IReadOnlyDictionary<string, string?> WithoutPerClientLimit = new Dictionary<string, string?>
+    {
+        ["BookingAttempts:BurstPerClient"] = "1000000",
+    };
+
     public IsolatedResources Resources { get; } = new();
     public BookingApiFactory BookingApi { get; private set; } = null!;
     public WebFactory Web { get; private set; } = null!;
@@ -17,7 +22,8 @@ public sealed class WebSystemFixture : IAsyncLifetime
         BookingApi = new BookingApiFactory(Resources);
         BookingApiAddress = await BookingApi.StartedOnKestrelAsync();
         Api = new BookingApiDriver(new HttpClient { BaseAddress = BookingApiAddress });
-        Web = new WebFactory(BookingApiAddress, Resources.Messaging);
+        // Every test here is another patient, all on one client address: the per-client limit has a test of its own.
+        Web = new WebFactory(BookingApiAddress, Resources.Messaging, WithoutPerClientLimit);
     }
 
     public async Task DisposeAsync()
