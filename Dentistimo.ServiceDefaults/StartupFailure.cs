@@ -21,9 +21,10 @@ internal static class StartupFailure
 
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            if (e.ExceptionObject is MissingConfigurationException missing)
+            // A setting out of its range (an options class's validation at start) is the same kind of mistake.
+            if (e.ExceptionObject is MissingConfigurationException or Options.OptionsValidationException)
             {
-                Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {missing.Message}");
+                Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {((Exception)e.ExceptionObject).Message}");
                 Environment.Exit(ConfigurationErrorExitCode);
             }
         };

@@ -41,7 +41,8 @@ internal static class Extensions
         });
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
 
-        builder.Services.AddOptions<BookingAttemptLimitOptions>().BindConfiguration(BookingAttemptLimitOptions.SectionName);
+        builder.Services.AddOptions<BookingAttemptLimitOptions>().BindConfiguration(BookingAttemptLimitOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BookingAttemptLimiter>();
 
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");

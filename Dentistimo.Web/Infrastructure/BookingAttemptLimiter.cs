@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -10,9 +11,11 @@ public sealed class BookingAttemptLimitOptions
     public const string SectionName = "BookingAttempts";
 
     /// <summary>Booking requests one client address may send in a row; a family booking together fits.</summary>
+    [Range(1, int.MaxValue)]
     public int BurstPerClient { get; set; } = 10;
 
     /// <summary>How fast a client's allowance comes back once spent.</summary>
+    [Range(1, 60_000)]
     public int PerClientPerMinute { get; set; } = 2;
 }
 

@@ -2,14 +2,43 @@ using System.Diagnostics;
 
 namespace Dentistimo.IntegrationTests;
 
-/// <summary>A missing connection string is an operator's mistake: one line naming it, no stack trace, exit code 78.</summary>
+/// <summary>A missing or out-of-range setting is an operator's mistake: one line naming it, and exit code 78.</summary>
 public sealed class StartupConfigurationTests
 {
+    private static readonly Dictionary<string, string> s_unreachableServers = new()
+    {
+        ["ConnectionStrings__bookingdb"] = "Host=127.0.0.1;Port=9;Username=nobody;Password=none;Database=none",
+        ["ConnectionStrings__cache"] = "127.0.0.1:9",
+        ["ConnectionStrings__messaging"] = "amqp://nobody:none@127.0.0.1:9",
+        ["services__bookingapi__http__0"] = "http://127.0.0.1:9",
+    };
+
     [Theory]
     [InlineData("Dentistimo.BookingApi", "ConnectionStrings:bookingdb")]
     [InlineData("Dentistimo.Notifier", "missing connection string 'ConnectionStrings:")]
     [InlineData("Dentistimo.Web", "services:bookingapi:http")]
     public async Task A_service_without_its_configuration_names_what_is_missing(string service, string missingKey)
+    {
+        var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>());
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains(missingKey, stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Theory]
+    [InlineData("Dentistimo.BookingApi", "Booking__DecisionWorkers", "DecisionWorkers")]
+    [InlineData("Dentistimo.Web", "BookingAttempts__PerClientPerMinute", "PerClientPerMinute")]
+    public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
+    {
+        var (exitCode, stderr, _) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = "0" });
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains($"{service}: DataAnnotation validation failed", stderr);
+        Assert.Contains($"'{setting}'", stderr);
+    }
+
+    private static async Task<(int ExitCode, string Stderr, string Stdout)> RunAsync(string service, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, $"{service}.dll"), "--urls", "http://127.0.0.1:0"])
         {
@@ -22,14 +51,16 @@ public sealed class StartupConfigurationTests
             start.Environment.Remove(inherited);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(78, process.ExitCode);
-        Assert.Contains(missingKey, await stderr);
-        Assert.DoesNotContain("   at ", await stderr + await stdout);
+        return (process.ExitCode, await stderr, await stdout);
     }
 }
