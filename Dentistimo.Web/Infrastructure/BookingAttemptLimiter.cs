@@ -17,6 +17,9 @@ public sealed class BookingAttemptLimitOptions
     /// <summary>How fast a client's allowance comes back once spent.</summary>
     [Range(1, 60_000)]
     public int PerClientPerMinute { get; set; } = 2;
+
+    /// <summary>How often one more request comes back to a client's allowance.</summary>
+    public TimeSpan ReplenishmentPeriod => TimeSpan.FromMinutes(1) / PerClientPerMinute;
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ public sealed class BookingAttemptLimiter(IOptions<BookingAttemptLimitOptions> o
         {
             TokenLimit = options.Value.BurstPerClient,
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.Value.PerClientPerMinute,
+            ReplenishmentPeriod = options.Value.ReplenishmentPeriod,
             QueueLimit = 0,
         }));
 
@@ -45,7 +48,7 @@ public sealed class BookingAttemptLimiter(IOptions<BookingAttemptLimitOptions> o
             return null;
         }
 
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1) / options.Value.PerClientPerMinute;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.Value.ReplenishmentPeriod;
     }
 
     /// <summary>
