@@ -1,10 +1,10 @@
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// A configuration mistake (a missing connection string, say) is an operator's problem, not a bug:
-/// it deserves one line naming the key, not a stack trace.
+/// A configuration mistake (a missing connection string, a setting out of its range) is an operator's problem, not a
+/// bug: it deserves one line naming the key, not a stack trace.
 /// </summary>
-public sealed class MissingConfigurationException(string message) : Exception(message);
+public sealed class ConfigurationException(string message) : Exception(message);
 
 internal static class StartupFailure
 {
@@ -21,10 +21,9 @@ internal static class StartupFailure
 
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            // A setting out of its range (an options class's validation at start) is the same kind of mistake.
-            if (e.ExceptionObject is MissingConfigurationException or Options.OptionsValidationException)
+            if (e.ExceptionObject is ConfigurationException mistake)
             {
-                Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {((Exception)e.ExceptionObject).Message}");
+                Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: {mistake.Message}");
                 Environment.Exit(ConfigurationErrorExitCode);
             }
         };

@@ -23,7 +23,7 @@ internal static class Extensions
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddValidatedOptions<BookingOptions>(BookingOptions.SectionName);
         builder.Services.AddSingleton(sp => new BookingPolicy(TimeSpan.FromDays(sp.GetRequiredService<IOptions<BookingOptions>>().Value.HorizonDays)));
         builder.Services.AddSingleton<ClinicCatalog>();
         builder.Services.AddSingleton<AvailabilityService>();

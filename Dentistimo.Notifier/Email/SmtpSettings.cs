@@ -15,7 +15,7 @@ public sealed record SmtpSettings(string Host, int Port, bool UseTls, string? Us
             !Uri.TryCreate(endpointValue?.ToString(), UriKind.Absolute, out var endpoint) ||
             endpoint.Scheme is not ("smtp" or "smtps"))
         {
-            throw new MissingConfigurationException(
+            throw new ConfigurationException(
                 "connection string 'ConnectionStrings:mail' needs 'Endpoint=smtp://host:port' (or smtps:// for TLS).");
         }
 

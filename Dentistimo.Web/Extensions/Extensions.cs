@@ -41,8 +41,7 @@ internal static class Extensions
         });
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
 
-        builder.Services.AddOptions<BookingAttemptLimitOptions>().BindConfiguration(BookingAttemptLimitOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.AddValidatedOptions<BookingAttemptLimitOptions>(BookingAttemptLimitOptions.SectionName);
         builder.Services.AddSingleton<BookingAttemptLimiter>();
 
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
