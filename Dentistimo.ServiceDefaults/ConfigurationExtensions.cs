@@ -39,7 +39,8 @@ public static class ConfigurationExtensions
     /// does (<see cref="ConfigurationException"/>). Checked when the host starts instead, the same mistake ends in a
     /// stack trace, and the process can abort before it reports the exit code.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string section)
+    /// <returns>The settings, for what is configured while the service is built (a rate limiter, say).</returns>
+    public static TOptions AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string section)
         where TOptions : class, new()
     {
         TOptions options;
@@ -59,6 +60,7 @@ public static class ConfigurationExtensions
                 $"'{section}:{string.Join(", ", error.MemberNames)}': {error.ErrorMessage}")));
         }
 
-        return builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations();
+        builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations();
+        return options;
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Infrastructure;
@@ -97,7 +98,7 @@ internal static class Extensions
     /// </summary>
     private static void AddBookingRateLimits(this IHostApplicationBuilder builder)
     {
-        var limits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var limits = builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);
         builder.Services.AddRateLimiter(rateLimiter =>
         {
             rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -137,8 +138,15 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
+    [Range(1, int.MaxValue)]
     public int ConcurrentBookings { get; set; } = 128;
+
+    [Range(0, int.MaxValue)]
     public int QueuedBookings { get; set; } = 1024;
+
+    [Range(1, int.MaxValue)]
     public int BookingsPerSecondPerClient { get; set; } = 500;
+
+    [Range(1, int.MaxValue)]
     public int BookingBurstPerClient { get; set; } = 1000;
 }

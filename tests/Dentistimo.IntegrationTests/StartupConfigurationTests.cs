@@ -28,6 +28,7 @@ public sealed class StartupConfigurationTests
 
     [Theory]
     [InlineData("Dentistimo.BookingApi", "Booking__DecisionWorkers", "Booking:DecisionWorkers")]
+    [InlineData("Dentistimo.BookingApi", "RateLimits__ConcurrentBookings", "RateLimits:ConcurrentBookings")]
     [InlineData("Dentistimo.Web", "BookingAttempts__PerClientPerMinute", "BookingAttempts:PerClientPerMinute")]
     public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
     {
