@@ -59,7 +59,7 @@ public sealed class BookModel(
 
     public async Task<IActionResult> OnPostAsync(string? clinic, string? date, CancellationToken cancellationToken)
     {
-        if (await LoadAsync(clinic, date, cancellationToken) is { } goHome)
+        if (await LoadAsync(clinic, date, cancellationToken, lastKnownDay: true) is { } goHome)
         {
             return goHome;
         }
@@ -84,13 +84,8 @@ public sealed class BookModel(
 
         if (attempts.TryAcquire(HttpContext.Connection.RemoteIpAddress) is { } clientWait)
         {
-            // The same request id is kept, so sending the form again later is still the same request.
-            var seconds = Math.Max(1, (int)Math.Ceiling(clientWait.TotalSeconds));
             logger.LogWarning("Booking request {RequestId} turned away: its client sent too many in a short time", Form.RequestId);
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            ModelState.AddModelError("", localizer["You have sent many booking requests in a short time. Please try again in {0} seconds.", seconds]);
-            return Page();
+            return AskToWait(clientWait, "You have sent many booking requests in a short time. Please try again in {0} seconds.");
         }
 
         var request = new BookingRequest(
@@ -107,6 +102,7 @@ public sealed class BookModel(
         {
             // The request may or may not have arrived; the same request id makes trying again safe.
             logger.LogWarning(exception, "BookingApi did not answer booking request {RequestId}", Form.RequestId);
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             ModelState.AddModelError("", localizer["We could not reach the booking service, so we do not know whether your time was booked. Please try again: you will not be booked twice."]);
             return Page();
         }
@@ -132,8 +128,8 @@ public sealed class BookModel(
 
                 return Page();
             case BookingOutcome.TooManyRequests { RetryAfter: var wait }:
-                ModelState.AddModelError("", localizer["Many people are booking right now. Please try again in {0} seconds.", Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))]);
-                return Page();
+                logger.LogWarning("Booking request {RequestId} turned away by BookingApi's limits", Form.RequestId);
+                return AskToWait(wait, "Many people are booking right now. Please try again in {0} seconds.");
             default:
                 StartNewRequest();
                 ModelState.AddModelError("", localizer["Something went wrong with this form. Please try again."]);
@@ -142,7 +138,11 @@ public sealed class BookModel(
     }
 
     /// <summary>R1.6 on the server: without a known clinic and a bookable date there is no booking page, only the way home.</summary>
-    private async Task<IActionResult?> LoadAsync(string? clinic, string? date, CancellationToken cancellationToken)
+    /// <param name="lastKnownDay">
+    /// For a form sent: while BookingApi is unreachable, the day as last seen, so that the page comes back with what the
+    /// patient typed and says what happened, instead of the error page.
+    /// </param>
+    private async Task<IActionResult?> LoadAsync(string? clinic, string? date, CancellationToken cancellationToken, bool lastKnownDay = false)
     {
         var clinicId = int.TryParse(clinic, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
         var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : (DateOnly?)null;
@@ -165,8 +165,10 @@ public sealed class BookModel(
         }
 
         Clinic = found;
-        Day = await bookingApi.GetDayAsync(found.Id, bookableDay, cancellationToken)
-              ?? throw new BookingApiUnavailableException($"BookingApi knows clinic {found.Id} but not its availability.");
+        var availability = lastKnownDay
+            ? await bookingApi.GetDayOrLastKnownAsync(found.Id, bookableDay, cancellationToken)
+            : await bookingApi.GetDayAsync(found.Id, bookableDay, cancellationToken);
+        Day = availability ?? throw new BookingApiUnavailableException($"BookingApi knows clinic {found.Id} but not its availability.");
         return null;
     }
 
@@ -184,6 +186,20 @@ public sealed class BookModel(
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>
+    /// 429 with Retry-After, and the form as it was typed with the same request id: sending it again later is still the
+    /// same request, decided once.
+    /// </summary>
+    /// <param name="message">A text with {0} for the seconds to wait.</param>
+    private PageResult AskToWait(TimeSpan wait, string message)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        ModelState.AddModelError("", localizer[message, seconds]);
+        return Page();
     }
 
     /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>

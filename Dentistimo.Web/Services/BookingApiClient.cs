@@ -25,8 +25,17 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     /// <summary>The registry changes a few times a year; a short cache spares BookingApi one call per page view.</summary>
     private const string ClinicsCacheKey = "clinics";
 
+    private const string LastKnownClinicsCacheKey = "clinics:last-known";
+
     private static readonly TimeSpan s_clinicsCacheDuration = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the registry and a day are kept after BookingApi last answered, for a booking form sent while BookingApi
+    /// is unreachable: it is shown again with what the patient typed (<see cref="GetDayOrLastKnownAsync"/>).
+    /// </summary>
+    private static readonly TimeSpan s_lastKnownDuration = TimeSpan.FromHours(1);
+
+    /// <remarks>While BookingApi is unreachable, the registry as last seen, if it was seen within the hour.</remarks>
     public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(ClinicsCacheKey, out IReadOnlyList<ClinicSummary>? cached) && cached is not null)
@@ -34,11 +43,21 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
             return cached;
         }
 
-        var clinics = await GetAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [];
+        List<ClinicSummary> clinics;
+        try
+        {
+            clinics = await GetAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [];
+        }
+        catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownClinicsCacheKey, out IReadOnlyList<ClinicSummary>? lastKnown) && lastKnown is not null)
+        {
+            return lastKnown;
+        }
+
         if (clinics.Count > 0)
         {
             // An empty registry only happens while BookingApi is still seeding; asking again soon is right.
             cache.Set(ClinicsCacheKey, (IReadOnlyList<ClinicSummary>)clinics, s_clinicsCacheDuration);
+            cache.Set(LastKnownClinicsCacheKey, (IReadOnlyList<ClinicSummary>)clinics, s_lastKnownDuration);
         }
 
         return clinics;
@@ -59,10 +78,28 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         return await GetCurrentDayAsync(clinicId, date, cancellationToken) is { } day ? cache.Set(key, day, DayCacheDuration) : null;
     }
 
+    /// <summary>
+    /// As <see cref="GetDayAsync"/>, but while BookingApi is unreachable the day as this instance last saw it within the
+    /// hour: for a booking form, which is shown again with what the patient typed rather than lost to an error page.
+    /// </summary>
+    public async Task<DayAvailability?> GetDayOrLastKnownAsync(int clinicId, DateOnly date, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetDayAsync(clinicId, date, cancellationToken);
+        }
+        catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownDayKey(clinicId, date), out DayAvailability? lastKnown) && lastKnown is not null)
+        {
+            return lastKnown;
+        }
+    }
+
     /// <returns>Null when BookingApi knows no such clinic.</returns>
     /// <remarks>Past any cache: for a page that shows a decision just made, which must show its seat taken.</remarks>
     public async Task<DayAvailability?> GetCurrentDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
-        await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken);
+        await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken) is { } day
+            ? cache.Set(LastKnownDayKey(clinicId, date), day, s_lastKnownDuration)
+            : null;
 
     /// <summary>
     /// Every home page view shows the free days of every clinic for the whole booking window. Those counts may be a few
@@ -116,6 +153,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
                 throw new BookingApiUnavailableException($"BookingApi answered a booking request with {(int)response.StatusCode}.");
         }
     }
+
+    private static string LastKnownDayKey(int clinicId, DateOnly date) => $"day:last-known:{clinicId}:{date:yyyy-MM-dd}";
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
     {

@@ -4,6 +4,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
+using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Dentistimo.IntegrationTests.Web;
@@ -207,6 +208,64 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal(HttpStatusCode.OK, invalidAnswer.StatusCode);
         Assert.NotEmpty(MessageFor(await ParseAsync(invalidAnswer), "Form.Email"));
         answers.ForEach(answer => answer.Dispose());
+    }
+
+    [Fact]
+    public async Task A_booking_request_turned_away_by_BookingApi_s_limits_is_answered_429_and_keeps_what_was_typed()
+    {
+        await using var bookingApi = new BookingApiFactory(system.Resources, new Dictionary<string, string?>
+        {
+            ["RateLimits:BookingBurstPerClient"] = "1",
+            ["RateLimits:BookingsPerSecondPerClient"] = "1",
+        });
+        await using var web = new WebFactory(await bookingApi.StartedOnKestrelAsync(), system.Resources.Messaging, WebSystemFixture.WithoutPerClientLimit);
+        var client = web.CreateClient(new() { AllowAutoRedirect = false });
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 15);
+        var starts = (await system.Api.GetDayAsync(4, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available").Select(slot => (DateTimeOffset)slot!["start"]!).Take(5).ToList();
+
+        // One request a second for the web's address, and the bucket refills on a timer: of five sent at once, all but
+        // the first and at most one more are turned away.
+        var answers = new List<HttpResponseMessage>();
+        foreach (var start in starts)
+        {
+            answers.Add(await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(ValidFields(start))));
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, answers[0].StatusCode);
+        var turnedAway = answers.FindIndex(answer => answer.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.InRange(turnedAway, 1, 2);
+        Assert.InRange(int.Parse(answers[turnedAway].Headers.GetValues("Retry-After").Single()), 1, 60);
+        var page = await ParseAsync(answers[turnedAway]);
+        Assert.Contains("Many people are booking right now. Please try again in", page.QuerySelector("#form-errors")!.TextContent);
+        Assert.Equal("Astrid Lindgren", ((IHtmlInputElement)page.QuerySelector("#Form_Name")!).Value);
+        Assert.Equal(starts[turnedAway], DateTimeOffset.Parse(page.QuerySelector("input[name='Form.Start'][checked]")!.GetAttribute("value")!));
+        Assert.Equal(0, (int)(await system.Api.GetSlotAsync(4, date, starts[turnedAway]))["booked"]!);
+        answers.ForEach(answer => answer.Dispose());
+    }
+
+    [Fact]
+    public async Task A_booking_form_sent_while_BookingApi_is_down_comes_back_with_what_was_typed()
+    {
+        var bookingApi = new BookingApiFactory(system.Resources);
+        await using var web = new WebFactory(await bookingApi.StartedOnKestrelAsync(), system.Resources.Messaging, WebSystemFixture.WithoutPerClientLimit);
+        var client = web.CreateClient();
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 17);
+        var page = await GetPageAsync(client, $"/book?clinic=4&date={Iso(date)}");
+
+        await bookingApi.DisposeAsync();
+        await Task.Delay(BookingApiClient.DayCacheDuration); // so that the form's page asks BookingApi for the day again
+        var fields = ValidFields(start);
+        fields["Form.RequestId"] = Guid.NewGuid().ToString();
+        using var answer = await client.PostAsync(page.Url, new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        var form = await ParseAsync(answer);
+        Assert.Contains("We could not reach the booking service", form.QuerySelector("#form-errors")!.TextContent);
+        Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)form.QuerySelector("#Form_Email")!).Value);
+        Assert.Equal(fields["Form.RequestId"], ((IHtmlInputElement)form.QuerySelector("input[name='Form.RequestId']")!).Value);
+        Assert.NotEmpty(form.QuerySelectorAll(".slot"));
+        Assert.Equal(0, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
     }
 
     [Theory]
