@@ -250,7 +250,7 @@ if (isPublishing)
 {
     // In production the SMTP relay is not modelled here: `mail` is a connection string parameter that azd asks
     // for at provisioning time and stores as a secret, e.g.
-    // "Endpoint=smtps://smtp.example.com:465;Username=...;Password=..." (see the notifier's SmtpSettings).
+    // "Endpoint=smtp://smtp.example.com:587;StartTls=true;Username=...;Password=..." (see the notifier's SmtpSettings).
     var mail = builder.AddConnectionString("mail");
     notifier.WithReference(mail);
 }

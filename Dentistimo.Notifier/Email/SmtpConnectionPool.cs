@@ -41,7 +41,7 @@ public sealed class SmtpConnectionPool(SmtpSettings settings, TimeProvider timeP
     /// <summary>A client that will open a new connection.</summary>
     public SmtpLease RentNew(TimeSpan timeout)
     {
-        var client = new SmtpClient(settings.Host, settings.Port) { EnableSsl = settings.UseTls, Timeout = (int)timeout.TotalMilliseconds };
+        var client = new SmtpClient(settings.Host, settings.Port) { EnableSsl = settings.StartTls, Timeout = (int)timeout.TotalMilliseconds };
         if (settings.Username is not null)
         {
             client.Credentials = new NetworkCredential(settings.Username, settings.Password);

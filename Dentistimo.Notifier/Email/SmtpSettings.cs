@@ -3,30 +3,54 @@ using System.Data.Common;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>
-/// The <c>mail</c> connection string: <c>Endpoint=smtp://host:port</c> (MailDev in development), with
-/// <c>smtps://</c> for TLS and optional <c>Username</c> and <c>Password</c> for a production relay.
+/// The <c>mail</c> connection string: <c>Endpoint=smtp://host:port</c> (MailDev in development), and for a production
+/// relay <c>StartTls=true</c> with <c>Username</c> and <c>Password</c>.
 /// </summary>
-public sealed record SmtpSettings(string Host, int Port, bool UseTls, string? Username, string? Password)
+/// <remarks>
+/// System.Net.Mail speaks TLS only by upgrading a plain connection (STARTTLS, the relay's submission port, usually 587).
+/// A relay address for TLS from the first byte (<c>smtps://</c>, port 465) would fail at the first email, so it is
+/// refused at start with what to write instead.
+/// </remarks>
+public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? Username, string? Password)
 {
+    private const string Expected = "connection string 'ConnectionStrings:mail' needs 'Endpoint=smtp://host:port', " +
+                                    "with ';StartTls=true' for TLS (port 587) and ';Username=...;Password=...' for a relay that asks.";
+
     public static SmtpSettings Parse(string connectionString)
     {
         var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!parts.TryGetValue("Endpoint", out var endpointValue) ||
-            !Uri.TryCreate(endpointValue?.ToString(), UriKind.Absolute, out var endpoint) ||
-            endpoint.Scheme is not ("smtp" or "smtps"))
+            !Uri.TryCreate(endpointValue?.ToString(), UriKind.Absolute, out var endpoint))
         {
-            throw new ConfigurationException(
-                "connection string 'ConnectionStrings:mail' needs 'Endpoint=smtp://host:port' (or smtps:// for TLS).");
+            throw new ConfigurationException(Expected);
         }
 
-        var useTls = endpoint.Scheme == "smtps";
+        if (endpoint.Scheme == "smtps")
+        {
+            throw new ConfigurationException(
+                $"connection string 'ConnectionStrings:mail' asks for TLS from the first byte (smtps://), which System.Net.Mail cannot speak; " +
+                $"give the relay's STARTTLS port instead: 'Endpoint=smtp://{endpoint.Host}:587;StartTls=true'.");
+        }
+
+        if (endpoint.Scheme != "smtp")
+        {
+            throw new ConfigurationException(Expected);
+        }
+
+        var startTls = false;
+        if (parts.TryGetValue("StartTls", out var startTlsValue) && !bool.TryParse(startTlsValue?.ToString(), out startTls))
+        {
+            throw new ConfigurationException($"connection string 'ConnectionStrings:mail' has 'StartTls={startTlsValue}': it must be true or false.");
+        }
+
         return new SmtpSettings(
             endpoint.Host,
-            endpoint.IsDefaultPort ? (useTls ? 465 : 25) : endpoint.Port,
-            useTls,
+            endpoint.IsDefaultPort || endpoint.Port < 0 ? (startTls ? 587 : 25) : endpoint.Port,
+            startTls,
             parts.TryGetValue("Username", out var username) ? username?.ToString() : null,
             parts.TryGetValue("Password", out var password) ? password?.ToString() : null);
     }
 
-    public override string ToString() => $"{(UseTls ? "smtps" : "smtp")}://{Host}:{Port}";
+    /// <summary>Where, and how; never the credentials, so that it can be logged.</summary>
+    public override string ToString() => $"smtp://{Host}:{Port}{(StartTls ? " (STARTTLS)" : "")}";
 }

@@ -10,7 +10,7 @@ public sealed class SmtpEmailSenderTests
     [Fact]
     public async Task An_unreachable_server_fails_with_a_message_naming_the_server_and_no_inner_exception_or_patient_data()
     {
-        var settings = new SmtpSettings("127.0.0.1", ClosedPort(), false, null, null);
+        var settings = new SmtpSettings("127.0.0.1", ClosedPort(), StartTls: false, null, null);
         using var connections = new SmtpConnectionPool(settings, TimeProvider.System);
         var sender = new SmtpEmailSender(settings, connections, Options.Create(new EmailOptions()));
         var email = TestBookings.Renderer().RenderConfirmation(TestBookings.Confirmed());
