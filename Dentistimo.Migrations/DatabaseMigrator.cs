@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +48,9 @@ public sealed class DatabaseMigrator<TContext>(
 {
     private static readonly ActivitySource s_activitySource = new("Dentistimo.Migrations");
     private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>PostgreSQL's advisory locks are named by a number; this one, within the database, means "migrating".</summary>
+    private const long MigrationLockKey = 0x6D696772; // "migr"
     private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string DatabaseName => databaseName;
@@ -83,10 +88,58 @@ public sealed class DatabaseMigrator<TContext>(
         using var activity = s_activitySource.StartActivity($"Migrate {databaseName}");
         await using var scope = scopeFactory.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<TContext>();
-        await context.Database.MigrateAsync(cancellationToken);
-        if (scope.ServiceProvider.GetService<IDatabaseSeeder<TContext>>() is { } seeder)
+        await CreateDatabaseIfMissingAsync(context, cancellationToken);
+
+        // Replicas start together. EF Core's own migration lock did not stop two of three from applying the same
+        // migration ("relation already exists"), and seeding is outside it anyway; so all of it runs under a lock of
+        // ours, held by this connection's session, which a crash releases with the session.
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            await seeder.SeedAsync(context, cancellationToken);
+            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            await context.Database.MigrateAsync(cancellationToken);
+            if (scope.ServiceProvider.GetService<IDatabaseSeeder<TContext>>() is { } seeder)
+            {
+                await seeder.SeedAsync(context, cancellationToken);
+            }
+        }
+        finally
+        {
+            await ReleaseLockAsync(context);
+        }
+    }
+
+    /// <summary>Locally and in tests the service creates its database; replicas starting together may both try.</summary>
+    private static async Task CreateDatabaseIfMissingAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var creator = context.GetService<IRelationalDatabaseCreator>();
+        try
+        {
+            if (!await creator.ExistsAsync(cancellationToken))
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another instance created it meanwhile.
+        }
+    }
+
+    /// <summary>The connection goes back to the pool, which does not end its session: the lock is released by hand.</summary>
+    private static async Task ReleaseLockAsync(TContext context)
+    {
+        try
+        {
+            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke, and its session with it, and so the lock.
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
         }
     }
 

@@ -31,6 +31,32 @@ public sealed class WalkingSkeletonTests : IClassFixture<IsolatedResources>
     }
 
     [Fact]
+    public async Task Replicas_starting_together_on_a_new_database_all_start_and_seed_the_registry_once()
+    {
+        var resources = new IsolatedResources(); // this class's database is migrated already
+        await resources.InitializeAsync();
+        var replicas = Enumerable.Range(0, 3).Select(_ => new BookingApiFactory(resources)).ToList();
+        try
+        {
+            await Task.WhenAll(replicas.Select(replica => Task.Run(replica.StartedAsync)));
+
+            foreach (var replica in replicas)
+            {
+                Assert.Equal(4, (await replica.CreateClient().GetFromJsonAsync<JsonArray>("/api/clinics"))!.Count);
+            }
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
+
+            await resources.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_web_home_page_lists_the_clinics_it_got_from_BookingApi()
     {
         await using var api = new BookingApiFactory(_resources);
