@@ -77,8 +77,9 @@ public sealed class AvailabilityCache(
                 }
             }
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or JsonException)
         {
+            // A value that does not read (written by another version, say) is a miss too: PostgreSQL has the truth.
             logger.LogDebug(exception, "Availability cache read failed; reading PostgreSQL instead");
         }
 

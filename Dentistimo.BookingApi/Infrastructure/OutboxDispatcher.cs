@@ -141,6 +141,13 @@ public sealed class OutboxDispatcher(
             problem = $"body is not a valid {message.MessageType} (at {exception.Path})";
             return false;
         }
+        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
+        {
+            // A JSON null, or a body no constructor of the type takes: as unreadable as malformed JSON, and left in the
+            // batch it would fail every batch after it, since the oldest rows are claimed first.
+            problem = $"body is not a valid {message.MessageType} ({exception.GetType().Name})";
+            return false;
+        }
     }
 
     /// <summary>The claim deleted the row: it comes back, set aside with its reason, under its own sequence number.</summary>

@@ -6,7 +6,15 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// <summary>An integration event waiting in the outbox table for the dispatcher to publish it.</summary>
 public sealed record OutboxMessage(Guid MessageId, string MessageType, string Body)
 {
-    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// A body missing a field, or null where the event has none, does not read: it is parked rather than published
+    /// with a default in its place (<see cref="SlotAvailabilityChanged"/> is written by SQL, not by this serializer).
+    /// </summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
 
     /// <summary>The events BookingApi publishes, by the name stored in <c>outbox_messages.message_type</c>.</summary>
     public static readonly IReadOnlyDictionary<string, Type> MessageTypes = new Dictionary<string, Type>

@@ -7,15 +7,18 @@ public sealed class BookingOptions
     public const string SectionName = "Booking";
 
     /// <summary>How far ahead a slot can be booked.</summary>
+    [Range(1, 730)]
     public int HorizonDays { get; set; } = 90;
 
     /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
+    [Range(1, 3600)]
     public int AvailabilityCacheSeconds { get; set; } = 15;
 
     /// <summary>
     /// How long a replica answers a day from its own memory before asking Redis again: how stale another replica's
     /// booking can look here. A replica's own bookings show at once.
     /// </summary>
+    [Range(1, 60_000)]
     public int LocalAvailabilityCacheMilliseconds { get; set; } = 1000;
 
     /// <summary>
@@ -34,5 +37,6 @@ public sealed class BookingOptions
     public int DecisionBatchSize { get; set; } = 64;
 
     /// <summary>Prefixes every Redis key, so several environments (or test runs) can share one Redis.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string CacheKeyPrefix { get; set; } = "dentistimo:";
 }

@@ -54,7 +54,7 @@ public sealed class BookingService(
         var now = timeProvider.GetUtcNow();
         var decision = policy.Decide(clinic.Schedule, command.Start, bookedCount: 0, now);
         var booking = new BookingRecord(
-            Guid.CreateVersion7(), command.RequestId, fingerprint, command.ClinicId, command.Start.ToUniversalTime(),
+            Guid.CreateVersion7(now), command.RequestId, fingerprint, command.ClinicId, command.Start.ToUniversalTime(),
             BookingStatus.Confirmed, ReasonCode: null, Reference: null, command.Patient, command.Language, now);
 
         var outcome = decision.Rejection is { } rejection
