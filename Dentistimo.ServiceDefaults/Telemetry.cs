@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -68,6 +69,7 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics.AddMeter(s_meters))
             .UseOtlpExporter()));
         builder.Services.AddHostedService<TelemetryStarter>();
+        builder.Services.AddTransient<IStartupFilter, HttpSpanAttributes>();
 
         return builder;
     }

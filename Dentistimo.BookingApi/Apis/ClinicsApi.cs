@@ -9,7 +9,7 @@ namespace Dentistimo.BookingApi.Apis;
 
 public static class ClinicsApi
 {
-    /// <summary>The widest range one availability request may cover: a quarter, matching the booking horizon.</summary>
+    /// <summary>The widest range one availability request may cover: a quarter, a little more than the default 90-day booking horizon.</summary>
     public const int MaxRangeDays = 93;
 
     /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityTagPolicy"/>.</summary>

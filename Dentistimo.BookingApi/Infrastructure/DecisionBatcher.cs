@@ -27,7 +27,8 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
 
     /// <remarks>
     /// Not cancellable once queued: the decision will be made, and the caller must see it through (evict the day from
-    /// the cache, wake the outbox). The command timeout bounds the wait.
+    /// the cache, wake the outbox). The wait is bounded by the queue ahead (at most the rate limiter's admitted
+    /// requests) and each batch's command timeout.
     /// </remarks>
     public Task<DecideOutcome> DecideAsync(DecisionRequest request)
     {

@@ -48,8 +48,14 @@ public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvide
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             var clinics = await db.Clinics.AsNoTracking().ToListAsync(cancellationToken);
-            _snapshot = new Snapshot(clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule())), timeProvider.GetUtcNow());
-            return _snapshot.Clinics;
+            var loaded = clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule()));
+            // Empty only between migrating and seeding, as the service starts: kept, it would hide every clinic for a while.
+            if (loaded.Count > 0)
+            {
+                _snapshot = new Snapshot(loaded, timeProvider.GetUtcNow());
+            }
+
+            return loaded;
         }
         finally
         {

@@ -23,7 +23,7 @@ public sealed record BookingConfirmed(
 
 /// <summary>
 /// A booking request was turned down. <see cref="ReasonCode"/> is one of the API's stable codes
-/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked, processing-failed).
+/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked).
 /// </summary>
 public sealed record BookingRejected(
     Guid RequestId,

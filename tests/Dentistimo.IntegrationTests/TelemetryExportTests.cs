@@ -60,6 +60,17 @@ public sealed class TelemetryExportTests : IClassFixture<IsolatedResources>
                 "logs, traces and metrics to reach the collector");
             await Eventually.TrueAsync(
                 () => received["/v1/traces"].Contains("GET /api/clinics"), TimeSpan.FromSeconds(30), "the request's span to reach the collector");
+
+            // The second and third are answered by the output cache, before the endpoint: their spans are named too.
+            var day = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd");
+            for (var read = 0; read < 3; read++)
+            {
+                using var answer = await http.GetAsync($"/api/clinics/1/availability?date={day}");
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            }
+
+            await Eventually.TrueAsync(
+                () => Occurrences(received["/v1/traces"], "/api/clinics/1/availability") >= 3, TimeSpan.FromSeconds(30), "every read's span to carry its path");
         }
         finally
         {
@@ -98,6 +109,8 @@ public sealed class TelemetryExportTests : IClassFixture<IsolatedResources>
             return false;
         }
     }
+
+    private static int Occurrences(string text, string value) => (text.Length - text.Replace(value, "").Length) / value.Length;
 
     private static int FreePort()
     {
