@@ -25,7 +25,7 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
 /// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
 /// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityTagPolicy"/>).
-/// A booking deletes its day from all three right after it commits, so this replica's next read, and
+/// A booking invalidates its day in all three right after it commits, so this replica's next read, and
 /// every replica's read after the second, refills it; Redis's time to live bounds how stale a day can be if that
 /// delete is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
 /// </summary>
@@ -34,6 +34,16 @@ public sealed class AvailabilityCache(
 {
     /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
     private const int MaxLocalDays = 10_000;
+
+    /// <summary>
+    /// What a booking leaves in its day's key instead of deleting it. A replica that read PostgreSQL just before the
+    /// booking committed may write the day afterwards; it writes only where the key is absent, so the marker turns
+    /// its stale copy away, which a plain delete would have let stand for the key's whole time to live.
+    /// </summary>
+    private const string Invalidated = "invalidated";
+
+    /// <summary>Longer than a read of PostgreSQL takes from start to cache write, even under load.</summary>
+    private static readonly TimeSpan s_invalidatedTimeToLive = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
     private readonly TimeSpan _localTimeToLive = TimeSpan.FromMilliseconds(options.Value.LocalAvailabilityCacheMilliseconds);
@@ -69,7 +79,7 @@ public sealed class AvailabilityCache(
             var values = await redis.Database.StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray());
             for (var m = 0; m < values.Length; m++)
             {
-                if (values[m].HasValue)
+                if (values[m].HasValue && values[m] != Invalidated)
                 {
                     var i = missing[m];
                     cached[i] = new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, int>>((string)values[m]!)!);
@@ -96,7 +106,7 @@ public sealed class AvailabilityCache(
 
         try
         {
-            await redis.Database.StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive);
+            await redis.Database.StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -105,10 +115,11 @@ public sealed class AvailabilityCache(
     }
 
     /// <remarks>
-    /// Called after a booking committed, before its answer: so it never waits for Redis. The delete is sent without
-    /// waiting for the reply (this replica's next command to Redis follows it on the same connection), and skipped while
-    /// Redis is unreachable, where waiting out the connect timeout would delay the answer past the client's patience.
-    /// A delete that is lost either way leaves the day stale for at most the key's time to live.
+    /// Called after a booking committed, before its answer: so it never waits for Redis. The marker
+    /// (<see cref="Invalidated"/>) is sent without waiting for the reply (this replica's next command to Redis follows it
+    /// on the same connection), and skipped while Redis is unreachable, where waiting out the connect timeout would delay
+    /// the answer past the client's patience. One that is lost either way leaves the day stale for at most the key's
+    /// time to live.
     /// </remarks>
     public void Invalidate(int clinicId, DateOnly date)
     {
@@ -119,13 +130,13 @@ public sealed class AvailabilityCache(
         {
             if (redis.IsConnected)
             {
-                redis.Database.KeyDelete(Key(clinicId, date), CommandFlags.FireAndForget);
+                redis.Database.StringSet(Key(clinicId, date), Invalidated, s_invalidatedTimeToLive, When.Always, CommandFlags.FireAndForget);
                 return;
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            logger.LogDebug(exception, "Availability cache delete failed");
+            logger.LogDebug(exception, "Availability cache invalidation failed");
         }
 
         logger.LogWarning("Availability cache for clinic {ClinicId} on {Date} could not be invalidated; it expires within {TimeToLive}",

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Dentistimo.IntegrationTests;
@@ -239,6 +241,22 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(201, answer.Status);
         await _events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{poisonId}' AND parked_because = '{problem.Replace("'", "''")}'"));
+    }
+
+    [Fact]
+    public async Task A_day_read_before_a_booking_and_cached_after_it_is_not_served_stale_by_Redis()
+    {
+        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 12);
+        var cache = _api.Services.GetRequiredService<AvailabilityCache>();
+        var redis = _api.Services.GetRequiredService<RedisConnection>();
+        await Eventually.TrueAsync(() => redis.IsConnected, TimeSpan.FromSeconds(30), "BookingApi to connect to Redis");
+        Assert.Equal(201, (await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()))).Status);
+
+        // Another replica read the day from PostgreSQL just before that booking committed, and caches it only now.
+        await cache.SetAsync(AnotherClinic, date, BookedSeats.None);
+
+        var cached = await redis.Database.StringGetAsync(cache.Key(AnotherClinic, date));
+        Assert.NotEqual("{}", (string?)cached);
     }
 
     /// <summary>
