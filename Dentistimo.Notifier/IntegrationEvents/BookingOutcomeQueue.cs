@@ -5,37 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace Dentistimo.Notifier.IntegrationEvents;
 
-/// <summary>How the notifier takes booking outcomes off RabbitMQ (the <c>Delivery</c> configuration section).</summary>
-public sealed class DeliveryOptions
-{
-    public const string SectionName = "Delivery";
-
-    /// <summary>
-    /// Unacknowledged messages RabbitMQ hands us at once: no more than we process at once, so none waits out its
-    /// consumer timeout behind messages that are being retried.
-    /// </summary>
-    public int PrefetchCount { get; set; } = 32;
-
-    /// <summary>
-    /// Emails sent at once. Each holds an SMTP connection and a database connection while it is sent; SMTP servers
-    /// may wait before their greeting (MailDev: 100 ms), so sending one at a time would cap throughput, not CPU.
-    /// </summary>
-    public int ConcurrentMessageLimit { get; set; } = 32;
-
-    /// <summary>
-    /// Attempts after the first, waiting MinRetryInterval + 2^n x RetryIntervalDelta (MassTransit adds ±20% jitter to the
-    /// delta), at most MaxRetryInterval, in between: the defaults ride out about 20 minutes of SMTP outage. The message stays
-    /// unacknowledged all along, so the span must stay below RabbitMQ's consumer timeout (30 minutes by default).
-    /// </summary>
-    public int RetryLimit { get; set; } = 10;
-
-    public TimeSpan MinRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan RetryIntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
-}
-
 /// <summary>
 /// The durable queue both booking outcomes arrive on. A message is acknowledged only once its email was accepted by SMTP
 /// (or found sent before). Failures are retried in memory with exponential backoff, since the RabbitMQ delayed-exchange

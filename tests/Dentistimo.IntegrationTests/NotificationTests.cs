@@ -218,8 +218,11 @@ internal static class NotificationScenario
     public const string PublicBaseUrl = "https://dentistimo.test";
     public const string PatientName = "Test Patient Privacy";
 
-    /// <param name="retryLimit">The default outlasts any outage a test makes: about three minutes of retries.</param>
-    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 100) =>
+    /// <param name="retryLimit">
+    /// The default outlasts any outage a test makes: about two minutes of retries, and still within RabbitMQ's consumer
+    /// timeout were every attempt to take its longest (DeliveryOptions refuses more).
+    /// </param>
+    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 60) =>
         new NotifierFactory(resources, new Dictionary<string, string?>
         {
             ["Email:PublicBaseUrl"] = PublicBaseUrl,
