@@ -8,8 +8,9 @@ namespace Dentistimo.Notifier.IntegrationEvents;
 /// <summary>
 /// The durable queue both booking outcomes arrive on. A message is acknowledged only once its email was accepted by SMTP
 /// (or found sent before). Failures are retried in memory with exponential backoff, since the RabbitMQ delayed-exchange
-/// plugin is not available for delayed redelivery; when the retries run out, or for an event that can never be rendered,
-/// MassTransit moves it to <see cref="ErrorQueueName"/> with the exception in MT-Fault-* headers, from where it can be moved back.
+/// plugin is not available for delayed redelivery; when the retries run out, or at once for an event that can never be
+/// rendered or an email the SMTP server refused (5xx), MassTransit moves it to <see cref="ErrorQueueName"/> with the
+/// exception in MT-Fault-* headers, from where it can be moved back.
 /// </summary>
 public static class BookingOutcomeQueue
 {
@@ -37,6 +38,8 @@ public static class BookingOutcomeQueue
             {
                 retry.Exponential(options.RetryLimit, options.MinRetryInterval, options.MaxRetryInterval, options.RetryIntervalDelta);
                 retry.Ignore<EmailRenderingException>();
+                // A server that refused an email (5xx) refuses it again; minutes of retries would only delay the error queue.
+                retry.Ignore<SmtpDeliveryException>(exception => exception.IsPermanent);
             });
             endpoint.ConfigureConsumer<BookingConfirmedHandler>(context);
             endpoint.ConfigureConsumer<BookingRejectedHandler>(context);

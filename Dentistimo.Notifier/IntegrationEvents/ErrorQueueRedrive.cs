@@ -6,7 +6,8 @@ namespace Dentistimo.Notifier.IntegrationEvents;
 /// <summary>
 /// Moves the messages in <see cref="BookingOutcomeQueue.ErrorQueueName"/> back to <see cref="BookingOutcomeQueue.Name"/>
 /// without their fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not
-/// know) is fixed. Safe to repeat: the sent-email ledger keeps a re-driven message from emailing a second time.
+/// know) is fixed. Safe to repeat: the sent-email ledger keeps a re-driven message whose email was sent from sending it
+/// again (all but one whose last attempt got no answer from SMTP, which may have accepted it: see <see cref="Infrastructure.SentEmailLedger"/>).
 /// </summary>
 public sealed class ErrorQueueRedrive(Uri messaging, ILogger<ErrorQueueRedrive> logger)
 {
