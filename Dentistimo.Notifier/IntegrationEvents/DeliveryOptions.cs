@@ -46,6 +46,17 @@ public sealed class DeliveryOptions : IValidatableObject
     public TimeSpan RetryIntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Days a booking event that failed, with the patient's name and email address, waits in the error queue to be
+    /// re-driven before RabbitMQ deletes it: as long as BookingApi keeps a booking's patient details
+    /// (Booking:PatientDataRetentionDays) by default. Changing it starts a new error queue (<see cref="ErrorQueueName"/>);
+    /// the old one keeps its messages until its own limit, and only the management UI can still move them back.
+    /// </summary>
+    [Range(1, 3650)]
+    public int ErrorQueueRetentionDays { get; set; } = 30;
+
+    public string ErrorQueueName => BookingOutcomeQueue.ErrorQueueNameFor(BookingOutcomeQueue.Name, ErrorQueueRetentionDays);
+
+    /// <summary>
     /// The longest a message can stay unacknowledged while it fails: every attempt taking <see cref="SmtpEmailSender.LongestSend"/>,
     /// and every wait its upper jitter, computed as MassTransit's ExponentialRetryPolicy does.
     /// </summary>

@@ -34,6 +34,7 @@ public sealed class StartupConfigurationTests
     [InlineData("Dentistimo.Web", "BookingAttempts__PerClientPerMinute", "BookingAttempts:PerClientPerMinute")]
     [InlineData("Dentistimo.Notifier", "Delivery__PrefetchCount", "Delivery:PrefetchCount")]
     [InlineData("Dentistimo.Notifier", "Delivery__ConcurrentMessageLimit", "Delivery:ConcurrentMessageLimit")]
+    [InlineData("Dentistimo.Notifier", "Delivery__ErrorQueueRetentionDays", "Delivery:ErrorQueueRetentionDays")]
     public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
     {
         var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = "0" });
