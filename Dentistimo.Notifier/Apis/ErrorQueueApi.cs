@@ -3,8 +3,8 @@ using Dentistimo.Notifier.IntegrationEvents;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// Operator endpoints. The notifier has no public ingress (only the web app does), and re-driving cannot cause
-/// duplicate emails, so the worst an unwelcome caller inside the network can do is make failed messages retry.
+/// Operator endpoints. The notifier has no public ingress (only the web app does), and re-driving sends no email the
+/// ledger knows was sent, so the worst an unwelcome caller inside the network can do is make failed messages retry.
 /// </summary>
 public static class ErrorQueueApi
 {

@@ -14,6 +14,9 @@ public sealed record EmailMessage(
 
 public interface IEmailSender
 {
-    /// <summary>Returns once the SMTP server has accepted the message; throws otherwise.</summary>
+    /// <summary>
+    /// Returns once the SMTP server has accepted the message. Throws <see cref="SmtpDeliveryException"/> when it did not,
+    /// or did not say: after <see cref="SmtpFailure.NoAnswer"/> it may have.
+    /// </summary>
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }

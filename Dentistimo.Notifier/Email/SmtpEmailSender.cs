@@ -17,7 +17,10 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
     /// <summary>The longest one attempt at an email may take, from renting a connection to the server's acceptance.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest <see cref="SendAsync"/> may take: an attempt over a pooled connection, then one over a new one.</summary>
+    /// <summary>
+    /// The longest <see cref="SendAsync"/> may take: an attempt over a pooled connection that turned out broken, then one
+    /// over a new one.
+    /// </summary>
     public static readonly TimeSpan LongestSend = 2 * Deadline;
 
     /// <summary>
@@ -41,10 +44,14 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
                 await SendOverAsync(lease, message, cancellationToken);
                 return;
             }
-            catch (SmtpDeliveryException) when (!cancellationToken.IsCancellationRequested)
+            catch (SmtpDeliveryException exception) when (exception.Failure == SmtpFailure.ConnectionFailed && !cancellationToken.IsCancellationRequested)
             {
-                // The server may have closed the connection while it sat in the pool. A new connection tells whether
-                // the server itself fails, and its failure is the one reported.
+                // The server may have closed the connection while it sat in the pool, which fails the first command,
+                // before any of the email is sent; a new connection tells whether the server itself fails, and its
+                // failure is the one reported. (A connection that broke in the instant between the end of the email and
+                // the server's reply would make a duplicate here, as a retry would.) No other failure is sent again here:
+                // after no answer the server may have accepted the email, and a reply is the server's word on it
+                // whatever the connection.
             }
 
             lease = connections.RentNew(Deadline);
@@ -52,6 +59,14 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
 
         await SendOverAsync(lease, message, cancellationToken);
     }
+
+    /// <summary>What a failed send says about the email: whether to send it again, and how soon.</summary>
+    public static SmtpFailure Classify(SmtpException exception) =>
+        exception.InnerException is SocketException or IOException or AuthenticationException || exception.StatusCode == SmtpStatusCode.ServiceNotAvailable
+            ? SmtpFailure.ConnectionFailed
+            : (int)exception.StatusCode is >= 500 and <= 599
+                ? SmtpFailure.Rejected
+                : SmtpFailure.Transient;
 
     private async Task SendOverAsync(SmtpLease lease, EmailMessage message, CancellationToken cancellationToken)
     {
@@ -102,19 +117,23 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {Deadline.TotalSeconds:0} s.");
+            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {Deadline.TotalSeconds:0} s.", SmtpFailure.NoAnswer);
         }
         catch (SmtpException exception)
         {
             // A server's reply may quote the recipient's address; the status and any connection failure under it do not.
+            var failure = Classify(exception);
             var connectionFailure = exception.InnerException is SocketException or IOException or AuthenticationException
                 ? $" ({Describe(exception.InnerException)})"
                 : "";
-            throw new SmtpDeliveryException($"SMTP server {settings} did not accept the email: {exception.StatusCode}{connectionFailure}.");
+            throw new SmtpDeliveryException(
+                $"SMTP server {settings} did not accept the email: {exception.StatusCode} ({(int)exception.StatusCode}){connectionFailure}" +
+                (failure == SmtpFailure.Rejected ? ", a permanent refusal." : "."),
+                failure);
         }
         catch (Exception exception) when (exception is SocketException or IOException or AuthenticationException)
         {
-            throw new SmtpDeliveryException($"SMTP server {settings} could not be reached: {Describe(exception)}.");
+            throw new SmtpDeliveryException($"SMTP server {settings} could not be reached: {Describe(exception)}.", SmtpFailure.ConnectionFailed);
         }
     }
 

@@ -20,7 +20,7 @@ internal static class Extensions
         builder.Services.AddScoped<SentEmailLedger>();
 
         builder.Services.AddSingleton(SmtpSettings.Parse(builder.Configuration.GetRequiredConnectionString("mail")));
-        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        builder.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
         builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.Services.AddSingleton(EmailTemplates.Embedded);
@@ -28,7 +28,7 @@ internal static class Extensions
         builder.Services.AddScoped<BookingOutcomeEmails>();
         builder.Services.AddHealthChecks().AddCheck<SmtpHealthCheck>("mail", tags: [ServiceDefaultsExtensions.ReadinessTag]);
 
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        builder.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.SectionName);
         var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
         builder.Services.AddMassTransit(bus =>
         {

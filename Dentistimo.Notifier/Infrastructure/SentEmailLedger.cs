@@ -5,17 +5,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Dentistimo.Notifier.Infrastructure;
 
 /// <summary>
-/// Sends each booking email at most once per message and per (request, kind), even when RabbitMQ delivers an event
-/// twice at the same moment to two consumers.
+/// Sends each booking email once per message and per (request, kind), as far as the notifier can know, even when RabbitMQ
+/// delivers an event twice at the same moment to two consumers.
 /// </summary>
 /// <remarks>
 /// The row is inserted in a transaction before sending and committed only after SMTP accepted the email. A concurrent
 /// duplicate's insert waits on the uncommitted unique key: if the first sender commits, the duplicate finds the email
 /// sent and sends nothing; if it rolls back (SMTP failed), the duplicate takes over. If the database connection is lost
 /// between SMTP's acceptance and the commit, the row is written again in a transaction of its own once the database is
-/// back, before the event is acknowledged. One window remains: a crash of the notifier after SMTP accepted and before
-/// the row is stored. The event is then redelivered and the email sent again, with the same Message-ID (derived from
-/// the request id), which lets mail clients recognise the duplicate.
+/// back, before the event is acknowledged. Two windows remain, in which the email is sent again with the same Message-ID
+/// (derived from the request id), which lets mail clients recognise the duplicate: a crash of the notifier after SMTP
+/// accepted and before the row is stored, and a send that fails without the server's word on it (no answer within the
+/// sender's deadline, or the connection lost after the email went out), which rolls the row back although the server
+/// may have accepted the email, so that a retry or a re-drive sends it again.
 /// </remarks>
 public sealed class SentEmailLedger(NotifierDbContext db, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
 {

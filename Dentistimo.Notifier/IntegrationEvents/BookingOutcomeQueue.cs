@@ -5,47 +5,31 @@ using Microsoft.Extensions.Options;
 
 namespace Dentistimo.Notifier.IntegrationEvents;
 
-/// <summary>How the notifier takes booking outcomes off RabbitMQ (the <c>Delivery</c> configuration section).</summary>
-public sealed class DeliveryOptions
-{
-    public const string SectionName = "Delivery";
-
-    /// <summary>
-    /// Unacknowledged messages RabbitMQ hands us at once: no more than we process at once, so none waits out its
-    /// consumer timeout behind messages that are being retried.
-    /// </summary>
-    public int PrefetchCount { get; set; } = 32;
-
-    /// <summary>
-    /// Emails sent at once. Each holds an SMTP connection and a database connection while it is sent; SMTP servers
-    /// may wait before their greeting (MailDev: 100 ms), so sending one at a time would cap throughput, not CPU.
-    /// </summary>
-    public int ConcurrentMessageLimit { get; set; } = 32;
-
-    /// <summary>
-    /// Attempts after the first, waiting MinRetryInterval + 2^n x RetryIntervalDelta (MassTransit adds ±20% jitter to the
-    /// delta), at most MaxRetryInterval, in between: the defaults ride out about 20 minutes of SMTP outage. The message stays
-    /// unacknowledged all along, so the span must stay below RabbitMQ's consumer timeout (30 minutes by default).
-    /// </summary>
-    public int RetryLimit { get; set; } = 10;
-
-    public TimeSpan MinRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan RetryIntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
-}
-
 /// <summary>
 /// The durable queue both booking outcomes arrive on. A message is acknowledged only once its email was accepted by SMTP
 /// (or found sent before). Failures are retried in memory with exponential backoff, since the RabbitMQ delayed-exchange
-/// plugin is not available for delayed redelivery; when the retries run out, or for an event that can never be rendered,
-/// MassTransit moves it to <see cref="ErrorQueueName"/> with the exception in MT-Fault-* headers, from where it can be moved back.
+/// plugin is not available for delayed redelivery; when the retries run out, or at once for an event that can never be
+/// rendered or an email the SMTP server refused (5xx), MassTransit moves it to the error queue
+/// (<see cref="DeliveryOptions.ErrorQueueName"/>) with the exception in MT-Fault-* headers, from where it can be moved back.
 /// </summary>
 public static class BookingOutcomeQueue
 {
     public const string Name = "notifier-booking-outcomes";
-    public const string ErrorQueueName = Name + "_error";
+
+    /// <summary>
+    /// The error queue of versions before <see cref="DeliveryOptions.ErrorQueueRetentionDays"/>, which keeps its messages
+    /// for good. Nothing is moved into it any more; re-driving still empties it.
+    /// </summary>
+    public const string LegacyErrorQueueName = Name + "_error";
+
+    /// <summary>
+    /// The error queue of <paramref name="queueName"/>, named with how long it keeps a message. RabbitMQ refuses to
+    /// declare an existing queue with other arguments (PRECONDITION_FAILED), and MassTransit declares the error queue
+    /// only as it moves the first failed message there, on the channel that message came from: declared under an old
+    /// name that exists without this limit, or with another, the move would fail, and the message would go back to its
+    /// queue and through its retries again, for ever. A name of its own for every limit leaves nothing to clash with.
+    /// </summary>
+    public static string ErrorQueueNameFor(string queueName, int retentionDays) => $"{queueName}_error_{retentionDays}d";
 
     public static void AddBookingOutcomeConsumers(this IBusRegistrationConfigurator bus)
     {
@@ -57,6 +41,13 @@ public static class BookingOutcomeQueue
     {
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         SmtpEmailSender.ReserveThreads(options.ConcurrentMessageLimit); // each message in hand may hold a thread while it sends
+
+        // A failed event carries the patient's name and email address: RabbitMQ deletes it once it has waited as long as
+        // BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every error queue
+        // of the notifier, all of them named by this formatter.
+        rabbit.SendTopology.ErrorQueueNameFormatter = new ErrorQueueNamesWithRetention(options.ErrorQueueRetentionDays);
+        rabbit.SendTopology.ConfigureErrorSettings = errorQueue =>
+            errorQueue.SetQueueArgument("x-message-ttl", (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds);
         rabbit.ReceiveEndpoint(Name, endpoint =>
         {
             endpoint.Durable = true;
@@ -68,9 +59,16 @@ public static class BookingOutcomeQueue
             {
                 retry.Exponential(options.RetryLimit, options.MinRetryInterval, options.MaxRetryInterval, options.RetryIntervalDelta);
                 retry.Ignore<EmailRenderingException>();
+                // A server that refused an email (5xx) refuses it again; minutes of retries would only delay the error queue.
+                retry.Ignore<SmtpDeliveryException>(exception => exception.IsPermanent);
             });
             endpoint.ConfigureConsumer<BookingConfirmedHandler>(context);
             endpoint.ConfigureConsumer<BookingRejectedHandler>(context);
         });
+    }
+
+    private sealed class ErrorQueueNamesWithRetention(int retentionDays) : IErrorQueueNameFormatter
+    {
+        public string FormatErrorQueueName(string queueName) => ErrorQueueNameFor(queueName, retentionDays);
     }
 }

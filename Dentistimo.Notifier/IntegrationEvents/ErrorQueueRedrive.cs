@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
 namespace Dentistimo.Notifier.IntegrationEvents;
 
 /// <summary>
-/// Moves the messages in <see cref="BookingOutcomeQueue.ErrorQueueName"/> back to <see cref="BookingOutcomeQueue.Name"/>
-/// without their fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not
-/// know) is fixed. Safe to repeat: the sent-email ledger keeps a re-driven message from emailing a second time.
+/// Moves the messages in the error queue (<see cref="DeliveryOptions.ErrorQueueName"/>, and what earlier versions left in
+/// <see cref="BookingOutcomeQueue.LegacyErrorQueueName"/>) back to <see cref="BookingOutcomeQueue.Name"/> without their
+/// fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not know) is fixed.
+/// Safe to repeat: the sent-email ledger keeps a re-driven message whose email was sent from sending it again (all but
+/// one whose last attempt got no answer from SMTP, which may have accepted it: see <see cref="Infrastructure.SentEmailLedger"/>).
 /// </summary>
-public sealed class ErrorQueueRedrive(Uri messaging, ILogger<ErrorQueueRedrive> logger)
+public sealed class ErrorQueueRedrive(Uri messaging, IOptions<DeliveryOptions> options, ILogger<ErrorQueueRedrive> logger)
 {
     private static readonly string[] s_faultHeaderPrefixes = ["MT-Fault-", "MT-Reason"];
 
@@ -20,10 +23,21 @@ public sealed class ErrorQueueRedrive(Uri messaging, ILogger<ErrorQueueRedrive> 
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 
-        // Only what is there now: a message that fails again at once comes back behind us and must not be moved forever.
-        var waiting = await CountAsync(connection, cancellationToken);
         var moved = 0;
-        while (moved < waiting && await channel.BasicGetAsync(BookingOutcomeQueue.ErrorQueueName, autoAck: false, cancellationToken) is { } failed)
+        foreach (var errorQueue in (string[])[options.Value.ErrorQueueName, BookingOutcomeQueue.LegacyErrorQueueName])
+        {
+            moved += await MoveBackAsync(connection, channel, errorQueue, cancellationToken);
+        }
+
+        return moved;
+    }
+
+    private async Task<int> MoveBackAsync(IConnection connection, IChannel channel, string errorQueue, CancellationToken cancellationToken)
+    {
+        // Only what is there now: a message that fails again at once comes back behind us and must not be moved forever.
+        var waiting = await CountAsync(connection, errorQueue, cancellationToken);
+        var moved = 0;
+        while (moved < waiting && await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken) is { } failed)
         {
             var properties = new BasicProperties(failed.BasicProperties)
             {
@@ -37,21 +51,21 @@ public sealed class ErrorQueueRedrive(Uri messaging, ILogger<ErrorQueueRedrive> 
             moved++;
         }
 
-        logger.LogInformation("Moved {Count} message(s) from {ErrorQueue} back to {Queue}", moved, BookingOutcomeQueue.ErrorQueueName, BookingOutcomeQueue.Name);
+        logger.LogInformation("Moved {Count} message(s) from {ErrorQueue} back to {Queue}", moved, errorQueue, BookingOutcomeQueue.Name);
         return moved;
     }
 
-    private static async Task<uint> CountAsync(IConnection connection, CancellationToken cancellationToken)
+    private static async Task<uint> CountAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
         // A passive declare of a queue that does not exist closes its channel, so it gets one of its own.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         try
         {
-            return (await channel.QueueDeclarePassiveAsync(BookingOutcomeQueue.ErrorQueueName, cancellationToken)).MessageCount;
+            return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
         }
         catch (OperationInterruptedException)
         {
-            return 0; // nothing has ever failed
+            return 0; // nothing has ever failed into it
         }
     }
 }

@@ -99,7 +99,7 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
 
         await bus.Publish(rejection);
 
-        var failed = Assert.Single(await new RabbitMqQueues(_resources).WaitForAsync(BookingOutcomeQueue.ErrorQueueName, 1, s_timeout));
+        var failed = Assert.Single(await new RabbitMqQueues(_resources).WaitForAsync(new DeliveryOptions().ErrorQueueName, 1, s_timeout));
         Assert.Contains("struck-by-lightning", failed.Headers["MT-Fault-Message"]);
         Assert.Contains(rejection.RequestId.ToString(), failed.Headers["MT-Fault-Message"]);
         Assert.EndsWith("EmailRenderingException", failed.Headers["MT-Fault-ExceptionType"]);
@@ -161,7 +161,7 @@ public sealed class NotificationOutageTests : IClassFixture<IsolatedResources>
         Assert.Single(received);
         Assert.StartsWith("Appointment confirmed: Your Dentist", received[0].Subject);
         Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, requestId));
-        Assert.Empty(await new RabbitMqQueues(_resources).PeekAsync(BookingOutcomeQueue.ErrorQueueName));
+        Assert.Empty(await new RabbitMqQueues(_resources).PeekAsync(new DeliveryOptions().ErrorQueueName));
     }
 }
 
@@ -188,7 +188,7 @@ public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
         {
             await bus.Publish(booking);
 
-            var failed = Assert.Single(await queues.WaitForAsync(BookingOutcomeQueue.ErrorQueueName, 1, s_recovery));
+            var failed = Assert.Single(await queues.WaitForAsync(new DeliveryOptions().ErrorQueueName, 1, s_recovery));
             Assert.EndsWith("SmtpDeliveryException", failed.Headers["MT-Fault-ExceptionType"]);
             Assert.Contains($"smtp://127.0.0.1:{_resources.Servers.MailDev.SmtpPort}", failed.Headers["MT-Fault-Message"]);
             Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(patient, value));
@@ -207,8 +207,47 @@ public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
         Assert.Equal(0, (int)(await again.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
 
         Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery));
-        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.ErrorQueueName));
+        Assert.Empty(await queues.PeekAsync(new DeliveryOptions().ErrorQueueName));
         Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
+    }
+}
+
+/// <summary>
+/// A failed event holds the patient's name and email address, so its error queue deletes it after a while; the error queue
+/// earlier versions declared without that limit neither stops the new one from being used nor is left out of a re-drive.
+/// </summary>
+public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResources>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private readonly IsolatedResources _resources;
+
+    public NotificationErrorQueueTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task Failed_events_wait_in_an_error_queue_with_a_time_limit_and_a_re_drive_also_empties_the_one_earlier_versions_left()
+    {
+        var queues = new RabbitMqQueues(_resources);
+        await queues.DeclareAsync(BookingOutcomeQueue.LegacyErrorQueueName);
+        var errorQueue = new DeliveryOptions { ErrorQueueRetentionDays = 7 }.ErrorQueueName;
+        await using var notifier = await new NotifierFactory(_resources, new Dictionary<string, string?>
+        {
+            ["Delivery:ErrorQueueRetentionDays"] = "7",
+        }).StartedAsync();
+
+        await notifier.Services.GetRequiredService<IBus>().Publish(
+            NotificationScenario.Rejected(BookingApiDriver.NewPatientEmail(), reasonCode: "struck-by-lightning"));
+
+        var failed = Assert.Single(await queues.WaitForAsync(errorQueue, 1, s_timeout));
+        Assert.Equal(TimeSpan.FromDays(7).TotalMilliseconds, (long)(await queues.ArgumentsAsync(errorQueue))["x-message-ttl"]!);
+        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
+
+        // What an earlier version parked, kept for good until it is re-driven.
+        await queues.PublishAsync(BookingOutcomeQueue.LegacyErrorQueueName, failed);
+        using var redrive = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+
+        Assert.Equal(2, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
+        Assert.Equal(2, (await queues.WaitForAsync(errorQueue, 2, s_timeout)).Count); // failing again, now with a time limit
+        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
     }
 }
 
@@ -218,8 +257,11 @@ internal static class NotificationScenario
     public const string PublicBaseUrl = "https://dentistimo.test";
     public const string PatientName = "Test Patient Privacy";
 
-    /// <param name="retryLimit">The default outlasts any outage a test makes: about three minutes of retries.</param>
-    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 100) =>
+    /// <param name="retryLimit">
+    /// The default outlasts any outage a test makes: about two minutes of retries, and still within RabbitMQ's consumer
+    /// timeout were every attempt to take its longest (DeliveryOptions refuses more).
+    /// </param>
+    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 60) =>
         new NotifierFactory(resources, new Dictionary<string, string?>
         {
             ["Email:PublicBaseUrl"] = PublicBaseUrl,

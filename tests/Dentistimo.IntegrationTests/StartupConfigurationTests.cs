@@ -10,6 +10,8 @@ public sealed class StartupConfigurationTests
         ["ConnectionStrings__bookingdb"] = "Host=127.0.0.1;Port=9;Username=nobody;Password=none;Database=none",
         ["ConnectionStrings__cache"] = "127.0.0.1:9",
         ["ConnectionStrings__messaging"] = "amqp://nobody:none@127.0.0.1:9",
+        ["ConnectionStrings__notifierdb"] = "Host=127.0.0.1;Port=9;Username=nobody;Password=none;Database=none",
+        ["ConnectionStrings__mail"] = "Endpoint=smtp://127.0.0.1:9",
         ["services__bookingapi__http__0"] = "http://127.0.0.1:9",
     };
 
@@ -30,6 +32,9 @@ public sealed class StartupConfigurationTests
     [InlineData("Dentistimo.BookingApi", "Booking__DecisionWorkers", "Booking:DecisionWorkers")]
     [InlineData("Dentistimo.BookingApi", "RateLimits__ConcurrentBookings", "RateLimits:ConcurrentBookings")]
     [InlineData("Dentistimo.Web", "BookingAttempts__PerClientPerMinute", "BookingAttempts:PerClientPerMinute")]
+    [InlineData("Dentistimo.Notifier", "Delivery__PrefetchCount", "Delivery:PrefetchCount")]
+    [InlineData("Dentistimo.Notifier", "Delivery__ConcurrentMessageLimit", "Delivery:ConcurrentMessageLimit")]
+    [InlineData("Dentistimo.Notifier", "Delivery__ErrorQueueRetentionDays", "Delivery:ErrorQueueRetentionDays")]
     public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
     {
         var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = "0" });

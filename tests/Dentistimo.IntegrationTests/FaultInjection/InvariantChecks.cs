@@ -185,7 +185,7 @@ public static class InvariantChecks
         }
 
         Violated("events parked in the outbox", state.OutboxParked);
-        var unconsumed = state.Queues.Where(queue => queue.Name != Notifier.IntegrationEvents.BookingOutcomeQueue.ErrorQueueName && queue.Messages > 0).ToList();
+        var unconsumed = state.Queues.Where(queue => queue.Name != new Notifier.IntegrationEvents.DeliveryOptions().ErrorQueueName && queue.Messages > 0).ToList();
         Violated("queues with messages nobody consumed", unconsumed.Select(queue => $"{queue.Name}: {queue.Messages}"));
         Violated("error-queue messages without a recorded reason", state.ErrorQueue
             .Where(message => string.IsNullOrEmpty(message.ExceptionType) || string.IsNullOrEmpty(message.Reason))

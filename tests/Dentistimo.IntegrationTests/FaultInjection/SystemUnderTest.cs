@@ -96,7 +96,7 @@ public sealed class SystemUnderTest
         {
             var (outboxWaiting, _) = await ReadOutboxAsync();
             var queues = await Queues.ListAsync();
-            if (outboxWaiting > 0 || queues.Any(queue => queue.Name != BookingOutcomeQueue.ErrorQueueName && queue.Messages > 0))
+            if (outboxWaiting > 0 || queues.Any(queue => queue.Name != new DeliveryOptions().ErrorQueueName && queue.Messages > 0))
             {
                 quiet.Restart();
             }
@@ -119,7 +119,7 @@ public sealed class SystemUnderTest
     public async Task<SystemState> ObserveAsync()
     {
         var (outboxWaiting, outboxParked) = await ReadOutboxAsync();
-        var errorQueue = await Queues.PeekAsync(BookingOutcomeQueue.ErrorQueueName, count: 1000);
+        var errorQueue = await Queues.PeekAsync(new DeliveryOptions().ErrorQueueName, count: 1000);
         return new SystemState(
             await ReadDecisionsAsync(),
             await ReadSlotsAsync(),

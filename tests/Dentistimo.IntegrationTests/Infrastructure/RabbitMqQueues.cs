@@ -46,7 +46,42 @@ public sealed class RabbitMqQueues(RabbitMqServer rabbit, string virtualHost)
         return messages.Select(message => new QueuedMessage(
             (string)message!["payload"]!,
             message["properties"]?["headers"]?.AsObject().ToDictionary(header => header.Key, header => header.Value?.ToString() ?? "")
-                ?? new Dictionary<string, string>())).ToList();
+                ?? new Dictionary<string, string>(),
+            (string?)message["properties"]?["content_type"])).ToList();
+    }
+
+    /// <summary>Declares a durable queue without arguments, as an earlier version of a service would have.</summary>
+    public async Task DeclareAsync(string queue)
+    {
+        using var request = Request(HttpMethod.Put, $"api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        request.Content = JsonContent.Create(new { durable = true, auto_delete = false, arguments = new { } });
+        using var response = await s_http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Puts a message straight into <paramref name="queue"/> (through the default exchange).</summary>
+    public async Task PublishAsync(string queue, QueuedMessage message)
+    {
+        using var request = Request(HttpMethod.Post, $"api/exchanges/{Uri.EscapeDataString(virtualHost)}/amq.default/publish");
+        request.Content = JsonContent.Create(new
+        {
+            routing_key = queue,
+            payload = message.Payload,
+            payload_encoding = "string",
+            properties = new { content_type = message.ContentType, headers = message.Headers },
+        });
+        using var response = await s_http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        Assert.True((bool)(await response.Content.ReadFromJsonAsync<JsonObject>())!["routed"]!, $"queue {queue} took the message");
+    }
+
+    /// <summary>The arguments the queue was declared with.</summary>
+    public async Task<JsonObject> ArgumentsAsync(string queue)
+    {
+        using var request = Request(HttpMethod.Get, $"api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        using var response = await s_http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["arguments"]!.AsObject();
     }
 
     public async Task<IReadOnlyList<QueuedMessage>> WaitForAsync(string queue, int count, TimeSpan timeout)
@@ -64,7 +99,7 @@ public sealed class RabbitMqQueues(RabbitMqServer rabbit, string virtualHost)
     }
 }
 
-public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, string> Headers);
+public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, string> Headers, string? ContentType = null);
 
 /// <param name="Messages">Ready and unacknowledged together.</param>
 public sealed record QueueDepth(string Name, long Messages);

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Dentistimo.UnitTests.Notifications;
+
+/// <summary>
+/// Just enough of an SMTP server on loopback to see what a client sends: it answers each recipient with the reply
+/// <c>recipientReplies</c> gives for that recipient command (counted over all connections), and can close a
+/// connection after the email it accepted, as servers do with connections left idle.
+/// </summary>
+internal sealed class ScriptedSmtpServer : IAsyncDisposable
+{
+    private readonly Func<int, string> _recipientReplies;
+    private readonly bool _closeAfterEachEmail;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _accepting;
+    private int _recipientCommands;
+    private int _connections;
+    private int _accepted;
+
+    public ScriptedSmtpServer(Func<int, string> recipientReplies, bool closeAfterEachEmail = false)
+    {
+        _recipientReplies = recipientReplies;
+        _closeAfterEachEmail = closeAfterEachEmail;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public int RecipientCommands => Volatile.Read(ref _recipientCommands);
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            Interlocked.Increment(ref _connections);
+            _ = ConverseAsync(client);
+        }
+    }
+
+    private async Task ConverseAsync(TcpClient client)
+    {
+        using var _ = client;
+        await using var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        try
+        {
+            await writer.WriteLineAsync("220 scripted");
+            while (await reader.ReadLineAsync(_stopping.Token) is { } command)
+            {
+                var verb = command.Split(' ', ':')[0].ToUpperInvariant();
+                switch (verb)
+                {
+                    case "RCPT":
+                        await writer.WriteLineAsync(_recipientReplies(Interlocked.Increment(ref _recipientCommands)));
+                        break;
+                    case "DATA":
+                        await writer.WriteLineAsync("354 go ahead");
+                        while (await reader.ReadLineAsync(_stopping.Token) is { } line && line != ".")
+                        {
+                        }
+
+                        Interlocked.Increment(ref _accepted);
+                        await writer.WriteLineAsync("250 queued");
+                        if (_closeAfterEachEmail)
+                        {
+                            return;
+                        }
+
+                        break;
+                    case "QUIT":
+                        await writer.WriteLineAsync("221 bye");
+                        return;
+                    default: // EHLO, MAIL, RSET
+                        await writer.WriteLineAsync("250 ok");
+                        break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
