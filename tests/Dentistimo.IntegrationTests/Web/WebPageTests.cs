@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
@@ -6,6 +7,8 @@ using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dentistimo.IntegrationTests.Web;
 
@@ -142,6 +145,28 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("You already have an appointment at that time.", rejection.TextContent);
         Assert.Contains("Other free times that day:", rejection.TextContent);
         Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)answer.QuerySelector("#Form_Email")!).Value);
+    }
+
+    [Fact]
+    public async Task Fields_BookingApi_refuses_get_the_form_s_own_messages_in_the_patient_s_language_never_BookingApi_s_wording()
+    {
+        await using var web = system.Web.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new BookingApiRefusingEveryBooking(new()
+            {
+                ["start"] = ["The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."],
+                ["patient.email"] = ["Enter an email address such as name@example.com."],
+                ["language"] = ["The language must be \"sv\" or \"en\"."],
+            }))));
+        var client = web.CreateClient();
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+
+        var answer = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}&lang=sv"), ValidFields(start));
+
+        Assert.Equal("Välj en ledig tid.", MessageFor(answer, "Form.Start"));
+        Assert.Equal("Skriv en e-postadress som namn@exempel.se.", MessageFor(answer, "Form.Email"));
+        Assert.Equal("Något gick fel med formuläret. Försök igen.", answer.QuerySelector("#form-errors")!.TextContent.Trim());
+        Assert.DoesNotContain("ISO 8601", answer.Body!.TextContent);
+        Assert.DoesNotContain("The language must be", answer.Body!.TextContent);
     }
 
     [Theory]
@@ -355,6 +380,15 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("cannot reach the booking service", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>BookingApi as far as reading goes, but every booking request is answered 400 with <paramref name="errors"/>.</summary>
+    private sealed class BookingApiRefusingEveryBooking(Dictionary<string, string[]> errors) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/bookings"
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = JsonContent.Create(new { title = "One or more validation errors occurred.", errors }) })
+                : base.SendAsync(request, cancellationToken);
     }
 
     private static Dictionary<string, string> ValidFields(DateTimeOffset start) => new()
