@@ -27,6 +27,8 @@ public static class SwedishTexts
         ["Map of the clinics"] = "Karta över klinikerna",
         ["The map could not be loaded. Choose a clinic from the list instead."] = "Kartan kunde inte laddas. Välj en klinik i listan i stället.",
         ["Choose {0}"] = "Välj {0}",
+        ["Zoom in"] = "Zooma in",
+        ["Zoom out"] = "Zooma ut",
         ["The map needs JavaScript. Choose a clinic from the list."] = "Kartan behöver JavaScript. Välj en klinik i listan.",
         ["Choose a clinic"] = "Välj klinik",
         ["Clinic overview"] = "Om kliniken",

@@ -313,6 +313,16 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task The_texts_the_home_page_s_script_shows_are_in_Swedish_on_the_Swedish_site()
+    {
+        var home = await GetPageAsync(system.Web.CreateClient(), "/?lang=sv");
+
+        var map = home.QuerySelector("#map")!;
+        Assert.Equal("Zooma in", map.GetAttribute("data-text-zoom-in"));
+        Assert.Equal("Zooma ut", map.GetAttribute("data-text-zoom-out"));
+    }
+
+    [Fact]
     public async Task The_home_page_is_rendered_once_for_many_views_yet_each_visitor_gets_their_own_language()
     {
         var swedish = system.Web.CreateClient();
