@@ -44,6 +44,7 @@ public static class SwedishTexts
         ["The clinic is closed on {0}."] = "Kliniken är stängd {0}.",
         ["No free times on {0}."] = "Inga lediga tider {0}.",
         ["Full"] = "Fullt",
+        ["1 free"] = "1 ledig",
         ["{0} free"] = "{0} lediga",
         ["Choose a date"] = "Välj datum",
         ["Days on which the clinic is closed or fully booked are marked and cannot be chosen."] =

@@ -30,7 +30,7 @@
       if (input.disabled) input.checked = false;
       stateText.textContent = state === 'closed' ? calendar.dataset.textClosed
         : state === 'full' ? calendar.dataset.textFull
-        : state === 'open' ? format(calendar.dataset.textFree, free) : '';
+        : state === 'open' ? (free === 1 ? calendar.dataset.textOneFree : format(calendar.dataset.textFree, free)) : '';
     }
   }
 

@@ -313,13 +313,15 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
-    public async Task The_texts_the_home_page_s_script_shows_are_in_Swedish_on_the_Swedish_site()
+    public async Task The_texts_the_home_page_s_script_shows_are_in_Swedish_on_the_Swedish_site_with_one_free_time_in_the_singular()
     {
         var home = await GetPageAsync(system.Web.CreateClient(), "/?lang=sv");
 
         var map = home.QuerySelector("#map")!;
         Assert.Equal("Zooma in", map.GetAttribute("data-text-zoom-in"));
         Assert.Equal("Zooma ut", map.GetAttribute("data-text-zoom-out"));
+        Assert.Equal("1 ledig", home.QuerySelector("#calendar")!.GetAttribute("data-text-one-free"));
+        Assert.Equal("{0} lediga", home.QuerySelector("#calendar")!.GetAttribute("data-text-free"));
     }
 
     [Fact]
