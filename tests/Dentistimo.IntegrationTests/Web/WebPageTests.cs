@@ -325,6 +325,29 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task A_missing_page_answers_404_in_the_language_asked_for_and_its_language_switch_links_to_the_same_address()
+    {
+        using var response = await system.Web.CreateClient().GetAsync("/no-such-page?lang=sv");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var page = await ParseAsync(response);
+        Assert.Equal("sv", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("Sidan finns inte", page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal("/no-such-page?lang=en", page.QuerySelector(".language-switch a[hreflang=en]")!.GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("/Error")]
+    [InlineData("/Error?statusCode=503")]
+    public async Task The_error_page_asked_for_directly_is_a_missing_page_not_an_error_answered_200(string address)
+    {
+        using var response = await system.Web.CreateClient().GetAsync(address);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Page not found", (await ParseAsync(response)).QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_home_page_is_rendered_once_for_many_views_yet_each_visitor_gets_their_own_language()
     {
         var swedish = system.Web.CreateClient();
