@@ -11,21 +11,30 @@
   const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
 
   // The page is shared through the output cache, so each form gets its request id here (a form the server answered
-  // already carries the id it used).
+  // already carries the id it used). randomUUID exists in secure contexts only; without it the server makes the id.
   const requestId = form.querySelector('input[name="Form.RequestId"]');
-  if (!requestId.value && window.crypto?.randomUUID) requestId.value = crypto.randomUUID(); // secure contexts only; else the server makes it
+  const startNewRequest = () => { requestId.value = window.crypto?.randomUUID?.() ?? ''; };
+  if (!requestId.value) startNewRequest();
 
   // Without a chosen time the details are hidden, unless the server is showing errors in them.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   details.hidden = !chosen() && !hasErrors;
   grid.addEventListener('change', () => { details.hidden = false; });
 
+  const idleText = button.textContent;
   window.dentistimoValidation.attach(form, () => {
     // The request id already makes a second submit harmless; this spares the patient a confusing second answer.
     button.disabled = true;
     button.textContent = button.dataset.textBusy;
   });
-  window.addEventListener('pageshow', event => { if (event.persisted) { button.disabled = false; } });
+  // Back from the answer (the back/forward cache keeps the page as it was sent): the form is ready again, and whatever
+  // the patient chooses now is a new booking request, not a retry of the one already answered.
+  window.addEventListener('pageshow', event => {
+    if (!event.persisted) return;
+    button.disabled = false;
+    button.textContent = idleText;
+    startNewRequest();
+  });
 
   function showSlot(change) {
     const cell = [...grid.querySelectorAll('.slot')].find(s => Date.parse(s.dataset.start) === Date.parse(change.start));

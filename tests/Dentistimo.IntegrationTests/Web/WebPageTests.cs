@@ -73,7 +73,10 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal("true", page.QuerySelector(".shape")!.GetAttribute("aria-hidden"));
         // Nothing per visitor, so one rendering serves a crowd from the output cache: the browser makes the request id.
         Assert.Null(page.QuerySelector("input[name=__RequestVerificationToken]"));
-        Assert.Equal("", ((IHtmlInputElement)page.QuerySelector("input[name='Form.RequestId']")!).Value);
+        var requestId = (IHtmlInputElement)page.QuerySelector("input[name='Form.RequestId']")!;
+        Assert.Equal("", requestId.Value);
+        // A browser restoring the form on reload would otherwise bring back the id of a request already answered.
+        Assert.Equal("off", requestId.GetAttribute("autocomplete"));
     }
 
     [Theory]
