@@ -21,6 +21,7 @@
   // Without a chosen time the details are hidden, unless the server is showing errors in them.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   details.hidden = !chosen() && !hasErrors;
+  focusWhatTheServerSaid();
   grid.addEventListener('change', event => {
     details.hidden = false;
     validation.show(event.target, ''); // a time chosen answers whatever was said about the time
@@ -40,6 +41,16 @@
     button.textContent = idleText;
     startNewRequest();
   });
+
+  // An answer from the server starts where the patient has to act: why the booking failed, the form's message, or the
+  // first field in error. Otherwise a screen reader starts at the top of the page and may never hear it.
+  function focusWhatTheServerSaid() {
+    const formErrors = document.getElementById('form-errors');
+    const target = document.getElementById('rejection')
+      ?? (formErrors?.textContent.trim() ? formErrors : null)
+      ?? form.querySelector('[aria-invalid="true"]:not(:disabled)');
+    target?.focus();
+  }
 
   function showSlot(change) {
     const cell = [...grid.querySelectorAll('.slot')].find(s => Date.parse(s.dataset.start) === Date.parse(change.start));

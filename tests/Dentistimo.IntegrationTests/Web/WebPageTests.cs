@@ -77,6 +77,7 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal("", requestId.Value);
         // A browser restoring the form on reload would otherwise bring back the id of a request already answered.
         Assert.Equal("off", requestId.GetAttribute("autocomplete"));
+        Assert.Empty(page.QuerySelectorAll("[aria-invalid]"));
     }
 
     [Theory]
@@ -98,6 +99,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.StartsWith(language == "sv" ? "Skriv ett telefonnummer" : "Enter a phone number", MessageFor(answer, "Form.Phone"));
         // The client-side rules are rendered from the same attributes, in the same language.
         Assert.Equal(name, answer.QuerySelector("#Form_Name")!.GetAttribute("data-val-required"));
+        // Each field in error says so to assistive technology too, the time's choices and the consent box included.
+        Assert.All(["#Form_Name", "#Form_Email", "#Form_Phone", "#Form_Consent", "input[name='Form.Start']"],
+            field => Assert.Equal("true", answer.QuerySelector(field)!.GetAttribute("aria-invalid")));
     }
 
     [Fact]
