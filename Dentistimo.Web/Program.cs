@@ -14,9 +14,11 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}");
-app.UseCrossOriginProtection();
+// Before the status code pages, which show the error page with the failed request's query gone: it then still speaks
+// the language that request asked for with ?lang=. The exception handler keeps the query, and stays first to catch all.
 app.UseApplicationLocalization();
+app.UseStatusCodePagesWithReExecute("/Error");
+app.UseCrossOriginProtection();
 app.UseOutputCache();
 // Compressed inside the output cache, so a cached page is compressed once, not per view. Only the cached pages, which
 // carry no secret: compressing a secret next to reflected input (BREACH) is what compression must not do.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -5,12 +6,30 @@ namespace Dentistimo.Web.Localization;
 
 public static class LanguageSwitch
 {
-    /// <summary>The same page in another language: the current path and query with <c>lang</c> replaced.</summary>
+    /// <summary>The same page in another language: the page's path and query with <c>lang</c> replaced.</summary>
     public static string UrlFor(HttpRequest request, string language)
     {
-        var query = QueryHelpers.ParseQuery(request.QueryString.Value);
-        query[Languages.QueryKey] = language;
-        var builder = new QueryBuilder(query.SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? ""))));
-        return request.PathBase + request.Path + builder.ToQueryString();
+        var (path, query) = PageAddress(request);
+        var parameters = QueryHelpers.ParseQuery(query);
+        parameters[Languages.QueryKey] = language;
+        var builder = new QueryBuilder(parameters.SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? ""))));
+        return path + builder.ToQueryString();
+    }
+
+    /// <summary>
+    /// On an error page, the address that failed, which the patient asked for: the error page's own address would show
+    /// an error that did not happen. The exception handler keeps the failed request's query; the status code pages do not.
+    /// </summary>
+    private static (PathString Path, string? Query) PageAddress(HttpRequest request)
+    {
+        if (request.HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { } failedWithStatus)
+        {
+            return (new PathString(failedWithStatus.OriginalPathBase) + new PathString(failedWithStatus.OriginalPath), failedWithStatus.OriginalQueryString);
+        }
+
+        var path = request.HttpContext.Features.Get<IExceptionHandlerPathFeature>() is { } failedWithException
+            ? new PathString(failedWithException.Path)
+            : request.Path;
+        return (request.PathBase + path, request.QueryString.Value);
     }
 }

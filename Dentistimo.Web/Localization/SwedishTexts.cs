@@ -27,6 +27,8 @@ public static class SwedishTexts
         ["Map of the clinics"] = "Karta över klinikerna",
         ["The map could not be loaded. Choose a clinic from the list instead."] = "Kartan kunde inte laddas. Välj en klinik i listan i stället.",
         ["Choose {0}"] = "Välj {0}",
+        ["Zoom in"] = "Zooma in",
+        ["Zoom out"] = "Zooma ut",
         ["The map needs JavaScript. Choose a clinic from the list."] = "Kartan behöver JavaScript. Välj en klinik i listan.",
         ["Choose a clinic"] = "Välj klinik",
         ["Clinic overview"] = "Om kliniken",
@@ -42,6 +44,7 @@ public static class SwedishTexts
         ["The clinic is closed on {0}."] = "Kliniken är stängd {0}.",
         ["No free times on {0}."] = "Inga lediga tider {0}.",
         ["Full"] = "Fullt",
+        ["1 free"] = "1 ledig",
         ["{0} free"] = "{0} lediga",
         ["Choose a date"] = "Välj datum",
         ["Days on which the clinic is closed or fully booked are marked and cannot be chosen."] =
@@ -69,6 +72,8 @@ public static class SwedishTexts
         ["{0} is now: {1}"] = "{0} är nu: {1}",
         ["Someone else has just booked the time you chose. Please choose another time."] =
             "Någon annan har just bokat tiden du valde. Välj en annan tid.",
+        ["The times shown may be out of date. Reload the page to update them."] =
+            "Tiderna som visas kan vara inaktuella. Ladda om sidan för att uppdatera dem.",
         ["Choose a free time."] = "Välj en ledig tid.",
         ["Your details"] = "Dina uppgifter",
         ["Name"] = "Namn",

@@ -24,14 +24,18 @@ public sealed class BookModel(
 {
     public const string OutputCachePolicy = "booking-page";
 
-    /// <summary>BookingApi's field names, and the form's.</summary>
-    private static readonly IReadOnlyDictionary<string, string> s_formFields = new Dictionary<string, string>
+    private const string FormWentWrong = "Something went wrong with this form. Please try again.";
+
+    /// <summary>
+    /// BookingApi's field names, with the form's field and its own message. The form checks the same rules first, so a
+    /// field BookingApi refuses was sent in a format the form took for good: its format message is the one that fits.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, (string Field, string Message)> s_formFields = new Dictionary<string, (string, string)>
     {
-        ["start"] = nameof(BookingForm.Start),
-        ["clinicId"] = nameof(BookingForm.Start),
-        ["patient.name"] = nameof(BookingForm.Name),
-        ["patient.email"] = nameof(BookingForm.Email),
-        ["patient.phone"] = nameof(BookingForm.Phone),
+        ["start"] = (nameof(BookingForm.Start), BookingForm.Messages.ChooseAFreeTime),
+        ["patient.name"] = (nameof(BookingForm.Name), BookingForm.Messages.NameFormat),
+        ["patient.email"] = (nameof(BookingForm.Email), BookingForm.Messages.EmailFormat),
+        ["patient.phone"] = (nameof(BookingForm.Phone), BookingForm.Messages.PhoneFormat),
     };
 
     [BindProperty]
@@ -68,7 +72,7 @@ public sealed class BookModel(
         var start = default(DateTimeOffset);
         if (Form.Start is { Length: > 0 } && !DateTimeOffset.TryParse(Form.Start, CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
         {
-            ModelState.AddModelError($"{nameof(Form)}.{nameof(Form.Start)}", localizer["Choose a free time."]);
+            ModelState.AddModelError($"{nameof(Form)}.{nameof(Form.Start)}", localizer[BookingForm.Messages.ChooseAFreeTime]);
         }
 
         if (!ModelState.IsValid)
@@ -117,22 +121,15 @@ public sealed class BookModel(
                 StartNewRequest();
                 return Page();
             case BookingOutcome.Invalid { Errors: var errors }:
-                foreach (var (field, messages) in errors)
-                {
-                    var key = s_formFields.TryGetValue(field, out var formField) ? $"{nameof(Form)}.{formField}" : "";
-                    foreach (var message in messages)
-                    {
-                        ModelState.AddModelError(key, localizer[message]);
-                    }
-                }
-
+                logger.LogWarning("BookingApi refused the fields {Fields} of booking request {RequestId}, which the form accepted", string.Join(", ", errors.Keys), Form.RequestId);
+                ShowRefusedFields(errors.Keys);
                 return Page();
             case BookingOutcome.TooManyRequests { RetryAfter: var wait }:
                 logger.LogWarning("Booking request {RequestId} turned away by BookingApi's limits", Form.RequestId);
                 return AskToWait(wait, "Many people are booking right now. Please try again in {0} seconds.");
             default:
                 StartNewRequest();
-                ModelState.AddModelError("", localizer["Something went wrong with this form. Please try again."]);
+                ModelState.AddModelError("", localizer[FormWentWrong]);
                 return Page();
         }
     }
@@ -200,6 +197,24 @@ public sealed class BookModel(
         Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         ModelState.AddModelError("", localizer[message, seconds]);
         return Page();
+    }
+
+    /// <summary>
+    /// Each refused field gets the form's own message beside it; anything else, such as the clinic or the language, which
+    /// the patient cannot change, the form's general one. BookingApi's wording is never shown: it is for API clients.
+    /// </summary>
+    private void ShowRefusedFields(IEnumerable<string> apiFields)
+    {
+        var formErrors = apiFields
+            .Select(apiField => s_formFields.TryGetValue(apiField, out var formField)
+                ? ($"{nameof(Form)}.{formField.Field}", formField.Message)
+                : ("", FormWentWrong))
+            .DefaultIfEmpty(("", FormWentWrong))
+            .Distinct();
+        foreach (var (field, message) in formErrors)
+        {
+            ModelState.AddModelError(field, localizer[message]);
+        }
     }
 
     /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>

@@ -16,26 +16,38 @@ public sealed class BookingForm
     public const string PhonePattern = @"\s*\+?(?:[ \-()]*\d){6,15}[ \-()]*\s*";
 
     /// <summary>
+    /// The messages for a time that cannot be booked as sent and for a value not in its field's format: also what the
+    /// patient sees when BookingApi refuses a field, as BookingApi words its refusals for API clients and in English.
+    /// </summary>
+    public static class Messages
+    {
+        public const string ChooseAFreeTime = "Choose a free time.";
+        public const string NameFormat = "Use letters, spaces, hyphens, apostrophes and full stops.";
+        public const string EmailFormat = "Enter an email address such as name@example.com.";
+        public const string PhoneFormat = "Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty.";
+    }
+
+    /// <summary>
     /// Made once per form, so a double click or a resubmitted form is one booking request: by the browser when it shows
     /// the form (the page itself is shared through the output cache), or, when scripts are off, by the server from what
     /// the form asks for (<see cref="BookModel"/>); the form it answers with carries it.
     /// </summary>
     public Guid? RequestId { get; set; }
 
-    [Required(ErrorMessage = "Choose a free time.")]
+    [Required(ErrorMessage = Messages.ChooseAFreeTime)]
     public string? Start { get; set; }
 
     [Required(ErrorMessage = "Enter your name.")]
     [StringLength(100, ErrorMessage = "Use at most 100 characters.")]
-    [RegularExpression(NamePattern, ErrorMessage = "Use letters, spaces, hyphens, apostrophes and full stops.")]
+    [RegularExpression(NamePattern, ErrorMessage = Messages.NameFormat)]
     public string? Name { get; set; }
 
     [Required(ErrorMessage = "Enter your email address.")]
     [StringLength(254, ErrorMessage = "Use at most 254 characters.")]
-    [RegularExpression(EmailPattern, ErrorMessage = "Enter an email address such as name@example.com.")]
+    [RegularExpression(EmailPattern, ErrorMessage = Messages.EmailFormat)]
     public string? Email { get; set; }
 
-    [RegularExpression(PhonePattern, ErrorMessage = "Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty.")]
+    [RegularExpression(PhonePattern, ErrorMessage = Messages.PhoneFormat)]
     public string? Phone { get; set; }
 
     [MustBeChecked(ErrorMessage = "Tick the box to let us store your details for this booking.")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -128,7 +129,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         {
             requestId = request.RequestId.ToString("D"),
             clinicId = request.ClinicId,
-            start = request.Start.ToString("yyyy-MM-dd'T'HH:mm:ssK"),
+            start = request.Start.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
             patient = new { name = request.Patient.Name, email = request.Patient.Email, phone = request.Patient.Phone },
             language = request.Language,
         };

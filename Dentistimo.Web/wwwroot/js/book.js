@@ -6,26 +6,51 @@
   const grid = document.getElementById('slot-grid');
   const details = document.getElementById('details');
   const announcer = document.getElementById('slot-announcer');
+  const liveStatus = document.getElementById('live-status');
+  const validation = window.dentistimoValidation;
   const button = document.getElementById('book-button');
   const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
   const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
 
   // The page is shared through the output cache, so each form gets its request id here (a form the server answered
-  // already carries the id it used).
+  // already carries the id it used). randomUUID exists in secure contexts only; without it the server makes the id.
   const requestId = form.querySelector('input[name="Form.RequestId"]');
-  if (!requestId.value && window.crypto?.randomUUID) requestId.value = crypto.randomUUID(); // secure contexts only; else the server makes it
+  const startNewRequest = () => { requestId.value = window.crypto?.randomUUID?.() ?? ''; };
+  if (!requestId.value) startNewRequest();
 
   // Without a chosen time the details are hidden, unless the server is showing errors in them.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   details.hidden = !chosen() && !hasErrors;
-  grid.addEventListener('change', () => { details.hidden = false; });
+  focusWhatTheServerSaid();
+  grid.addEventListener('change', event => {
+    details.hidden = false;
+    validation.show(event.target, ''); // a time chosen answers whatever was said about the time
+  });
 
-  window.dentistimoValidation.attach(form, () => {
+  const idleText = button.textContent;
+  validation.attach(form, () => {
     // The request id already makes a second submit harmless; this spares the patient a confusing second answer.
     button.disabled = true;
     button.textContent = button.dataset.textBusy;
   });
-  window.addEventListener('pageshow', event => { if (event.persisted) { button.disabled = false; } });
+  // Back from the answer (the back/forward cache keeps the page as it was sent): the form is ready again, and whatever
+  // the patient chooses now is a new booking request, not a retry of the one already answered.
+  window.addEventListener('pageshow', event => {
+    if (!event.persisted) return;
+    button.disabled = false;
+    button.textContent = idleText;
+    startNewRequest();
+  });
+
+  // An answer from the server starts where the patient has to act: why the booking failed, the form's message, or the
+  // first field in error. Otherwise a screen reader starts at the top of the page and may never hear it.
+  function focusWhatTheServerSaid() {
+    const formErrors = document.getElementById('form-errors');
+    const target = document.getElementById('rejection')
+      ?? (formErrors?.textContent.trim() ? formErrors : null)
+      ?? form.querySelector('[aria-invalid="true"]:not(:disabled)');
+    target?.focus();
+  }
 
   function showSlot(change) {
     const cell = [...grid.querySelectorAll('.slot')].find(s => Date.parse(s.dataset.start) === Date.parse(change.start));
@@ -36,17 +61,20 @@
     cell.className = `slot slot--${change.state}`;
     cell.querySelector('.shape').className = `shape shape--${change.state}`;
     cell.querySelector('.slot-state').textContent = text;
-    const wasChosen = input.checked;
     input.disabled = !bookable;
-    if (!bookable && wasChosen) {
-      input.checked = false;
-      announcer.textContent = grid.dataset.textChosenTaken;
-    } else {
+    // Only the patient's own time is announced: each booking of every other time would drown it out.
+    if (!input.checked) return;
+    if (bookable) {
       announcer.textContent = format(grid.dataset.textChanged, cell.dataset.localTime, text);
+    } else {
+      input.checked = false;
+      validation.show(input, grid.dataset.textChosenTaken);
+      announcer.textContent = grid.dataset.textChosenTaken;
     }
   }
 
-  if (!window.signalR) return;
+  const showTimesMayBeOutOfDate = () => { liveStatus.textContent = liveStatus.dataset.textOutOfDate; };
+  if (!window.signalR) { showTimesMayBeOutOfDate(); return; }
   // WebSockets without the negotiate round trip: the connection lives on whichever replica accepts it, so several
   // replicas behind a load balancer need no sticky sessions.
   const connection = new signalR.HubConnectionBuilder()
@@ -55,6 +83,8 @@
     .build();
   const watch = () => connection.invoke('Watch', Number(form.dataset.clinicId), form.dataset.date);
   connection.on('slotChanged', change => showSlot(change));
-  connection.onreconnected(watch);
-  connection.start().then(watch).then(() => form.dataset.live = 'true').catch(() => { /* the grid still works; it just is not live */ });
+  connection.onreconnected(() => watch().catch(showTimesMayBeOutOfDate));
+  connection.onclose(showTimesMayBeOutOfDate); // the automatic reconnection has given up
+  // The grid still works without the connection; it just no longer follows other people's bookings.
+  connection.start().then(watch).then(() => form.dataset.live = 'true').catch(showTimesMayBeOutOfDate);
 })();

@@ -30,7 +30,7 @@
       if (input.disabled) input.checked = false;
       stateText.textContent = state === 'closed' ? calendar.dataset.textClosed
         : state === 'full' ? calendar.dataset.textFull
-        : state === 'open' ? format(calendar.dataset.textFree, free) : '';
+        : state === 'open' ? (free === 1 ? calendar.dataset.textOneFree : format(calendar.dataset.textFree, free)) : '';
     }
   }
 
@@ -81,7 +81,9 @@
   function startMap() {
     if (!window.L) { showMapProblem(); return; }
     mapElement.textContent = '';
-    const map = L.map(mapElement, { scrollWheelZoom: false }).setView([57.7045, 11.9700], 13);
+    // Leaflet's own zoom buttons are titled in English; these carry the page's language.
+    const map = L.map(mapElement, { scrollWheelZoom: false, zoomControl: false }).setView([57.7045, 11.9700], 13);
+    L.control.zoom({ zoomInTitle: mapElement.dataset.textZoomIn, zoomOutTitle: mapElement.dataset.textZoomOut }).addTo(map);
     let tilesLoaded = 0;
     let problemShown = false;
     L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {

@@ -59,5 +59,5 @@ window.dentistimoValidation = (() => {
     form.addEventListener('change', event => { if (event.target.type === 'radio' || event.target.type === 'checkbox') recheck(event); });
   }
 
-  return { attach };
+  return { attach, show };
 })();

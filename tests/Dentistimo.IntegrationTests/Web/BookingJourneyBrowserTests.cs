@@ -17,7 +17,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
     [Fact]
     public async Task A_patient_chooses_a_clinic_on_the_map_and_a_date_books_a_slot_and_gets_the_email_while_another_sees_the_slot_fill()
     {
-        var web = system.Web.StartedOnKestrel();
+        var web = system.WebOnKestrel;
         await using var notifier = await new NotifierFactory(system.Resources, new Dictionary<string, string?>
         {
             ["Email:PublicBaseUrl"] = web.ToString().TrimEnd('/'),
@@ -53,6 +53,8 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var watchedSlot = watcher.Locator($".slot[data-start='{start.ToUniversalTime():O}'] .slot-state");
         await Assertions.Expect(watchedSlot).ToHaveTextAsync("3 of 3 free");
         await Screenshots.SaveAsync(watcher, "03-booking-page");
+        // Changes to the watcher's own choice are announced to screen readers.
+        await watcher.Locator($".slot[data-start='{start.ToUniversalTime():O}'] label").ClickAsync();
 
         // The form opens once a time is chosen, and checks the fields before anything is sent.
         await Assertions.Expect(patient.Locator("#details")).ToBeHiddenAsync();
@@ -93,6 +95,57 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var desktop = await NewPageAsync(browser, web, s_desktop);
         await desktop.GotoAsync($"/book?clinic=1&date={iso}");
         await Screenshots.SaveAsync(desktop, "06-booking-page-after-live-update");
+    }
+
+    [Fact]
+    public async Task A_time_someone_else_books_while_the_form_is_open_is_marked_beside_the_times_and_only_that_is_announced()
+    {
+        var web = system.WebOnKestrel;
+        // Tooth Fairy Dentist has one dentist: one booking fills a time.
+        var (date, chosen) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 6);
+        var other = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available")
+            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!))
+            .First(start => start != chosen);
+        var iso = date.ToString("yyyy-MM-dd");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_desktop);
+        await patient.GotoAsync($"/book?clinic=2&date={iso}");
+        await Assertions.Expect(patient.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        var chosenSlot = patient.Locator($".slot[data-start='{chosen.ToUniversalTime():O}']");
+        await chosenSlot.Locator("label").ClickAsync();
+
+        await BookAsync(other);
+        await Assertions.Expect(patient.Locator($".slot[data-start='{other.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
+        await Assertions.Expect(patient.Locator("#slot-announcer")).ToBeEmptyAsync();
+        await BookAsync(chosen);
+
+        const string taken = "Someone else has just booked the time you chose. Please choose another time.";
+        await Assertions.Expect(patient.Locator("#Form_Start-error")).ToHaveTextAsync(taken);
+        await Assertions.Expect(patient.Locator("#slot-announcer")).ToHaveTextAsync(taken);
+        await Assertions.Expect(chosenSlot.Locator("input")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(chosenSlot.Locator("input")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Screenshots.SaveAsync(patient, "07-booking-page-chosen-time-taken");
+
+        // Choosing another time answers the message.
+        var free = patient.Locator(".slot--available label").First;
+        await free.ClickAsync();
+        await Assertions.Expect(patient.Locator("#Form_Start-error")).ToBeEmptyAsync();
+        await Assertions.Expect(chosenSlot.Locator("input")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+
+        // A page whose live updates cannot start says its times may be out of date.
+        var offline = await NewPageAsync(browser, web, s_phone);
+        await offline.RouteAsync(new Regex("/lib/signalr/"), route => route.AbortAsync());
+        await offline.GotoAsync($"/book?clinic=2&date={iso}");
+        await Assertions.Expect(offline.Locator("#live-status")).ToHaveTextAsync("The times shown may be out of date. Reload the page to update them.");
+
+        async Task BookAsync(DateTimeOffset start)
+        {
+            var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
+            Assert.Equal(201, status);
+        }
     }
 
     private static async Task<IPage> NewPageAsync(IBrowser browser, Uri web, ViewportSize size)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
@@ -6,6 +7,8 @@ using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dentistimo.IntegrationTests.Web;
 
@@ -70,7 +73,11 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal("true", page.QuerySelector(".shape")!.GetAttribute("aria-hidden"));
         // Nothing per visitor, so one rendering serves a crowd from the output cache: the browser makes the request id.
         Assert.Null(page.QuerySelector("input[name=__RequestVerificationToken]"));
-        Assert.Equal("", ((IHtmlInputElement)page.QuerySelector("input[name='Form.RequestId']")!).Value);
+        var requestId = (IHtmlInputElement)page.QuerySelector("input[name='Form.RequestId']")!;
+        Assert.Equal("", requestId.Value);
+        // A browser restoring the form on reload would otherwise bring back the id of a request already answered.
+        Assert.Equal("off", requestId.GetAttribute("autocomplete"));
+        Assert.Empty(page.QuerySelectorAll("[aria-invalid]"));
     }
 
     [Theory]
@@ -92,6 +99,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.StartsWith(language == "sv" ? "Skriv ett telefonnummer" : "Enter a phone number", MessageFor(answer, "Form.Phone"));
         // The client-side rules are rendered from the same attributes, in the same language.
         Assert.Equal(name, answer.QuerySelector("#Form_Name")!.GetAttribute("data-val-required"));
+        // Each field in error says so to assistive technology too, the time's choices and the consent box included.
+        Assert.All(["#Form_Name", "#Form_Email", "#Form_Phone", "#Form_Consent", "input[name='Form.Start']"],
+            field => Assert.Equal("true", answer.QuerySelector(field)!.GetAttribute("aria-invalid")));
     }
 
     [Fact]
@@ -142,6 +152,28 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("You already have an appointment at that time.", rejection.TextContent);
         Assert.Contains("Other free times that day:", rejection.TextContent);
         Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)answer.QuerySelector("#Form_Email")!).Value);
+    }
+
+    [Fact]
+    public async Task Fields_BookingApi_refuses_get_the_form_s_own_messages_in_the_patient_s_language_never_BookingApi_s_wording()
+    {
+        await using var web = system.Web.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new BookingApiRefusingEveryBooking(new()
+            {
+                ["start"] = ["The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."],
+                ["patient.email"] = ["Enter an email address such as name@example.com."],
+                ["language"] = ["The language must be \"sv\" or \"en\"."],
+            }))));
+        var client = web.CreateClient();
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1);
+
+        var answer = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}&lang=sv"), ValidFields(start));
+
+        Assert.Equal("Välj en ledig tid.", MessageFor(answer, "Form.Start"));
+        Assert.Equal("Skriv en e-postadress som namn@exempel.se.", MessageFor(answer, "Form.Email"));
+        Assert.Equal("Något gick fel med formuläret. Försök igen.", answer.QuerySelector("#form-errors")!.TextContent.Trim());
+        Assert.DoesNotContain("ISO 8601", answer.Body!.TextContent);
+        Assert.DoesNotContain("The language must be", answer.Body!.TextContent);
     }
 
     [Theory]
@@ -288,6 +320,41 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task The_texts_the_home_page_s_script_shows_are_in_Swedish_on_the_Swedish_site_with_one_free_time_in_the_singular()
+    {
+        var home = await GetPageAsync(system.Web.CreateClient(), "/?lang=sv");
+
+        var map = home.QuerySelector("#map")!;
+        Assert.Equal("Zooma in", map.GetAttribute("data-text-zoom-in"));
+        Assert.Equal("Zooma ut", map.GetAttribute("data-text-zoom-out"));
+        Assert.Equal("1 ledig", home.QuerySelector("#calendar")!.GetAttribute("data-text-one-free"));
+        Assert.Equal("{0} lediga", home.QuerySelector("#calendar")!.GetAttribute("data-text-free"));
+    }
+
+    [Fact]
+    public async Task A_missing_page_answers_404_in_the_language_asked_for_and_its_language_switch_links_to_the_same_address()
+    {
+        using var response = await system.Web.CreateClient().GetAsync("/no-such-page?lang=sv");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var page = await ParseAsync(response);
+        Assert.Equal("sv", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("Sidan finns inte", page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal("/no-such-page?lang=en", page.QuerySelector(".language-switch a[hreflang=en]")!.GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("/Error")]
+    [InlineData("/Error?statusCode=503")]
+    public async Task The_error_page_asked_for_directly_is_a_missing_page_not_an_error_answered_200(string address)
+    {
+        using var response = await system.Web.CreateClient().GetAsync(address);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Page not found", (await ParseAsync(response)).QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_home_page_is_rendered_once_for_many_views_yet_each_visitor_gets_their_own_language()
     {
         var swedish = system.Web.CreateClient();
@@ -355,6 +422,15 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("cannot reach the booking service", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>BookingApi as far as reading goes, but every booking request is answered 400 with <paramref name="errors"/>.</summary>
+    private sealed class BookingApiRefusingEveryBooking(Dictionary<string, string[]> errors) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/bookings"
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = JsonContent.Create(new { title = "One or more validation errors occurred.", errors }) })
+                : base.SendAsync(request, cancellationToken);
     }
 
     private static Dictionary<string, string> ValidFields(DateTimeOffset start) => new()

@@ -16,6 +16,11 @@ public sealed class WebSystemFixture : IAsyncLifetime
     public Uri BookingApiAddress { get; private set; } = null!;
     public BookingApiDriver Api { get; private set; } = null!;
 
+    /// <summary>The web app on a real port, for a browser: started by the first test that asks, as a factory starts once.</summary>
+    public Uri WebOnKestrel => _webOnKestrel ??= Web.StartedOnKestrel();
+
+    private Uri? _webOnKestrel;
+
     public async Task InitializeAsync()
     {
         await Resources.InitializeAsync();
