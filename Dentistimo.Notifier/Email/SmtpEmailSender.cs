@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
@@ -62,11 +63,14 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
 
     /// <summary>What a failed send says about the email: whether to send it again, and how soon.</summary>
     public static SmtpFailure Classify(SmtpException exception) =>
-        exception.InnerException is SocketException or IOException or AuthenticationException || exception.StatusCode == SmtpStatusCode.ServiceNotAvailable
+        IsConnectionFailure(exception.InnerException) || exception.StatusCode == SmtpStatusCode.ServiceNotAvailable
             ? SmtpFailure.ConnectionFailed
             : (int)exception.StatusCode is >= 500 and <= 599
                 ? SmtpFailure.Rejected
                 : SmtpFailure.Transient;
+
+    /// <summary>The connection could not be made, broke, or its TLS handshake failed.</summary>
+    private static bool IsConnectionFailure([NotNullWhen(true)] Exception? exception) => exception is SocketException or IOException or AuthenticationException;
 
     private async Task SendOverAsync(SmtpLease lease, EmailMessage message, CancellationToken cancellationToken)
     {
@@ -123,7 +127,7 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
         {
             // A server's reply may quote the recipient's address; the status and any connection failure under it do not.
             var failure = Classify(exception);
-            var connectionFailure = exception.InnerException is SocketException or IOException or AuthenticationException
+            var connectionFailure = IsConnectionFailure(exception.InnerException)
                 ? $" ({Describe(exception.InnerException)})"
                 : "";
             throw new SmtpDeliveryException(
@@ -131,7 +135,7 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
                 (failure == SmtpFailure.Rejected ? ", a permanent refusal." : "."),
                 failure);
         }
-        catch (Exception exception) when (exception is SocketException or IOException or AuthenticationException)
+        catch (Exception exception) when (IsConnectionFailure(exception))
         {
             throw new SmtpDeliveryException($"SMTP server {settings} could not be reached: {Describe(exception)}.", SmtpFailure.ConnectionFailed);
         }
