@@ -31,6 +31,13 @@ public static class BookingOutcomeQueue
     /// </summary>
     public static string ErrorQueueNameFor(string queueName, int retentionDays) => $"{queueName}_error_{retentionDays}d";
 
+    /// <summary>
+    /// Where MassTransit moves a message that arrived on <paramref name="queueName"/> but no consumer there takes, such as
+    /// an event of a newer BookingApi: it holds patient details too, so it is kept as long as a failed one and named for
+    /// the same reason as <see cref="ErrorQueueNameFor"/>.
+    /// </summary>
+    public static string SkippedQueueNameFor(string queueName, int retentionDays) => $"{queueName}_skipped_{retentionDays}d";
+
     public static void AddBookingOutcomeConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<BookingConfirmedHandler>();
@@ -42,12 +49,15 @@ public static class BookingOutcomeQueue
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         SmtpEmailSender.ReserveThreads(options.ConcurrentMessageLimit); // each message in hand may hold a thread while it sends
 
-        // A failed event carries the patient's name and email address: RabbitMQ deletes it once it has waited as long as
-        // BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every error queue
-        // of the notifier, all of them named by this formatter.
-        rabbit.SendTopology.ErrorQueueNameFormatter = new ErrorQueueNamesWithRetention(options.ErrorQueueRetentionDays);
-        rabbit.SendTopology.ConfigureErrorSettings = errorQueue =>
-            errorQueue.SetQueueArgument("x-message-ttl", (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds);
+        // A failed or skipped event carries the patient's name and email address: RabbitMQ deletes it once it has waited
+        // as long as BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every
+        // error and skipped queue of the notifier, all of them named by this formatter.
+        var retention = (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds;
+        var names = new QueueNamesWithRetention(options.ErrorQueueRetentionDays);
+        rabbit.SendTopology.ErrorQueueNameFormatter = names;
+        rabbit.SendTopology.DeadLetterQueueNameFormatter = names;
+        rabbit.SendTopology.ConfigureErrorSettings = errorQueue => errorQueue.SetQueueArgument("x-message-ttl", retention);
+        rabbit.SendTopology.ConfigureDeadLetterSettings = skippedQueue => skippedQueue.SetQueueArgument("x-message-ttl", retention);
         rabbit.ReceiveEndpoint(Name, endpoint =>
         {
             endpoint.Durable = true;
@@ -67,8 +77,10 @@ public static class BookingOutcomeQueue
         });
     }
 
-    private sealed class ErrorQueueNamesWithRetention(int retentionDays) : IErrorQueueNameFormatter
+    private sealed class QueueNamesWithRetention(int retentionDays) : IErrorQueueNameFormatter, IDeadLetterQueueNameFormatter
     {
         public string FormatErrorQueueName(string queueName) => ErrorQueueNameFor(queueName, retentionDays);
+
+        public string FormatDeadLetterQueueName(string queueName) => SkippedQueueNameFor(queueName, retentionDays);
     }
 }

@@ -49,12 +49,15 @@ public sealed class DeliveryOptions : IValidatableObject
     /// Days a booking event that failed, with the patient's name and email address, waits in the error queue to be
     /// re-driven before RabbitMQ deletes it: as long as BookingApi keeps a booking's patient details
     /// (Booking:PatientDataRetentionDays) by default. Changing it starts a new error queue (<see cref="ErrorQueueName"/>);
-    /// the old one keeps its messages until its own limit, and only the management UI can still move them back.
+    /// the old one keeps its messages until its own limit, and only the management UI can still move them back. Messages
+    /// no consumer takes (<see cref="SkippedQueueName"/>) are kept as long.
     /// </summary>
     [Range(1, 3650)]
     public int ErrorQueueRetentionDays { get; set; } = 30;
 
     public string ErrorQueueName => BookingOutcomeQueue.ErrorQueueNameFor(BookingOutcomeQueue.Name, ErrorQueueRetentionDays);
+
+    public string SkippedQueueName => BookingOutcomeQueue.SkippedQueueNameFor(BookingOutcomeQueue.Name, ErrorQueueRetentionDays);
 
     /// <summary>
     /// The longest a message can stay unacknowledged while it fails: every attempt taking <see cref="SmtpEmailSender.LongestSend"/>,

@@ -249,6 +249,27 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
         Assert.Equal(2, (await queues.WaitForAsync(errorQueue, 2, s_timeout)).Count); // failing again, now with a time limit
         Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
     }
+
+    [Fact]
+    public async Task An_event_no_consumer_takes_waits_in_a_skipped_queue_with_the_same_time_limit()
+    {
+        var queues = new RabbitMqQueues(_resources);
+        var skippedQueue = new DeliveryOptions { ErrorQueueRetentionDays = 7 }.SkippedQueueName;
+        await using var notifier = await new NotifierFactory(_resources, new Dictionary<string, string?>
+        {
+            ["Delivery:ErrorQueueRetentionDays"] = "7",
+        }).StartedAsync();
+
+        // Such as an event a newer BookingApi publishes, with the patient's details in it.
+        var endpoint = await notifier.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{BookingOutcomeQueue.Name}"));
+        await endpoint.Send(new BookingMoved(Guid.NewGuid(), NotificationScenario.PatientName));
+
+        var skipped = Assert.Single(await queues.WaitForAsync(skippedQueue, 1, s_timeout));
+        Assert.Contains(nameof(BookingMoved), skipped.Payload);
+        Assert.Equal(TimeSpan.FromDays(7).TotalMilliseconds, (long)(await queues.ArgumentsAsync(skippedQueue))["x-message-ttl"]!);
+    }
+
+    public sealed record BookingMoved(Guid BookingId, string PatientName);
 }
 
 /// <summary>What the notification tests share: a notifier configured for tests, sample events, and a look into notifierdb.</summary>
