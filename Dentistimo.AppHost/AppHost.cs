@@ -197,7 +197,7 @@ var notifier = builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(messaging).WaitFor(messaging)
     .WithHttpHealthCheck("/health")
     // Links in the e-mails point at the web's public address (the notifier's Email:PublicBaseUrl option).
-    .WithEnvironment("Email__PublicBaseUrl", web.GetEndpoint("http"))
+    .WithEnvironment("Email__PublicBaseUrl", WebsPublicAddress(web.GetEndpoint("http"), isPublishing))
     // Emails are not on the booking path: one replica is enough while the queue is short (a dead replica's
     // unacknowledged messages go back to the queue), and KEDA adds replicas while booking outcomes pile up.
     .PublishAsAzureContainerApp((_, app) =>
@@ -272,6 +272,12 @@ else
 }
 
 builder.Build().Run();
+
+// The web has only an http endpoint, which Container Apps' ingress serves on https at the same host (and redirects
+// http to): the links patients receive by email say https there, rather than sending booking ids in clear text first.
+static ReferenceExpression WebsPublicAddress(EndpointReference http, bool isPublishing) => isPublishing
+    ? ReferenceExpression.Create($"https://{http.Property(EndpointProperty.Host)}")
+    : ReferenceExpression.Create($"{http}");
 
 // Replaces ACA's default HTTP rule (10 concurrent requests) with ours.
 static ContainerAppScaleRule ScaleOnConcurrentRequests(int concurrentRequests) => new()
