@@ -9,7 +9,10 @@ namespace Dentistimo.BookingApi.Apis;
 
 public static class ClinicsApi
 {
-    /// <summary>The widest range one availability request may cover: a quarter, a little more than the default 90-day booking horizon.</summary>
+    /// <summary>
+    /// The widest range one availability request may cover: a quarter, a little more than the default 90-day booking
+    /// horizon, or the whole booking window when <c>Booking:HorizonDays</c> makes it longer.
+    /// </summary>
     public const int MaxRangeDays = 93;
 
     /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityTagPolicy"/>.</summary>
@@ -26,8 +29,16 @@ public static class ClinicsApi
             .CacheOutput(DayAvailabilityCachePolicy);
         api.MapGet("/availability", GetRangeAvailabilityAsync).WithName("GetAvailability")
             .WithSummary("Free slots per clinic per day over a date range");
+        api.MapGet("/booking-window", GetBookingWindow).WithName("GetBookingWindow")
+            .WithSummary("How far ahead slots can be booked: the Stockholm dates from today through today + horizonDays - 1");
         return app;
     }
+
+    /// <summary>BookingApi is the one source of its horizon (<c>Booking:HorizonDays</c>): the web's date picker follows this answer.</summary>
+    public static Ok<BookingWindowResponse> GetBookingWindow(BookingPolicy policy) =>
+        TypedResults.Ok(new BookingWindowResponse((int)policy.Horizon.TotalDays));
+
+    private static int MaxRangeDaysFor(BookingPolicy policy) => Math.Max(MaxRangeDays, (int)policy.Horizon.TotalDays);
 
     public static async Task<IReadOnlyList<ClinicResponse>> GetClinicsAsync(ClinicCatalog catalog, CancellationToken cancellationToken) =>
         (await catalog.GetAllAsync(cancellationToken)).OrderBy(entry => entry.Clinic.Id).Select(entry => ClinicResponse.From(entry.Clinic)).ToList();
@@ -49,7 +60,7 @@ public static class ClinicsApi
     }
 
     public static async Task<Results<Ok<RangeAvailabilityResponse>, ValidationProblem>> GetRangeAvailabilityAsync(
-        string? from, string? to, ClinicCatalog catalog, AvailabilityService availability, CancellationToken cancellationToken)
+        string? from, string? to, ClinicCatalog catalog, AvailabilityService availability, BookingPolicy policy, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TryParseDate(from, out var first))
@@ -61,9 +72,9 @@ public static class ClinicsApi
         {
             errors["to"] = ["Give the last date as YYYY-MM-DD."];
         }
-        else if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber >= MaxRangeDays))
+        else if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber >= MaxRangeDaysFor(policy)))
         {
-            errors["to"] = [$"The last date must be on or after the first, and the range at most {MaxRangeDays} days."];
+            errors["to"] = [$"The last date must be on or after the first, and the range at most {MaxRangeDaysFor(policy)} days."];
         }
 
         if (errors.Count > 0)
@@ -126,5 +137,11 @@ public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? Clos
 }
 
 public sealed record ClinicDaysResponse(int ClinicId, IReadOnlyList<DaySummaryResponse> Days);
+
+/// <param name="HorizonDays">
+/// How far ahead of now a slot may start and still be booked (<c>Booking:HorizonDays</c>). Every slot on the Stockholm
+/// dates from today through today + HorizonDays - 1 is within it.
+/// </param>
+public sealed record BookingWindowResponse(int HorizonDays);
 
 public sealed record RangeAvailabilityResponse(DateOnly From, DateOnly To, IReadOnlyList<ClinicDaysResponse> Clinics);

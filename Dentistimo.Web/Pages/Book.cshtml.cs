@@ -144,7 +144,8 @@ public sealed class BookModel(
         var clinicId = int.TryParse(clinic, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
         var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : (DateOnly?)null;
         var found = clinicId is { } known ? await bookingApi.FindClinicAsync(known, cancellationToken) : null;
-        if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay))
+        var window = await bookingApi.GetBookingWindowAsync(cancellationToken);
+        if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay, window))
         {
             var parameters = new List<KeyValuePair<string, string?>> { new("notice", IndexModel.NoticeChooseBoth) };
             if (found is not null)
@@ -152,7 +153,7 @@ public sealed class BookModel(
                 parameters.Add(new("clinic", found.Id.ToString(CultureInfo.InvariantCulture)));
             }
 
-            if (day is { } validDay && calendar.IsBookable(validDay))
+            if (day is { } validDay && calendar.IsBookable(validDay, window))
             {
                 parameters.Add(new("date", validDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
             }

@@ -33,9 +33,11 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
     public async Task OnGetAsync(string? clinic, string? date, string? notice, CancellationToken cancellationToken)
     {
         ShowChooseBothNotice = notice == NoticeChooseBoth;
-        Days = Enumerable.Range(0, StockholmCalendar.BookableDays).Select(calendar.Today.AddDays).ToList();
+        BookingWindow window;
         try
         {
+            window = await bookingApi.GetBookingWindowAsync(cancellationToken);
+            Days = calendar.BookableDays(window);
             Clinics = await bookingApi.GetClinicsAsync(cancellationToken);
             var range = await bookingApi.GetRangeAsync(Days[0], Days[^1], cancellationToken);
             Availability = range.Clinics.ToDictionary(
@@ -61,7 +63,7 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
         }
 
         if (DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            && calendar.IsBookable(day) && DayStateFor(SelectedClinicId, day) is DayState.Open or DayState.Unknown)
+            && calendar.IsBookable(day, window) && DayStateFor(SelectedClinicId, day) is DayState.Open or DayState.Unknown)
         {
             SelectedDate = day;
         }

@@ -30,6 +30,10 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 
     private static readonly TimeSpan s_clinicsCacheDuration = TimeSpan.FromMinutes(1);
 
+    private const string BookingWindowCacheKey = "booking-window";
+
+    private const string LastKnownBookingWindowCacheKey = "booking-window:last-known";
+
     /// <summary>
     /// How long the registry and a day are kept after BookingApi last answered, for a booking form sent while BookingApi
     /// is unreachable: it is shown again with what the patient typed (<see cref="GetDayOrLastKnownAsync"/>).
@@ -62,6 +66,38 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         }
 
         return clinics;
+    }
+
+    /// <summary>
+    /// How far ahead BookingApi takes bookings: it is the one source of its horizon, so the date picker and the booking
+    /// page's date check follow it. It changes only when BookingApi is configured anew, so it is cached as the registry is.
+    /// </summary>
+    /// <remarks>While BookingApi is unreachable, the window as last seen, if it was seen within the hour.</remarks>
+    public async Task<BookingWindow> GetBookingWindowAsync(CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(BookingWindowCacheKey, out BookingWindow? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        BookingWindow window;
+        try
+        {
+            window = await GetAsync<BookingWindow>("/api/booking-window", cancellationToken)
+                ?? throw new BookingApiUnavailableException("BookingApi answered the booking window with 404.");
+        }
+        catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownBookingWindowCacheKey, out BookingWindow? lastKnown) && lastKnown is not null)
+        {
+            return lastKnown;
+        }
+
+        if (window.HorizonDays < 1)
+        {
+            throw new BookingApiUnavailableException($"BookingApi answered a booking window of {window.HorizonDays} days.");
+        }
+
+        cache.Set(LastKnownBookingWindowCacheKey, window, s_lastKnownDuration);
+        return cache.Set(BookingWindowCacheKey, window, s_clinicsCacheDuration);
     }
 
     public async Task<ClinicSummary?> FindClinicAsync(int clinicId, CancellationToken cancellationToken) =>

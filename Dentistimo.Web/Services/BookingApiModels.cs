@@ -29,6 +29,9 @@ public sealed record ClinicDays(int ClinicId, IReadOnlyList<DaySummary> Days);
 
 public sealed record RangeAvailability(DateOnly From, DateOnly To, IReadOnlyList<ClinicDays> Clinics);
 
+/// <param name="HorizonDays">How far ahead BookingApi takes bookings (its <c>Booking:HorizonDays</c>).</param>
+public sealed record BookingWindow(int HorizonDays);
+
 public sealed record PatientDetails(string Name, string Email, string? Phone);
 
 public sealed record BookingRequest(Guid RequestId, int ClinicId, DateTimeOffset Start, PatientDetails Patient, string Language);

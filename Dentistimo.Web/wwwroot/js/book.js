@@ -57,9 +57,14 @@
     if (!cell) return;
     const input = cell.querySelector('input');
     const bookable = change.state === 'available' || change.state === 'few-left';
-    const text = change.state === 'full' ? grid.dataset.textFull : format(grid.dataset[change.state === 'few-left' ? 'textFewLeft' : 'textAvailable'], change.free, change.capacity);
-    cell.className = `slot slot--${change.state}`;
-    cell.querySelector('.shape').className = `shape shape--${change.state}`;
+    // As the server renders it: a time that has passed (or a closed one) since the page was made is just unavailable.
+    const state = bookable || change.state === 'full' ? change.state : 'unavailable';
+    const text = state === 'full' ? grid.dataset.textFull
+      : state === 'unavailable' ? grid.dataset.textUnavailable
+      : format(grid.dataset[state === 'few-left' ? 'textFewLeft' : 'textAvailable'], change.free, change.capacity);
+    if (cell.className === `slot slot--${state}` && cell.querySelector('.slot-state').textContent === text) return; // nothing new
+    cell.className = `slot slot--${state}`;
+    cell.querySelector('.shape').className = `shape shape--${state}`;
     cell.querySelector('.slot-state').textContent = text;
     input.disabled = !bookable;
     // Only the patient's own time is announced: each booking of every other time would drown it out.
@@ -81,8 +86,28 @@
     .withUrl('/hubs/availability', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
     .withAutomaticReconnect()
     .build();
-  const watch = () => connection.invoke('Watch', Number(form.dataset.clinicId), form.dataset.date);
-  connection.on('slotChanged', change => showSlot(change));
+  // Watch answers the day's slots as they are now: the page may come from the output cache, and whatever changed
+  // while it was not connected was sent to no one. Changes that arrive while Watch is pending are newer than its
+  // answer, so they are kept and applied after it.
+  let pending = null;
+  const watch = () => {
+    pending = [];
+    return connection.invoke('Watch', Number(form.dataset.clinicId), form.dataset.date)
+      .then(slots => {
+        const newer = pending;
+        pending = null;
+        slots.forEach(showSlot);
+        newer.forEach(showSlot);
+        liveStatus.textContent = '';
+      })
+      .catch(error => {
+        const newer = pending ?? [];
+        pending = null;
+        newer.forEach(showSlot);
+        throw error;
+      });
+  };
+  connection.on('slotChanged', change => { if (pending) pending.push(change); else showSlot(change); });
   connection.onreconnected(() => watch().catch(showTimesMayBeOutOfDate));
   connection.onclose(showTimesMayBeOutOfDate); // the automatic reconnection has given up
   // The grid still works without the connection; it just no longer follows other people's bookings.

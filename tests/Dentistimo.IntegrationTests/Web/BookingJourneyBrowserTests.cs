@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
+using Dentistimo.Web.Services;
 using Microsoft.Playwright;
 
 namespace Dentistimo.IntegrationTests.Web;
@@ -140,6 +142,64 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await offline.RouteAsync(new Regex("/lib/signalr/"), route => route.AbortAsync());
         await offline.GotoAsync($"/book?clinic=2&date={iso}");
         await Assertions.Expect(offline.Locator("#live-status")).ToHaveTextAsync("The times shown may be out of date. Reload the page to update them.");
+
+        async Task BookAsync(DateTimeOffset start)
+        {
+            var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
+            Assert.Equal(201, status);
+        }
+    }
+
+    [Fact]
+    public async Task A_time_booked_after_the_page_was_made_but_before_its_live_updates_started_shows_its_new_state_once_they_start()
+    {
+        var web = system.WebOnKestrel;
+        // Tooth Fairy Dentist has one dentist: one booking fills a time.
+        var (date, chosen) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 9);
+        var other = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available")
+            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!))
+            .First(start => start != chosen);
+        var address = $"/book?clinic=2&date={date:yyyy-MM-dd}&time={ClinicTime.ToLocal(chosen):HH:mm}";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        // The page's scripts wait until the test lets them load: the page is made, then both times are booked, then
+        // its connection starts. The events of those bookings went to the pages connected then, not to this one.
+        var scriptsMayLoad = new TaskCompletionSource();
+        var late = await NewPageAsync(browser, web, s_desktop);
+        await late.RouteAsync(new Regex("/lib/signalr/"), async route =>
+        {
+            await scriptsMayLoad.Task;
+            await route.ContinueAsync();
+        });
+        await late.GotoAsync(address, new() { WaitUntil = WaitUntilState.Commit });
+        var chosenSlot = late.Locator($".slot[data-start='{chosen.ToUniversalTime():O}']");
+        var otherSlot = late.Locator($".slot[data-start='{other.ToUniversalTime():O}']");
+        await Assertions.Expect(otherSlot.Locator(".slot-state")).ToHaveTextAsync("1 of 1 free");
+        await Assertions.Expect(chosenSlot.Locator("input")).ToBeCheckedAsync();
+
+        var watcher = await NewPageAsync(browser, web, s_phone);
+        await watcher.GotoAsync(address);
+        await Assertions.Expect(watcher.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        await BookAsync(other);
+        await BookAsync(chosen);
+        // Once a connected page has seen both bookings, their events are gone; and the day the web keeps is newer.
+        await Assertions.Expect(watcher.Locator($".slot[data-start='{other.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
+        await Assertions.Expect(watcher.Locator($".slot[data-start='{chosen.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
+        await Task.Delay(BookingApiClient.DayCacheDuration + TimeSpan.FromMilliseconds(200));
+        await Assertions.Expect(otherSlot.Locator(".slot-state")).ToHaveTextAsync("1 of 1 free");
+
+        scriptsMayLoad.SetResult();
+        await Assertions.Expect(late.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        await Assertions.Expect(otherSlot.Locator(".slot-state")).ToHaveTextAsync("Full");
+        await Assertions.Expect(otherSlot.Locator("input")).ToBeDisabledAsync();
+        // The patient's own time, taken in the gap, is unchecked and says so, as when it is taken while connected.
+        const string taken = "Someone else has just booked the time you chose. Please choose another time.";
+        await Assertions.Expect(chosenSlot.Locator(".slot-state")).ToHaveTextAsync("Full");
+        await Assertions.Expect(chosenSlot.Locator("input")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(late.Locator("#Form_Start-error")).ToHaveTextAsync(taken);
+        await Assertions.Expect(late.Locator("#live-status")).ToBeEmptyAsync();
 
         async Task BookAsync(DateTimeOffset start)
         {

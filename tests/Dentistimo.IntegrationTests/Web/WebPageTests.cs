@@ -59,6 +59,44 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("3 dentists", home.QuerySelector("[data-overview-for='1']")!.TextContent);
     }
 
+    [Theory]
+    [InlineData(30)]
+    [InlineData(120)]
+    public async Task The_date_picker_and_the_booking_page_follow_BookingApi_s_horizon(int horizonDays)
+    {
+        await using var bookingApi = new BookingApiFactory(system.Resources, new Dictionary<string, string?>
+        {
+            ["Booking:HorizonDays"] = horizonDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var bookingApiAddress = await bookingApi.StartedOnKestrelAsync();
+        await using var web = new WebFactory(bookingApiAddress, system.Resources.Messaging, WebSystemFixture.WithoutPerClientLimit);
+        using var noRedirects = web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        // BookingApi states its horizon, and the OpenAPI document describes the answer.
+        using var bookingApiHttp = new HttpClient { BaseAddress = bookingApiAddress };
+        Assert.Equal($"{{\"horizonDays\":{horizonDays}}}", await bookingApiHttp.GetStringAsync("/api/booking-window"));
+        Assert.Contains("/api/booking-window", await bookingApiHttp.GetStringAsync("/openapi/v1.json"));
+
+        var home = await GetPageAsync(noRedirects, "/?clinic=1");
+        var days = home.QuerySelectorAll("input[name=date]").Select(input => DateOnly.Parse(input.GetAttribute("value")!)).ToList();
+        Assert.Equal(Today, days[0]);
+        Assert.Equal(Today.AddDays(horizonDays - 1), days[^1]);
+        Assert.Equal(horizonDays, days.Count);
+        // BookingApi answers the whole window in one range, longer than a quarter too: no day is left unknown.
+        Assert.Empty(home.QuerySelectorAll(".day--unknown"));
+
+        // The last day within the horizon can be booked; the next is as any other day that cannot be.
+        var lastWeekday = Enumerable.Range(0, 7).Select(back => Today.AddDays(horizonDays - 1 - back))
+            .First(day => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+        using var within = await noRedirects.GetAsync($"/book?clinic=1&date={Iso(lastWeekday)}");
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        Assert.NotEmpty((await ParseAsync(within)).QuerySelectorAll(".slot--available"));
+        using var beyond = await noRedirects.GetAsync($"/book?clinic=1&date={Iso(Today.AddDays(horizonDays))}");
+        Assert.Equal(HttpStatusCode.Redirect, beyond.StatusCode);
+        Assert.StartsWith("/?notice=choose&clinic=1&", beyond.Headers.Location!.OriginalString);
+        Assert.DoesNotContain("date=", beyond.Headers.Location.OriginalString);
+    }
+
     [Fact]
     public async Task The_booking_page_shows_the_days_slots_with_their_state_in_words()
     {
