@@ -185,6 +185,13 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
         app.Template.Scale.Rules = [ScaleOnConcurrentRequests(WebScaleOutAt)];
     });
 
+// Every web replica must derive the same request id from a form sent without scripts (a second replica would make a
+// second booking request of it), and from a secret, since request ids are logged: one generated key, kept in user
+// secrets locally and in the deployment on Azure.
+var noScriptRequestIdKey = builder.AddParameter(
+    "web-request-id-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+web.WithEnvironment("NoScriptRequestIds__Key", noScriptRequestIdKey);
+
 if (isPublishing)
 {
     // Container Apps' ingress is the only way in, and it passes the client's address on in X-Forwarded-For: the web's

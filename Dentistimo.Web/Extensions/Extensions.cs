@@ -43,6 +43,8 @@ internal static class Extensions
 
         builder.AddValidatedOptions<BookingAttemptLimitOptions>(BookingAttemptLimitOptions.SectionName);
         builder.Services.AddSingleton<BookingAttemptLimiter>();
+        builder.AddValidatedOptions<NoScriptRequestIdOptions>(NoScriptRequestIdOptions.SectionName);
+        builder.Services.AddSingleton<NoScriptRequestIds>();
 
         var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
         builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);

@@ -72,6 +72,8 @@ public static class SwedishTexts
         ["{0} is now: {1}"] = "{0} är nu: {1}",
         ["Someone else has just booked the time you chose. Please choose another time."] =
             "Någon annan har just bokat tiden du valde. Välj en annan tid.",
+        ["The time you chose can no longer be booked. Please choose another time."] =
+            "Tiden du valde går inte längre att boka. Välj en annan tid.",
         ["The times shown may be out of date. Reload the page to update them."] =
             "Tiderna som visas kan vara inaktuella. Ladda om sidan för att uppdatera dem.",
         ["Choose a free time."] = "Välj en ledig tid.",

@@ -19,7 +19,12 @@ namespace Dentistimo.Web.Pages;
 [OutputCache(PolicyName = OutputCachePolicy)]
 [IgnoreAntiforgeryToken]
 public sealed class BookModel(
-    BookingApiClient bookingApi, BookingAttemptLimiter attempts, StockholmCalendar calendar, IStringLocalizer<BookModel> localizer, ILogger<BookModel> logger)
+    BookingApiClient bookingApi,
+    BookingAttemptLimiter attempts,
+    NoScriptRequestIds noScriptRequestIds,
+    StockholmCalendar calendar,
+    IStringLocalizer<BookModel> localizer,
+    ILogger<BookModel> logger)
     : PageModel
 {
     public const string OutputCachePolicy = "booking-page";
@@ -80,9 +85,11 @@ public sealed class BookModel(
             return Page();
         }
 
+        // Scripts off: the browser made no request id (book.js does).
         if (Form.RequestId is null || Form.RequestId == Guid.Empty)
         {
-            Form.RequestId = RequestIdFromContent(start);
+            Form.RequestId = noScriptRequestIds.For(
+                Clinic.Id, start, Form.Name!.Trim(), Form.Email!.Trim(), Form.Phone?.Trim(), Languages.Current);
             ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
         }
 
@@ -172,19 +179,6 @@ public sealed class BookModel(
 
     private async Task ReloadDayAsync(CancellationToken cancellationToken) =>
         Day = await bookingApi.GetCurrentDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
-
-    /// <summary>
-    /// Without scripts the browser makes no request id (book.js does), so one is derived from what the form asks for: a
-    /// double click or a resubmitted form is then the same request, answered the same way, not a second booking request.
-    /// A version 8 (RFC 9562, custom) UUID of the fields BookingApi compares when it sees an id again.
-    /// </summary>
-    private Guid RequestIdFromContent(DateTimeOffset start)
-    {
-        var hash = BookingRequestIdentity.Hash(Clinic.Id, start, Form.Name!.Trim(), Form.Email!.Trim(), Form.Phone?.Trim(), Languages.Current);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
 
     /// <summary>
     /// 429 with Retry-After, and the form as it was typed with the same request id: sending it again later is still the

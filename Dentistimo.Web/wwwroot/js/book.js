@@ -73,8 +73,9 @@
       announcer.textContent = format(grid.dataset.textChanged, cell.dataset.localTime, text);
     } else {
       input.checked = false;
-      validation.show(input, grid.dataset.textChosenTaken);
-      announcer.textContent = grid.dataset.textChosenTaken;
+      const why = state === 'full' ? grid.dataset.textChosenTaken : grid.dataset.textChosenGone;
+      validation.show(input, why);
+      announcer.textContent = why;
     }
   }
 
