@@ -32,9 +32,9 @@ public static class BookingOutcomeQueue
     public static string ErrorQueueNameFor(string queueName, int retentionDays) => $"{queueName}_error_{retentionDays}d";
 
     /// <summary>
-    /// Where MassTransit moves a message that arrived on <paramref name="queueName"/> but no consumer there takes, such as
-    /// an event of a newer BookingApi: it holds patient details too, so it is kept as long as a failed one and named for
-    /// the same reason as <see cref="ErrorQueueNameFor"/>.
+    /// Where MassTransit moves a message that arrived on <paramref name="queueName"/> but no consumer there takes: one sent
+    /// straight to the queue, or of a type a notifier of another version bound the queue to. It holds patient details
+    /// too, so it is kept as long as a failed one, and named for the same reason as <see cref="ErrorQueueNameFor"/>.
     /// </summary>
     public static string SkippedQueueNameFor(string queueName, int retentionDays) => $"{queueName}_skipped_{retentionDays}d";
 

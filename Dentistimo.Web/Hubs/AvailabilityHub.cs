@@ -8,8 +8,10 @@ namespace Dentistimo.Web.Hubs;
 /// Pushes slot changes to the browsers showing a clinic's day. Every web replica consumes every availability event
 /// (see <see cref="IntegrationEvents.EventHandling.SlotAvailabilityChangedHandler"/>), so no SignalR backplane is needed.
 /// </summary>
-public sealed class AvailabilityHub(BookingApiClient bookingApi, ILogger<AvailabilityHub> logger) : Hub
+public sealed class AvailabilityHub(BookingApiClient bookingApi, StockholmCalendar calendar, ILogger<AvailabilityHub> logger) : Hub
 {
+    private const string NoSuchDay = "Give the id of a clinic and a date it takes bookings for, as YYYY-MM-DD.";
+
     public const string Path = "/hubs/availability";
     public const string SlotChangedMethod = "slotChanged";
 
@@ -30,23 +32,30 @@ public sealed class AvailabilityHub(BookingApiClient bookingApi, ILogger<Availab
     {
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || clinicId <= 0)
         {
-            throw new HubException("Give a clinic id and a date as YYYY-MM-DD.");
+            throw new HubException(NoSuchDay);
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(clinicId, day));
         DayAvailability? current;
         try
         {
+            // What the booking page itself checks: anyone can call this, and every call may cost a BookingApi request.
+            if (await bookingApi.FindClinicAsync(clinicId, Context.ConnectionAborted) is null
+                || !calendar.IsBookable(day, await bookingApi.GetBookingWindowAsync(Context.ConnectionAborted)))
+            {
+                throw new HubException(NoSuchDay);
+            }
+
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(clinicId, day));
             current = await bookingApi.GetDayAsync(clinicId, day, Context.ConnectionAborted);
         }
         catch (BookingApiUnavailableException exception)
         {
-            logger.LogWarning(exception, "BookingApi is unreachable; clinic {ClinicId} on {Date} is watched without its current slots", clinicId, day);
+            logger.LogWarning(exception, "BookingApi is unreachable; a page of clinic {ClinicId} on {Date} did not get its current slots", clinicId, day);
             throw new HubException("The current times could not be fetched.");
         }
 
         return current?.Slots.Select(slot => new SlotChangedMessage(slot.Start, slot.Capacity, slot.Booked, slot.Free, slot.State)).ToList()
-            ?? throw new HubException($"There is no clinic with id {clinicId}.");
+            ?? throw new HubException(NoSuchDay);
     }
 }
 

@@ -83,8 +83,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         BookingWindow window;
         try
         {
-            window = await GetAsync<BookingWindow>("/api/booking-window", cancellationToken)
-                ?? throw new BookingApiUnavailableException("BookingApi answered the booking window with 404.");
+            // 404: a BookingApi from before this endpoint, still running while a deployment rolls out; it has the default.
+            window = await GetAsync<BookingWindow>("/api/booking-window", cancellationToken) ?? BookingWindow.Default;
         }
         catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownBookingWindowCacheKey, out BookingWindow? lastKnown) && lastKnown is not null)
         {
@@ -106,7 +106,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     /// <returns>Null when BookingApi knows no such clinic.</returns>
     public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken)
     {
-        var key = $"day:{clinicId}:{date:yyyy-MM-dd}";
+        var key = DayKey(clinicId, date);
         if (cache.TryGetValue(key, out DayAvailability? cached) && cached is not null)
         {
             return cached;
@@ -114,6 +114,9 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 
         return await GetCurrentDayAsync(clinicId, date, cancellationToken) is { } day ? cache.Set(key, day, DayCacheDuration) : null;
     }
+
+    /// <summary>The day changed: the next <see cref="GetDayAsync"/> asks BookingApi.</summary>
+    public void ForgetDay(int clinicId, DateOnly date) => cache.Remove(DayKey(clinicId, date));
 
     /// <summary>
     /// As <see cref="GetDayAsync"/>, but while BookingApi is unreachable the day as this instance last saw it within the
@@ -190,6 +193,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
                 throw new BookingApiUnavailableException($"BookingApi answered a booking request with {(int)response.StatusCode}.");
         }
     }
+
+    private static string DayKey(int clinicId, DateOnly date) => $"day:{clinicId}:{date:yyyy-MM-dd}";
 
     private static string LastKnownDayKey(int clinicId, DateOnly date) => $"day:last-known:{clinicId}:{date:yyyy-MM-dd}";
 

@@ -30,7 +30,11 @@ public sealed record ClinicDays(int ClinicId, IReadOnlyList<DaySummary> Days);
 public sealed record RangeAvailability(DateOnly From, DateOnly To, IReadOnlyList<ClinicDays> Clinics);
 
 /// <param name="HorizonDays">How far ahead BookingApi takes bookings (its <c>Booking:HorizonDays</c>).</param>
-public sealed record BookingWindow(int HorizonDays);
+public sealed record BookingWindow(int HorizonDays)
+{
+    /// <summary>BookingApi's default horizon (its <c>BookingPolicy.DefaultHorizon</c>).</summary>
+    public static readonly BookingWindow Default = new(90);
+}
 
 public sealed record PatientDetails(string Name, string Email, string? Phone);
 

@@ -260,7 +260,7 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
             ["Delivery:ErrorQueueRetentionDays"] = "7",
         }).StartedAsync();
 
-        // Such as an event a newer BookingApi publishes, with the patient's details in it.
+        // Sent straight to the queue, as to one a notifier of another version bound to this type; with patient details in it.
         var endpoint = await notifier.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{BookingOutcomeQueue.Name}"));
         await endpoint.Send(new BookingMoved(Guid.NewGuid(), NotificationScenario.PatientName));
 

@@ -6,11 +6,14 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Dentistimo.Web.IntegrationEvents.EventHandling;
 
-public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> hub) : IConsumer<SlotAvailabilityChanged>
+public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> hub, BookingApiClient bookingApi) : IConsumer<SlotAvailabilityChanged>
 {
     public async Task Consume(ConsumeContext<SlotAvailabilityChanged> context)
     {
         var change = context.Message;
+        // A page connecting now asks for the day (AvailabilityHub.Watch): it gets this change from BookingApi, not the
+        // day as this replica kept it from before.
+        bookingApi.ForgetDay(change.ClinicId, change.Date);
         var message = new SlotChangedMessage(
             change.StartUtc.ToUniversalTime(), change.Capacity, change.Booked, Math.Max(0, change.Capacity - change.Booked),
             SlotStates.FromCounts(change.Capacity, change.Booked));

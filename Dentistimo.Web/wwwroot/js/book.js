@@ -57,6 +57,10 @@
     if (!cell) return;
     const input = cell.querySelector('input');
     const bookable = change.state === 'available' || change.state === 'few-left';
+    // Seats are only ever taken (there is no cancelling), so fewer booked than shown is an older view of the slot: a
+    // cached answer to Watch, or an event that waited while Watch was pending. Newer news is never undone by it.
+    if ((bookable || change.state === 'full') && change.booked < Number(cell.dataset.booked)) return;
+    cell.dataset.booked = change.booked;
     // As the server renders it: a time that has passed (or a closed one) since the page was made is just unavailable.
     const state = bookable || change.state === 'full' ? change.state : 'unavailable';
     const text = state === 'full' ? grid.dataset.textFull
@@ -72,10 +76,13 @@
     if (bookable) {
       announcer.textContent = format(grid.dataset.textChanged, cell.dataset.localTime, text);
     } else {
+      const hadFocus = document.activeElement === input;
       input.checked = false;
       const why = state === 'full' ? grid.dataset.textChosenTaken : grid.dataset.textChosenGone;
       validation.show(input, why);
       announcer.textContent = why;
+      // A disabled radio loses the focus to the page's top: keep the patient at the times, on the first one still free.
+      if (hadFocus) grid.querySelector('input:not(:disabled)')?.focus();
     }
   }
 
@@ -87,9 +94,9 @@
     .withUrl('/hubs/availability', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
     .withAutomaticReconnect()
     .build();
-  // Watch answers the day's slots as they are now: the page may come from the output cache, and whatever changed
-  // while it was not connected was sent to no one. Changes that arrive while Watch is pending are newer than its
-  // answer, so they are kept and applied after it.
+  // Watch answers the day's slots as BookingApi has them now: the page may come from the output cache, and whatever
+  // changed while it was not connected was sent to no one. Changes that arrive while Watch is pending are applied after
+  // its answer; showSlot drops whichever of the two is older.
   let pending = null;
   const watch = () => {
     pending = [];
@@ -100,6 +107,7 @@
         slots.forEach(showSlot);
         newer.forEach(showSlot);
         liveStatus.textContent = '';
+        form.dataset.live = 'true';
       })
       .catch(error => {
         const newer = pending ?? [];
@@ -112,5 +120,5 @@
   connection.onreconnected(() => watch().catch(showTimesMayBeOutOfDate));
   connection.onclose(showTimesMayBeOutOfDate); // the automatic reconnection has given up
   // The grid still works without the connection; it just no longer follows other people's bookings.
-  connection.start().then(watch).then(() => form.dataset.live = 'true').catch(showTimesMayBeOutOfDate);
+  connection.start().then(watch).catch(showTimesMayBeOutOfDate);
 })();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Dentistimo.Web.Services;
@@ -85,9 +86,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         // BookingApi answers the whole window in one range, longer than a quarter too: no day is left unknown.
         Assert.Empty(home.QuerySelectorAll(".day--unknown"));
 
-        // The last day within the horizon can be booked; the next is as any other day that cannot be.
-        var lastWeekday = Enumerable.Range(0, 7).Select(back => Today.AddDays(horizonDays - 1 - back))
-            .First(day => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+        // The last working day within the horizon can be booked; the next day is as any other day that cannot be.
+        var lastWeekday = Enumerable.Range(0, 14).Select(back => Today.AddDays(horizonDays - 1 - back))
+            .First(day => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !SwedishPublicHolidays.IsHoliday(day));
         using var within = await noRedirects.GetAsync($"/book?clinic=1&date={Iso(lastWeekday)}");
         Assert.Equal(HttpStatusCode.OK, within.StatusCode);
         Assert.NotEmpty((await ParseAsync(within)).QuerySelectorAll(".slot--available"));
