@@ -23,12 +23,14 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     /// <summary>How old the home page's free-day counts may be (the booking page shows each slot live).</summary>
     public static readonly TimeSpan RangeCacheDuration = TimeSpan.FromSeconds(5);
 
-    /// <summary>The registry changes a few times a year; a short cache spares BookingApi one call per page view.</summary>
     private const string ClinicsCacheKey = "clinics";
 
     private const string LastKnownClinicsCacheKey = "clinics:last-known";
 
-    private static readonly TimeSpan s_clinicsCacheDuration = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The registry and the booking window change a few times a year; a short cache spares BookingApi a call per page view.
+    /// </summary>
+    private static readonly TimeSpan s_rarelyChangingDuration = TimeSpan.FromMinutes(1);
 
     private const string BookingWindowCacheKey = "booking-window";
 
@@ -41,32 +43,12 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     private static readonly TimeSpan s_lastKnownDuration = TimeSpan.FromHours(1);
 
     /// <remarks>While BookingApi is unreachable, the registry as last seen, if it was seen within the hour.</remarks>
-    public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken)
-    {
-        if (cache.TryGetValue(ClinicsCacheKey, out IReadOnlyList<ClinicSummary>? cached) && cached is not null)
-        {
-            return cached;
-        }
-
-        List<ClinicSummary> clinics;
-        try
-        {
-            clinics = await GetAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [];
-        }
-        catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownClinicsCacheKey, out IReadOnlyList<ClinicSummary>? lastKnown) && lastKnown is not null)
-        {
-            return lastKnown;
-        }
-
-        if (clinics.Count > 0)
-        {
+    public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken) =>
+        await GetRarelyChangingAsync<IReadOnlyList<ClinicSummary>>(
+            ClinicsCacheKey, LastKnownClinicsCacheKey,
+            async () => await GetAsync<List<ClinicSummary>>("/api/clinics", cancellationToken) ?? [],
             // An empty registry only happens while BookingApi is still seeding; asking again soon is right.
-            cache.Set(ClinicsCacheKey, (IReadOnlyList<ClinicSummary>)clinics, s_clinicsCacheDuration);
-            cache.Set(LastKnownClinicsCacheKey, (IReadOnlyList<ClinicSummary>)clinics, s_lastKnownDuration);
-        }
-
-        return clinics;
-    }
+            keep: clinics => clinics.Count > 0);
 
     /// <summary>
     /// How far ahead BookingApi takes bookings: it is the one source of its horizon, so the date picker and the booking
@@ -75,29 +57,46 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     /// <remarks>While BookingApi is unreachable, the window as last seen, if it was seen within the hour.</remarks>
     public async Task<BookingWindow> GetBookingWindowAsync(CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(BookingWindowCacheKey, out BookingWindow? cached) && cached is not null)
+        var window = await GetRarelyChangingAsync(
+            BookingWindowCacheKey, LastKnownBookingWindowCacheKey,
+            // 404: a BookingApi from before this endpoint, still running while a deployment rolls out; it has the default.
+            async () => await GetAsync<BookingWindow>("/api/booking-window", cancellationToken) ?? BookingWindow.Default,
+            keep: answer => answer.HorizonDays >= 1);
+        return window.HorizonDays >= 1
+            ? window
+            : throw new BookingApiUnavailableException($"BookingApi answered a booking window of {window.HorizonDays} days.");
+    }
+
+    /// <summary>
+    /// An answer kept for <see cref="s_rarelyChangingDuration"/>, and as last known for <see cref="s_lastKnownDuration"/>,
+    /// which is answered while BookingApi is unreachable.
+    /// </summary>
+    /// <param name="keep">Whether the answer may be kept; one that may not is answered once and asked for again.</param>
+    private async Task<T> GetRarelyChangingAsync<T>(string key, string lastKnownKey, Func<Task<T>> fetch, Func<T, bool> keep)
+        where T : class
+    {
+        if (cache.TryGetValue(key, out T? cached) && cached is not null)
         {
             return cached;
         }
 
-        BookingWindow window;
+        T answer;
         try
         {
-            // 404: a BookingApi from before this endpoint, still running while a deployment rolls out; it has the default.
-            window = await GetAsync<BookingWindow>("/api/booking-window", cancellationToken) ?? BookingWindow.Default;
+            answer = await fetch();
         }
-        catch (BookingApiUnavailableException) when (cache.TryGetValue(LastKnownBookingWindowCacheKey, out BookingWindow? lastKnown) && lastKnown is not null)
+        catch (BookingApiUnavailableException) when (cache.TryGetValue(lastKnownKey, out T? lastKnown) && lastKnown is not null)
         {
             return lastKnown;
         }
 
-        if (window.HorizonDays < 1)
+        if (keep(answer))
         {
-            throw new BookingApiUnavailableException($"BookingApi answered a booking window of {window.HorizonDays} days.");
+            cache.Set(key, answer, s_rarelyChangingDuration);
+            cache.Set(lastKnownKey, answer, s_lastKnownDuration);
         }
 
-        cache.Set(LastKnownBookingWindowCacheKey, window, s_lastKnownDuration);
-        return cache.Set(BookingWindowCacheKey, window, s_clinicsCacheDuration);
+        return answer;
     }
 
     public async Task<ClinicSummary?> FindClinicAsync(int clinicId, CancellationToken cancellationToken) =>
