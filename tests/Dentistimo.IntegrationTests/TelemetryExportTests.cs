@@ -52,7 +52,9 @@ public sealed class TelemetryExportTests : IClassFixture<IsolatedResources>
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await Eventually.TrueAsync(async () => await TryGetAsync(http, "/api/clinics"), TimeSpan.FromSeconds(60), "BookingApi to serve the clinics");
+            // Ready once its database is migrated and seeded: before that the registry is still empty and clinic 1 unknown.
+            await Eventually.TrueAsync(async () => await TryGetAsync(http, "/health"), TimeSpan.FromSeconds(60), "BookingApi to be ready");
+            Assert.True(await TryGetAsync(http, "/api/clinics"));
 
             await Eventually.TrueAsync(
                 () => new[] { "/v1/traces", "/v1/metrics", "/v1/logs" }.All(path => received.TryGetValue(path, out var body) && body.Contains("bookingapi-under-test")),
