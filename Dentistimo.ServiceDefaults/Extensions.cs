@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,9 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceResilience());
+        // Every service has a MassTransit bus, which by default posts its host, endpoints and queue names to
+        // MassTransit's authors at start (and logs a stack trace where it cannot): this system's topology is not theirs.
+        builder.Services.Configure<UsageTelemetryOptions>(options => options.Enabled = false);
 
         return builder;
     }

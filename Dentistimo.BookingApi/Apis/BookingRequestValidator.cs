@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Services;
+using Dentistimo.Contracts.Api;
 
 namespace Dentistimo.BookingApi.Apis;
 
@@ -15,8 +16,8 @@ public sealed record PatientRequest(string? Name, string? Email, string? Phone);
 /// </summary>
 public static partial class BookingRequestValidator
 {
-    public const int MaxNameLength = 100;
-    public const int MaxEmailLength = 254;
+    public const int MaxNameLength = PatientDetailsFormat.MaxNameLength;
+    public const int MaxEmailLength = PatientDetailsFormat.MaxEmailLength;
     public static readonly IReadOnlySet<string> Languages = new HashSet<string> { "sv", "en" };
 
     public static BookingCommand? Validate(CreateBookingRequest request, out Dictionary<string, string[]> errors)
@@ -28,9 +29,13 @@ public static partial class BookingRequestValidator
         {
             errors["requestId"] = ["Give a request id: a UUID the client makes once per booking form."];
         }
-        else if (!Guid.TryParseExact(request.RequestId, "D", out requestId) || requestId == Guid.Empty)
+        else if (!Guid.TryParseExact(request.RequestId, "D", out requestId))
         {
             errors["requestId"] = ["The request id must be a UUID such as 3f2c9a4e-5b1d-4c7e-9a0b-2d6f8e1c4b7a."];
+        }
+        else if (requestId == Guid.Empty)
+        {
+            errors["requestId"] = ["The request id must not be the nil UUID: every client would share it. Make a random one per booking form."];
         }
 
         if (request.ClinicId is not > 0)
@@ -56,9 +61,13 @@ public static partial class BookingRequestValidator
         {
             errors["patient.name"] = ["Enter your name."];
         }
-        else if (name.Length > MaxNameLength || !NamePattern().IsMatch(name))
+        else if (name.Length > MaxNameLength)
         {
-            errors["patient.name"] = [$"Use at most {MaxNameLength} letters, spaces, hyphens, apostrophes and full stops."];
+            errors["patient.name"] = [$"Use at most {MaxNameLength} characters."];
+        }
+        else if (!NamePattern().IsMatch(name))
+        {
+            errors["patient.name"] = ["Use letters, spaces, hyphens, apostrophes and full stops."];
         }
 
         if (string.IsNullOrEmpty(email))
@@ -87,14 +96,13 @@ public static partial class BookingRequestValidator
 
     private static bool HasExplicitOffset(string text) => text.EndsWith('Z') || OffsetSuffixPattern().IsMatch(text);
 
-    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '\-.]*$")]
+    [GeneratedRegex("^(?:" + PatientDetailsFormat.Name + ")$")]
     private static partial Regex NamePattern();
 
-    // Deliberately plain: one @, no spaces or brackets, and a domain with a dot. SMTP is the real judge.
-    [GeneratedRegex(@"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$")]
+    [GeneratedRegex("^(?:" + PatientDetailsFormat.Email + ")$")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^\+?(?:[ \-()]*\d){6,15}[ \-()]*$")]
+    [GeneratedRegex("^(?:" + PatientDetailsFormat.Phone + ")$")]
     private static partial Regex PhonePattern();
 
     [GeneratedRegex(@"[+\-]\d{2}:\d{2}$")]

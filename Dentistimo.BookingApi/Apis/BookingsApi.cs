@@ -32,8 +32,13 @@ public static class BookingsApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        api.MapGet("/{bookingId:guid}", GetBookingAsync).WithName("GetBooking");
+        api.MapGet("/{bookingId:guid}", GetBookingAsync).WithName("GetBooking")
+            .WithSummary("A booking request's decision, for the page the patient returns to")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -58,15 +63,13 @@ public static class BookingsApi
         };
     }
 
-    public static async Task<Results<Ok<BookingResponse>, NotFound<ProblemDetails>>> GetBookingAsync(
+    public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(
         Guid bookingId, BookingService bookings, ClinicCatalog catalog, CancellationToken cancellationToken)
     {
         if (await bookings.FindAsync(bookingId, cancellationToken) is not { } booking)
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound, Title = "No such booking", Detail = $"There is no booking with id {bookingId}.",
-            });
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "No such booking", detail: $"There is no booking with id {bookingId}.");
         }
 
         return TypedResults.Ok(BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken)));

@@ -26,6 +26,7 @@ public static class ClinicsApi
         api.MapGet("/clinics", GetClinicsAsync).WithName("GetClinics").WithSummary("The clinic registry");
         api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")
             .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .CacheOutput(DayAvailabilityCachePolicy);
         api.MapGet("/availability", GetRangeAvailabilityAsync).WithName("GetAvailability")
             .WithSummary("Free slots per clinic per day over a date range");
@@ -36,9 +37,9 @@ public static class ClinicsApi
 
     /// <summary>BookingApi is the one source of its horizon (<c>Booking:HorizonDays</c>): the web's date picker follows this answer.</summary>
     public static Ok<BookingWindowResponse> GetBookingWindow(BookingPolicy policy) =>
-        TypedResults.Ok(new BookingWindowResponse((int)policy.Horizon.TotalDays));
+        TypedResults.Ok(new BookingWindowResponse(policy.HorizonDays));
 
-    private static int MaxRangeDaysFor(BookingPolicy policy) => Math.Max(MaxRangeDays, (int)policy.Horizon.TotalDays);
+    private static int MaxRangeDaysFor(BookingPolicy policy) => Math.Max(MaxRangeDays, policy.HorizonDays);
 
     public static async Task<IReadOnlyList<ClinicResponse>> GetClinicsAsync(ClinicCatalog catalog, CancellationToken cancellationToken) =>
         (await catalog.GetAllAsync(cancellationToken)).OrderBy(entry => entry.Clinic.Id).Select(entry => ClinicResponse.From(entry.Clinic)).ToList();
@@ -130,17 +131,22 @@ public sealed record DayAvailabilityResponse(
         day.Slots.Select(SlotResponse.From).ToList());
 }
 
-public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots)
+/// <param name="FreeSlots">Slots that can be booked now.</param>
+/// <param name="FullSlots">
+/// Slots that could be booked now but for their bookings. No free and no full slots is a day that is over (or beyond
+/// the booking window), not a fully booked one.
+/// </param>
+public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots, int FullSlots)
 {
     public static DaySummaryResponse From(DayAvailability day) =>
-        new(day.Date, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.Slots.Count, day.FreeSlots);
+        new(day.Date, day.ClosedReason is not null, day.ClosedReason?.ToApiCode(), day.Slots.Count, day.FreeSlots, day.FullSlots);
 }
 
 public sealed record ClinicDaysResponse(int ClinicId, IReadOnlyList<DaySummaryResponse> Days);
 
 /// <param name="HorizonDays">
-/// How far ahead of now a slot may start and still be booked (<c>Booking:HorizonDays</c>). Every slot on the Stockholm
-/// dates from today through today + HorizonDays - 1 is within it.
+/// How many Stockholm dates take bookings (<c>Booking:HorizonDays</c>): today through today + HorizonDays - 1, each
+/// whole day; none after.
 /// </param>
 public sealed record BookingWindowResponse(int HorizonDays);
 

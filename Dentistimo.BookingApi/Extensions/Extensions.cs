@@ -25,7 +25,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddValidatedOptions<BookingOptions>(BookingOptions.SectionName);
-        builder.Services.AddSingleton(sp => new BookingPolicy(TimeSpan.FromDays(sp.GetRequiredService<IOptions<BookingOptions>>().Value.HorizonDays)));
+        builder.Services.AddSingleton(sp => new BookingPolicy(sp.GetRequiredService<IOptions<BookingOptions>>().Value.HorizonDays));
         builder.Services.AddSingleton<ClinicCatalog>();
         builder.Services.AddSingleton<AvailabilityService>();
         builder.Services.AddSingleton<BookingService>();

@@ -12,6 +12,8 @@ public sealed record SlotAvailability(Slot Slot, int Booked, SlotState State)
 public sealed record DayAvailability(int ClinicId, DateOnly Date, ClosedReason? ClosedReason, IReadOnlyList<SlotAvailability> Slots)
 {
     public int FreeSlots => Slots.Count(slot => slot.State is SlotState.Available or SlotState.FewLeft);
+
+    public int FullSlots => Slots.Count(slot => slot.State is SlotState.Full);
 }
 
 /// <summary>Combines the rules (which slots exist and how they are coloured) with the booked seats, read through the cache.</summary>

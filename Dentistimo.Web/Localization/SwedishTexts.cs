@@ -54,10 +54,10 @@ public static class SwedishTexts
         ["Show the clinic's free days"] = "Visa klinikens lediga dagar",
         ["Choose a time"] = "Välj tid",
         ["Choose a clinic and a date first."] = "Välj först en klinik och ett datum.",
-        ["Next: choose a time at {0} on {1}."] = "Nästa steg: välj en tid på {0} {1}.",
+        ["Next: choose a time at {0} on {1}."] = "Nästa steg: välj en tid hos {0} {1}.",
 
         // Booking page
-        ["Book a time at {0}"] = "Boka en tid på {0}",
+        ["Book a time at {0}"] = "Boka en tid hos {0}",
         ["Change clinic or date"] = "Byt klinik eller datum",
         ["We could not book {0}"] = "Vi kunde inte boka {0}",
         ["Other free times that day: {0}. Choose one below."] = "Andra lediga tider samma dag: {0}. Välj en nedan.",
@@ -67,7 +67,7 @@ public static class SwedishTexts
         ["Free"] = "Ledig",
         ["Few left"] = "Få kvar",
         ["Unavailable"] = "Ej bokbar",
-        ["{0} of {1} free"] = "{0} av {1} lediga",
+        ["{0} of {1} free"] = "Lediga: {0} av {1}",
         ["Only {0} left"] = "Bara {0} kvar",
         ["{0} is now: {1}"] = "{0} är nu: {1}",
         ["Someone else has just booked the time you chose. Please choose another time."] =
@@ -91,7 +91,7 @@ public static class SwedishTexts
         ["Use letters, spaces, hyphens, apostrophes and full stops."] = "Använd bokstäver, mellanslag, bindestreck, apostrofer och punkter.",
         ["Enter your email address."] = "Skriv din e-postadress.",
         ["Use at most 254 characters."] = "Använd högst 254 tecken.",
-        ["Enter an email address such as name@example.com."] = "Skriv en e-postadress som namn@exempel.se.",
+        ["Enter an email address such as name@example.com."] = "Skriv en e-postadress, till exempel namn@exempel.se.",
         ["Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty."] =
             "Skriv ett telefonnummer med 6 till 15 siffror, till exempel +46 31 123 45 67, eller lämna fältet tomt.",
         ["Tick the box to let us store your details for this booking."] = "Kryssa i rutan så att vi får spara dina uppgifter för bokningen.",
@@ -111,7 +111,7 @@ public static class SwedishTexts
         ["Time"] = "Tid",
         ["A confirmation email is on its way to you. Please give the reference if you contact the clinic."] =
             "En bekräftelse är på väg till din e-post. Uppge bokningsnumret om du kontaktar kliniken.",
-        ["Book another time"] = "Boka en till tid",
+        ["Book another time"] = "Boka en ny tid",
         ["Other free times that day"] = "Andra lediga tider samma dag",
         ["Choose another time"] = "Välj en annan tid",
         ["Every dentist is already booked at that time."] = "Alla tandläkare är redan bokade på den tiden.",

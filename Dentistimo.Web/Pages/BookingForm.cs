@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Dentistimo.Contracts.Api;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.Extensions.Localization;
 
@@ -11,9 +12,9 @@ namespace Dentistimo.Web.Pages;
 public sealed class BookingForm
 {
     // Surrounding spaces are allowed because BookingApi trims them.
-    public const string NamePattern = @"\s*[\p{L}\p{M}][\p{L}\p{M} '\-.]*\s*";
-    public const string EmailPattern = @"\s*[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+\s*";
-    public const string PhonePattern = @"\s*\+?(?:[ \-()]*\d){6,15}[ \-()]*\s*";
+    public const string NamePattern = @"\s*" + PatientDetailsFormat.Name + @"\s*";
+    public const string EmailPattern = @"\s*" + PatientDetailsFormat.Email + @"\s*";
+    public const string PhonePattern = @"\s*" + PatientDetailsFormat.Phone + @"\s*";
 
     /// <summary>
     /// The messages for a time that cannot be booked as sent and for a value not in its field's format: also what the
@@ -38,12 +39,12 @@ public sealed class BookingForm
     public string? Start { get; set; }
 
     [Required(ErrorMessage = "Enter your name.")]
-    [StringLength(100, ErrorMessage = "Use at most 100 characters.")]
+    [StringLength(PatientDetailsFormat.MaxNameLength, ErrorMessage = "Use at most 100 characters.")]
     [RegularExpression(NamePattern, ErrorMessage = Messages.NameFormat)]
     public string? Name { get; set; }
 
     [Required(ErrorMessage = "Enter your email address.")]
-    [StringLength(254, ErrorMessage = "Use at most 254 characters.")]
+    [StringLength(PatientDetailsFormat.MaxEmailLength, ErrorMessage = "Use at most 254 characters.")]
     [RegularExpression(EmailPattern, ErrorMessage = Messages.EmailFormat)]
     public string? Email { get; set; }
 

@@ -78,6 +78,8 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
     {
         null => DayState.Unknown,
         { Closed: true } => DayState.Closed,
+        // Today once its last time has begun: nothing is free, but not because it was booked.
+        { FreeSlots: 0, FullSlots: 0 } => DayState.Closed,
         { FreeSlots: 0 } => DayState.Full,
         _ => DayState.Open,
     };
@@ -92,7 +94,9 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
             longitude = clinic.Coordinates.Longitude,
             days = Days.ToDictionary(
                 day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                day => SummaryFor(clinic.Id, day) is { } summary ? new[] { summary.Closed ? 1 : 0, summary.FreeSlots } : [1, 0]),
+                day => SummaryFor(clinic.Id, day) is { } summary
+                    ? new[] { DayStateFor(clinic.Id, day) == DayState.Closed ? 1 : 0, summary.FreeSlots }
+                    : [1, 0]),
         }),
         JsonSerializerOptions.Web);
 }

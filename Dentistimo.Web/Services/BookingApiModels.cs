@@ -23,7 +23,8 @@ public sealed record SlotAvailability(DateTimeOffset Start, DateTimeOffset End, 
 public sealed record DayAvailability(
     int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotAvailability> Slots);
 
-public sealed record DaySummary(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots);
+/// <param name="FullSlots">0 from a BookingApi older than the field: its days without free slots then show as closed.</param>
+public sealed record DaySummary(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots, int FullSlots);
 
 public sealed record ClinicDays(int ClinicId, IReadOnlyList<DaySummary> Days);
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -73,6 +74,28 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
 
         Assert.Equal(201, status);
         Assert.Equal(1, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
+    }
+
+    [Fact]
+    public async Task The_range_tells_a_day_with_full_slots_from_a_day_with_none_left_to_book()
+    {
+        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 15);
+        var (status, _) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
+        Assert.Equal(201, status);
+        // The 91st date from today is the first beyond the 90-day window: its slots exist but none can be booked.
+        var beyond = ClinicTime.LocalDate(DateTimeOffset.UtcNow).AddDays(90);
+
+        var booked = await DaySummaryAsync(date);
+        var unbookable = await DaySummaryAsync(beyond);
+
+        Assert.Equal(1, (int)booked["fullSlots"]!);
+        Assert.Equal((int)booked["totalSlots"]! - 1, (int)booked["freeSlots"]!);
+        Assert.Equal(0, (int)unbookable["freeSlots"]!);
+        Assert.Equal(0, (int)unbookable["fullSlots"]!);
+
+        async Task<JsonObject> DaySummaryAsync(DateOnly day) =>
+            (await _driver.Http.GetFromJsonAsync<JsonObject>($"/api/availability?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"))!["clinics"]!.AsArray()
+                .Single(clinic => (int)clinic!["clinicId"]! == AnotherClinic)!["days"]![0]!.AsObject();
     }
 
     [Fact]
@@ -206,13 +229,17 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     }
 
     [Fact]
-    public async Task Unknown_clinics_and_bad_dates_get_problem_details()
+    public async Task Unknown_clinics_and_bookings_and_bad_dates_get_problem_details()
     {
         using var unknownClinic = await _driver.Http.GetAsync("/api/clinics/99/availability?date=2026-12-01");
+        using var unknownBooking = await _driver.Http.GetAsync($"/api/bookings/{Guid.NewGuid()}");
         using var badDate = await _driver.Http.GetAsync("/api/clinics/1/availability?date=1%20Dec");
         using var backwards = await _driver.Http.GetAsync("/api/availability?from=2026-12-10&to=2026-12-01");
 
         Assert.Equal(404, (int)unknownClinic.StatusCode);
+        Assert.Equal(404, (int)unknownBooking.StatusCode);
+        Assert.Equal("application/problem+json", unknownBooking.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("No such booking", (string?)(await unknownBooking.Content.ReadFromJsonAsync<JsonObject>())!["title"]);
         Assert.Equal(400, (int)badDate.StatusCode);
         Assert.True((await badDate.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("date"));
         Assert.Equal(400, (int)backwards.StatusCode);

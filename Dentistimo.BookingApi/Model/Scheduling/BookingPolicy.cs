@@ -8,16 +8,23 @@ namespace Dentistimo.BookingApi.Model.Scheduling;
 /// </summary>
 public sealed class BookingPolicy
 {
-    public static readonly TimeSpan DefaultHorizon = TimeSpan.FromDays(90);
+    public const int DefaultHorizonDays = 90;
 
-    /// <param name="horizon">How far ahead of now a slot may start and still be booked; 90 days by default.</param>
-    public BookingPolicy(TimeSpan? horizon = null)
+    /// <param name="horizonDays">How many Stockholm dates, today included, take bookings; 90 by default.</param>
+    public BookingPolicy(int horizonDays = DefaultHorizonDays)
     {
-        Horizon = horizon ?? DefaultHorizon;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Horizon, TimeSpan.Zero, nameof(horizon));
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizonDays, 1);
+        HorizonDays = horizonDays;
     }
 
-    public TimeSpan Horizon { get; }
+    /// <summary>
+    /// The booking window in whole Stockholm dates, today and the <c>HorizonDays - 1</c> after it, rather than a span
+    /// from now: a day the date picker offers can be booked all day, and the day after it not at all.
+    /// </summary>
+    public int HorizonDays { get; }
+
+    /// <summary>The last Stockholm date that takes bookings at <paramref name="now"/>.</summary>
+    public DateOnly LastBookableDate(DateTimeOffset now) => ClinicTime.LocalDate(now).AddDays(HorizonDays - 1);
 
     /// <summary>
     /// Decides a request for the slot starting at <paramref name="requestedStart"/> (any offset; compared as an instant).
@@ -58,7 +65,7 @@ public sealed class BookingPolicy
     /// </summary>
     public static int FewLeftThreshold(int capacity) => capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
 
-    /// <summary>Strictly in the future and at most <see cref="Horizon"/> ahead: a slot exactly at the horizon can still be booked.</summary>
+    /// <summary>Strictly in the future and on a date no later than <see cref="LastBookableDate"/>.</summary>
     private bool IsInBookingWindow(Slot slot, DateTimeOffset now) =>
-        slot.StartUtc > now && slot.StartUtc <= now + Horizon;
+        slot.StartUtc > now && slot.LocalDate <= LastBookableDate(now);
 }

@@ -13,7 +13,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
 
     public DateTimeOffset LocalStart => ClinicTime.ToLocal(Booking.Start);
 
-    /// <summary>For a rejection: the times still free that day at that clinic.</summary>
+    /// <summary>For a rejection: the times still free that day at that clinic, other than the one asked for.</summary>
     public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
         Booking = booking;
         if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
         {
-            OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable).ToList();
+            OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable && slot.Start != booking.Start).ToList();
         }
 
         return Page();

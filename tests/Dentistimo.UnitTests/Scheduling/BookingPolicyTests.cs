@@ -79,31 +79,34 @@ public class BookingPolicyTests
         Assert.True(_policy.Decide(ById(YourDentist), nineThirty, 0, nineThirty - TimeSpan.FromTicks(1)).IsAccepted);
     }
 
-    [Fact]
-    public void Accepts_a_slot_exactly_at_the_horizon() =>
-        Assert.True(_policy.Decide(ById(YourDentist), MondayNine, 0, MondayNine - BookingPolicy.DefaultHorizon).IsAccepted);
+    [Theory]
+    [InlineData("2026-06-10T06:00Z")] // 08:00 on the first day the slot's date is within the horizon
+    [InlineData("2026-06-10T21:59Z")] // 23:59 that day
+    public void Accepts_a_slot_on_the_last_date_of_the_horizon_all_that_day(string now) =>
+        Assert.True(_policy.Decide(ById(YourDentist), MondayNine, 0, Utc(now)).IsAccepted);
+
+    [Theory]
+    [InlineData("2026-06-09T21:59Z")] // 23:59 the day before: the slot's date is the 91st
+    [InlineData("2026-06-09T07:30Z")] // 09:30 that day: within 90 days of the slot, but not within 90 dates
+    public void Rejects_a_slot_on_the_date_after_the_horizon(string now) =>
+        AssertRejected(_policy.Decide(ById(YourDentist), MondayNine, 0, Utc(now)), RejectionReason.OutsideBookingWindow);
 
     [Fact]
-    public void Rejects_a_slot_just_beyond_the_horizon() =>
-        AssertRejected(
-            _policy.Decide(ById(YourDentist), MondayNine, 0, MondayNine - BookingPolicy.DefaultHorizon - TimeSpan.FromTicks(1)),
-            RejectionReason.OutsideBookingWindow);
-
-    [Fact]
-    public void The_horizon_is_90_days_unless_configured()
+    public void The_horizon_is_90_dates_unless_configured()
     {
-        var fortnight = new BookingPolicy(TimeSpan.FromDays(14));
+        var fortnight = new BookingPolicy(horizonDays: 14);
 
-        Assert.Equal(TimeSpan.FromDays(90), new BookingPolicy().Horizon);
-        Assert.True(fortnight.Decide(ById(YourDentist), MondayNine, 0, MondayNine.AddDays(-14)).IsAccepted);
-        AssertRejected(fortnight.Decide(ById(YourDentist), MondayNine, 0, MondayNine.AddDays(-15)), RejectionReason.OutsideBookingWindow);
+        Assert.Equal(90, new BookingPolicy().HorizonDays);
+        Assert.Equal(Date("2026-09-07"), fortnight.LastBookableDate(MondayNine.AddDays(-13)));
+        Assert.True(fortnight.Decide(ById(YourDentist), MondayNine, 0, MondayNine.AddDays(-13)).IsAccepted);
+        AssertRejected(fortnight.Decide(ById(YourDentist), MondayNine, 0, MondayNine.AddDays(-14)), RejectionReason.OutsideBookingWindow);
     }
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     public void The_horizon_must_be_positive(int days) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BookingPolicy(TimeSpan.FromDays(days)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BookingPolicy(days));
 
     [Fact]
     public void A_negative_booked_count_is_a_bug()

@@ -52,8 +52,8 @@ public class SlotStateTests
     [Fact]
     public void A_slot_beyond_the_horizon_is_closed_for_booking()
     {
-        Assert.Equal(SlotState.Available, _policy.Classify(SlotWithCapacity(3), 0, Start - BookingPolicy.DefaultHorizon));
-        Assert.Equal(SlotState.Closed, _policy.Classify(SlotWithCapacity(3), 0, Start - BookingPolicy.DefaultHorizon - TimeSpan.FromTicks(1)));
+        Assert.Equal(SlotState.Available, _policy.Classify(SlotWithCapacity(3), 0, Start.AddDays(-(BookingPolicy.DefaultHorizonDays - 1))));
+        Assert.Equal(SlotState.Closed, _policy.Classify(SlotWithCapacity(3), 0, Start.AddDays(-BookingPolicy.DefaultHorizonDays)));
     }
 
     [Theory]
