@@ -14,6 +14,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseSecurityHeaders();
 // Before the status code pages, which show the error page with the failed request's query gone: it then still speaks
 // the language that request asked for with ?lang=. The exception handler keeps the query, and stays first to catch all.
 app.UseApplicationLocalization();

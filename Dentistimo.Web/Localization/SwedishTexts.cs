@@ -62,6 +62,7 @@ public static class SwedishTexts
         ["We could not book {0}"] = "Vi kunde inte boka {0}",
         ["Other free times that day: {0}. Choose one below."] = "Andra lediga tider samma dag: {0}. Välj en nedan.",
         ["There are no other free times that day."] = "Det finns inga andra lediga tider den dagen.",
+        ["No times are free this day."] = "Inga tider är lediga den här dagen.",
         ["Choose another date"] = "Välj ett annat datum",
         ["What the colours and shapes mean"] = "Vad färgerna och formerna betyder",
         ["Free"] = "Ledig",

@@ -23,6 +23,9 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
             return NotFound();
         }
 
+        // The address is the patient's key to the booking: kept by no cache along the way, and listed by no search engine.
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers["X-Robots-Tag"] = "noindex";
         Booking = booking;
         if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
         {

@@ -164,6 +164,50 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task No_other_site_may_frame_a_page_and_a_booking_s_page_is_kept_by_no_cache()
+    {
+        var (_, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 13);
+        var (status, body) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 4, start, BookingApiDriver.NewPatientEmail()));
+        Assert.Equal(201, status);
+        var client = system.Web.CreateClient();
+
+        using var home = await client.GetAsync("/");
+        using var booking = await client.GetAsync($"/bookings/{(string)body["id"]!}");
+
+        foreach (var page in new[] { home, booking })
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+
+        Assert.True(booking.Headers.CacheControl!.NoStore);
+        Assert.Equal("noindex", booking.Headers.GetValues("X-Robots-Tag").Single());
+    }
+
+    [Fact]
+    public async Task A_day_with_every_time_booked_says_so_and_offers_another_date()
+    {
+        // Tooth Fairy Dentist has one dentist: one booking fills a time.
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 27);
+        var free = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available")
+            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture));
+        foreach (var start in free)
+        {
+            var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
+            Assert.Equal(201, status);
+        }
+
+        var page = await GetPageAsync(system.Web.CreateClient(), $"/book?clinic=2&date={Iso(date)}&lang=sv");
+
+        var notice = page.QuerySelector("#no-free-times")!;
+        Assert.StartsWith("Inga tider är lediga den här dagen.", notice.TextContent);
+        Assert.Equal("/?clinic=2&lang=sv", notice.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task Without_scripts_a_form_sent_twice_is_still_one_booking_request()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 11);
