@@ -13,7 +13,8 @@ public sealed record BookingCommand(Guid RequestId, int ClinicId, DateTimeOffset
 
 public abstract record BookingResult
 {
-    public sealed record Decided(BookingRecord Booking) : BookingResult;
+    /// <param name="Earlier">The request was decided before (a retry): <paramref name="Booking"/> is that decision.</param>
+    public sealed record Decided(BookingRecord Booking, bool Earlier = false) : BookingResult;
 
     public sealed record UnknownClinic : BookingResult;
 
@@ -62,12 +63,21 @@ public sealed class BookingService(
             : await ConfirmAsync(booking, decision.Slot!, clinic, cancellationToken);
 
         outboxSignal.NewMessages();
-        if (outcome is BookingResult.Decided { Booking: var decided })
+        if (outcome is BookingResult.Decided { Booking: var decided, Earlier: var earlier })
         {
             activity?.SetTag("dentistimo.booking_id", decided.Id);
             activity?.SetTag("dentistimo.decision", decided.ReasonCode ?? "confirmed");
-            logger.LogInformation("Booking request {RequestId} decided as {Decision}; booking {BookingId}",
-                decided.RequestId, decided.ReasonCode ?? "confirmed", decided.Id);
+            activity?.SetTag("dentistimo.decided_earlier", earlier);
+            if (earlier)
+            {
+                logger.LogInformation("Booking request {RequestId} was sent again; it was decided before as {Decision}; booking {BookingId}",
+                    decided.RequestId, decided.ReasonCode ?? "confirmed", decided.Id);
+            }
+            else
+            {
+                logger.LogInformation("Booking request {RequestId} decided as {Decision}; booking {BookingId}",
+                    decided.RequestId, decided.ReasonCode ?? "confirmed", decided.Id);
+            }
         }
 
         return outcome;
@@ -120,7 +130,7 @@ public sealed class BookingService(
     }
 
     private static BookingResult Replay(BookingRecord stored, string fingerprint) =>
-        stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored) : new BookingResult.RequestIdReused();
+        stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored, Earlier: true) : new BookingResult.RequestIdReused();
 
     private static BookingRejected RejectedEvent(BookingRecord rejected, ClinicEntry clinic) =>
         new(rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), Recipient(rejected));
