@@ -49,7 +49,7 @@ public static class ClinicsApi
     {
         if (!TryParseDate(date, out var day))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date as YYYY-MM-DD."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date as YYYY-MM-DD, in the years 2000 to 2999."] });
         }
 
         if (await catalog.FindAsync(clinicId, cancellationToken) is not { } clinic)
@@ -66,12 +66,12 @@ public static class ClinicsApi
         var errors = new Dictionary<string, string[]>();
         if (!TryParseDate(from, out var first))
         {
-            errors["from"] = ["Give the first date as YYYY-MM-DD."];
+            errors["from"] = ["Give the first date as YYYY-MM-DD, in the years 2000 to 2999."];
         }
 
         if (!TryParseDate(to, out var last))
         {
-            errors["to"] = ["Give the last date as YYYY-MM-DD."];
+            errors["to"] = ["Give the last date as YYYY-MM-DD, in the years 2000 to 2999."];
         }
         else if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber >= MaxRangeDaysFor(policy)))
         {
