@@ -54,7 +54,9 @@
       marker.getElement()?.classList.toggle('clinic-pin--selected', clinic?.id === id);
     }
     const ready = !!clinic && !!date;
-    continueButton.disabled = !ready;
+    // aria-disabled, not disabled: a disabled button drops out of the tab order, and a keyboard user tabbing past the
+    // dates would never reach it or the hint it points to. The submit handler below refuses it until it is ready.
+    continueButton.setAttribute('aria-disabled', String(!ready));
     continueHint.textContent = ready ? format(continueHint.dataset.textReady, clinic.name, dateText(date)) : continueHint.dataset.textMissing;
   }
 
