@@ -3,6 +3,13 @@ namespace Dentistimo.Contracts.IntegrationEvents;
 /// <summary>Who receives the outcome of a booking request, in the language they used on the site.</summary>
 public sealed record BookingRecipient(string Name, string Email, string Language);
 
+/// <summary>
+/// A <see cref="BookingRecipient"/> as events carry it: the name and email address sealed by <see cref="RecipientSeal"/>
+/// (nonce, ciphertext and tag, base64), the language, which is not personal data, in the clear.
+/// </summary>
+/// <param name="KeyId">Which key sealed it: <see cref="RecipientSeal.KeyId"/>.</param>
+public sealed record SealedRecipient(string KeyId, string Contact, string Language);
+
 /// <summary>Where and when the appointment is: enough for an email without asking BookingApi again.</summary>
 public sealed record AppointmentDetails(
     int ClinicId,
