@@ -9,14 +9,19 @@ using Microsoft.Extensions.Options;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>Turns a booking decision into the email the patient reads, in their language and in Stockholm time.</summary>
-public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<EmailOptions> options, TimeProvider timeProvider)
+public sealed class BookingEmailRenderer(
+    EmailTemplates templates,
+    IOptions<EmailOptions> options,
+    RecipientSeal recipientSeal,
+    TimeProvider timeProvider,
+    ILogger<BookingEmailRenderer> logger)
 {
     // The default encoder escapes every non-ASCII letter; Swedish reads better, and is as safe, unescaped.
     private static readonly HtmlEncoder s_html = HtmlEncoder.Create(UnicodeRanges.All);
 
     public EmailMessage RenderConfirmation(BookingConfirmed booking)
     {
-        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.Recipient);
+        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.SealedRecipient, booking.Recipient);
         draft.Values["reference"] = booking.Reference ?? "";
         draft.Values["bookingUrl"] = Link($"bookings/{booking.BookingId}?lang={draft.Language}");
 
@@ -38,7 +43,7 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
 
     public EmailMessage RenderRejection(BookingRejected rejection)
     {
-        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.Recipient);
+        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.SealedRecipient, rejection.Recipient);
         if (!draft.Texts.Reasons.TryGetValue(rejection.ReasonCode ?? "", out var reason))
         {
             throw new EmailRenderingException(
@@ -53,8 +58,12 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
 
     private string MessageDomain => new MailAddress(options.Value.SenderAddress).Host;
 
-    private EmailDraft Draft(EmailKind kind, Guid requestId, AppointmentDetails? appointment, BookingRecipient? recipient)
+    private EmailDraft Draft(
+        EmailKind kind, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
     {
+        // An event published before recipients were sealed has its recipient in the clear (see BookingEvents.cs).
+        var recipient = sealedRecipient is null ? clearRecipient : Open(kind, requestId, sealedRecipient);
+
         // Events are deserialised without a schema: a missing part would otherwise fail with a NullReferenceException
         // and be retried for minutes, when no retry can ever help.
         if (appointment is null || recipient is null)
@@ -86,6 +95,26 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
                 ["footer"] = texts.Footer,
             },
         };
+    }
+
+    /// <summary>
+    /// A recipient this notifier cannot open (sealed with a key it does not hold, say, after a rotation that dropped the
+    /// previous key too soon) cannot become an email until the key is back: the event goes to the error queue, to be
+    /// re-driven then, and the log says which request and which key, never what was sealed.
+    /// </summary>
+    private BookingRecipient Open(EmailKind kind, Guid requestId, SealedRecipient sealedRecipient)
+    {
+        try
+        {
+            return recipientSeal.Open(sealedRecipient, requestId);
+        }
+        catch (RecipientSealException exception)
+        {
+            logger.LogError(
+                "The {Kind} event for request {RequestId} (recipient sealed with key {KeyId}) goes to the error queue: {Problem}",
+                kind, requestId, sealedRecipient.KeyId, exception.Message);
+            throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} cannot be opened: {exception.Message}.");
+        }
     }
 
     private EmailMessage Compose(EmailDraft draft, string subjectTemplate, IReadOnlyList<EmailAttachment> attachments)

@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Notifier.Email;
 
 namespace Dentistimo.UnitTests.Notifications;
@@ -119,11 +120,49 @@ public sealed class BookingEmailRendererTests
     [Fact]
     public void An_event_without_a_valid_recipient_address_cannot_be_rendered()
     {
-        var booking = TestBookings.Confirmed() with { Recipient = new("Åsa Öberg", "not an address", "en") };
+        var booking = TestBookings.Confirmed(email: "not an address");
 
         var exception = Assert.Throws<EmailRenderingException>(() => TestBookings.Renderer().RenderConfirmation(booking));
 
         Assert.DoesNotContain("not an address", exception.Message);
+    }
+
+    [Fact]
+    public void An_event_sealed_with_a_key_the_notifier_does_not_hold_cannot_be_rendered_and_the_error_names_the_request_and_the_key()
+    {
+        var otherKey = new RecipientSeal("a-key-this-notifier-has-never-held-0123");
+        var booking = TestBookings.Confirmed() with
+        {
+            SealedRecipient = otherKey.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", "en"), TestBookings.RequestId),
+        };
+
+        var log = new TestBookings.LogLines<BookingEmailRenderer>();
+
+        var exception = Assert.Throws<EmailRenderingException>(() => TestBookings.Renderer(logger: log).RenderConfirmation(booking));
+
+        foreach (var said in log.Lines.Append(exception.Message))
+        {
+            Assert.Contains(TestBookings.RequestId.ToString(), said);
+            Assert.Contains(otherKey.KeyId, said);
+            Assert.DoesNotContain("asa@example.com", said);
+            Assert.DoesNotContain("Åsa", said);
+        }
+
+        Assert.StartsWith("Error: ", Assert.Single(log.Lines));
+    }
+
+    [Fact]
+    public void Events_published_before_recipients_were_sealed_are_still_emailed_from_their_recipient_in_the_clear()
+    {
+        var recipient = new BookingRecipient("Åsa Öberg", "asa@example.com", "sv");
+        var confirmed = TestBookings.Confirmed() with { SealedRecipient = null, Recipient = recipient };
+        var rejected = TestBookings.Rejected("fully-booked") with { BookingId = null, SealedRecipient = null, Recipient = recipient };
+
+        var confirmation = TestBookings.Renderer().RenderConfirmation(confirmed);
+        var rejection = TestBookings.Renderer().RenderRejection(rejected);
+
+        Assert.Equal(("asa@example.com", "Åsa Öberg"), (confirmation.RecipientAddress, confirmation.RecipientName));
+        Assert.Contains("Hej Åsa Öberg,", rejection.TextBody);
     }
 
     [Fact]
