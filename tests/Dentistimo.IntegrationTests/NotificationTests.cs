@@ -62,6 +62,8 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         var rejection = Assert.Single(await inbox.WaitForAsync(rejectedPatient, 1, s_timeout));
         Assert.Equal($"Appointment not booked: Tooth Fairy Dentist, {localStart.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))} at {localStart:HH:mm}", rejection.Subject);
         Assert.Contains("Someone booked that time just before you, and it is now full.", rejection.Text);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/bookings/{(string)rejected.Body["booking"]!["id"]!}?lang=en", rejection.Text);
+        Assert.Contains($"href=\"{NotificationScenario.PublicBaseUrl}/bookings/{(string)rejected.Body["booking"]!["id"]!}?lang=en\"", rejection.Html);
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&date={date:yyyy-MM-dd}&lang=en", rejection.Text);
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&amp;date={date:yyyy-MM-dd}&amp;lang=en", rejection.Html);
         Assert.Empty(rejection.Attachments ?? []);

@@ -78,7 +78,7 @@ public sealed class BookingEmailRendererTests
 
     [Theory]
     [MemberData(nameof(ReasonCodes))]
-    public void Every_rejection_reason_is_worded_in_both_languages_with_a_link_back_to_the_same_clinic_and_day(string reasonCode)
+    public void Every_rejection_reason_is_worded_in_both_languages_with_links_to_the_request_and_back_to_the_clinic(string reasonCode)
     {
         foreach (var language in new[] { "sv", "en" })
         {
@@ -87,8 +87,15 @@ public sealed class BookingEmailRendererTests
             var reason = EmailTemplates.Embedded.TextsFor(language).Reasons[reasonCode];
             Assert.Contains(reason, email.TextBody);
             Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(reason), email.HtmlBody);
-            Assert.Contains($"https://staging.dentistimo.com/book?clinic=3&date=2026-12-01&lang={language}", email.TextBody);
-            Assert.Contains($"https://staging.dentistimo.com/book?clinic=3&amp;date=2026-12-01&amp;lang={language}", email.HtmlBody);
+            Assert.Contains($"https://staging.dentistimo.com/bookings/{TestBookings.BookingId}?lang={language}", email.TextBody);
+            Assert.Contains($"href=\"https://staging.dentistimo.com/bookings/{TestBookings.BookingId}?lang={language}\"", email.HtmlBody);
+            // The booking page for another time that day, unless that day cannot be booked (it has passed, or is beyond
+            // the horizon): then the home page with the clinic chosen, where the patient picks a date.
+            var bookAgain = reasonCode == "outside-booking-window"
+                ? $"https://staging.dentistimo.com/?clinic=3&lang={language}"
+                : $"https://staging.dentistimo.com/book?clinic=3&date=2026-12-01&lang={language}";
+            Assert.Contains(bookAgain, email.TextBody);
+            Assert.Contains(bookAgain.Replace("&", "&amp;"), email.HtmlBody);
             Assert.Empty(email.Attachments);
         }
     }
@@ -163,6 +170,9 @@ public sealed class BookingEmailRendererTests
 
         Assert.Equal(("asa@example.com", "Åsa Öberg"), (confirmation.RecipientAddress, confirmation.RecipientName));
         Assert.Contains("Hej Åsa Öberg,", rejection.TextBody);
+        // Without a booking id there is no request page: both links go to the booking page.
+        Assert.DoesNotContain("/bookings/", rejection.TextBody);
+        Assert.Contains("https://dentistimo.com/book?clinic=3&date=2026-12-01&lang=sv", rejection.TextBody);
     }
 
     [Fact]
