@@ -170,6 +170,14 @@ if (isPublishing)
     bookingApi.WithEnvironment("RateLimits__ConcurrentBookings", AsText(ConcurrentBookingsPerReplica));
 }
 
+// BookingApi seals the patient's name and email address in the events it publishes, and only the notifier opens them, so
+// that RabbitMQ's queues (the error queue, which anyone with the management UI can read, included) never hold them
+// readable: one generated key for both, kept in user secrets locally and in the deployment on Azure. To rotate it, give
+// the notifier the old one as RecipientSeal__PreviousKey until no event sealed with it remains (docs/notifier.md).
+var recipientSealKey = builder.AddParameter(
+    "recipient-seal-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+bookingApi.WithEnvironment("RecipientSeal__Key", recipientSealKey);
+
 var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(messaging).WaitFor(messaging)
@@ -244,6 +252,8 @@ var notifier = builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
             },
         ];
     });
+
+notifier.WithEnvironment("RecipientSeal__Key", recipientSealKey);
 
 if (isPublishing)
 {

@@ -88,6 +88,7 @@ internal static class Extensions
             });
         });
         builder.Services.AddRabbitMqConnectionRecovery(messaging);
+        builder.AddRecipientSeal();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();
     }

@@ -33,6 +33,7 @@ public sealed class BookingService(
     BookingPolicy policy,
     AvailabilityCache availabilityCache,
     OutboxSignal outboxSignal,
+    RecipientSeal recipientSeal,
     TimeProvider timeProvider,
     ILogger<BookingService> logger)
 {
@@ -58,9 +59,11 @@ public sealed class BookingService(
             Guid.CreateVersion7(now), command.RequestId, fingerprint, command.ClinicId, command.Start.ToUniversalTime(),
             BookingStatus.Confirmed, ReasonCode: null, Reference: null, command.Patient, command.Language, now);
 
+        // Sealed once: the events a decision may publish share it.
+        var recipient = recipientSeal.Seal(new BookingRecipient(command.Patient.Name, command.Patient.Email, command.Language), command.RequestId);
         var outcome = decision.Rejection is { } rejection
-            ? await RejectAsync(booking, rejection, clinic, cancellationToken)
-            : await ConfirmAsync(booking, decision.Slot!, clinic, cancellationToken);
+            ? await RejectAsync(booking, rejection, clinic, recipient, cancellationToken)
+            : await ConfirmAsync(booking, decision.Slot!, clinic, recipient, cancellationToken);
 
         outboxSignal.NewMessages();
         if (outcome is BookingResult.Decided { Booking: var decided, Earlier: var earlier })
@@ -85,17 +88,18 @@ public sealed class BookingService(
 
     public Task<BookingRecord?> FindAsync(Guid id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
 
-    private async Task<BookingResult> ConfirmAsync(BookingRecord booking, Slot slot, ClinicEntry clinic, CancellationToken cancellationToken)
+    private async Task<BookingResult> ConfirmAsync(
+        BookingRecord booking, Slot slot, ClinicEntry clinic, SealedRecipient recipient, CancellationToken cancellationToken)
     {
         while (true)
         {
             var confirmed = booking with { Reference = BookingReference.New() };
             var fullyBooked = booking with { Status = BookingStatus.Rejected, ReasonCode = RejectionReason.FullyBooked.ToApiCode() };
             var confirmedEvent = new BookingConfirmed(
-                confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), Recipient(confirmed));
+                confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), recipient);
 
-            var outcome = await decisions.DecideAsync(
-                new DecisionRequest(confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic))));
+            var outcome = await decisions.DecideAsync(new DecisionRequest(
+                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient))));
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:
@@ -104,7 +108,7 @@ public sealed class BookingService(
                 case DecideOutcome.FullyBooked:
                     return new BookingResult.Decided(fullyBooked);
                 case DecideOutcome.PatientAlreadyBooked:
-                    return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, cancellationToken);
+                    return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, recipient, cancellationToken);
                 case DecideOutcome.AlreadyDecided:
                     return await ReplayStoredAsync(booking, cancellationToken);
                 case DecideOutcome.ReferenceTaken:
@@ -114,10 +118,10 @@ public sealed class BookingService(
     }
 
     private async Task<BookingResult> RejectAsync(
-        BookingRecord booking, RejectionReason reason, ClinicEntry clinic, CancellationToken cancellationToken)
+        BookingRecord booking, RejectionReason reason, ClinicEntry clinic, SealedRecipient recipient, CancellationToken cancellationToken)
     {
         var rejected = booking with { Status = BookingStatus.Rejected, ReasonCode = reason.ToApiCode() };
-        return await store.TryRejectAsync(rejected, OutboxMessage.For(RejectedEvent(rejected, clinic)), cancellationToken)
+        return await store.TryRejectAsync(rejected, OutboxMessage.For(RejectedEvent(rejected, clinic, recipient)), cancellationToken)
             ? new BookingResult.Decided(rejected)
             : await ReplayStoredAsync(booking, cancellationToken);
     }
@@ -132,15 +136,12 @@ public sealed class BookingService(
     private static BookingResult Replay(BookingRecord stored, string fingerprint) =>
         stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored, Earlier: true) : new BookingResult.RequestIdReused();
 
-    private static BookingRejected RejectedEvent(BookingRecord rejected, ClinicEntry clinic) =>
-        new(rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), Recipient(rejected));
+    private static BookingRejected RejectedEvent(BookingRecord rejected, ClinicEntry clinic, SealedRecipient recipient) =>
+        new(rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), rejected.Id, recipient);
 
     private static AppointmentDetails Appointment(ClinicEntry clinic, DateTimeOffset startUtc) => new(
         clinic.Clinic.Id, clinic.Clinic.Name, clinic.Clinic.Address, clinic.Clinic.Latitude, clinic.Clinic.Longitude,
         startUtc, startUtc + Slot.Length);
-
-    private static BookingRecipient Recipient(BookingRecord booking) =>
-        new(booking.Patient.Name, booking.Patient.Email, booking.Language);
 
     private static string Fingerprint(BookingCommand command) => Convert.ToHexString(BookingRequestIdentity.Hash(
         command.ClinicId, command.Start, command.Patient.Name, command.Patient.Email, command.Patient.Phone, command.Language));

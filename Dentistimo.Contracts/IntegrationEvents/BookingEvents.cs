@@ -3,6 +3,13 @@ namespace Dentistimo.Contracts.IntegrationEvents;
 /// <summary>Who receives the outcome of a booking request, in the language they used on the site.</summary>
 public sealed record BookingRecipient(string Name, string Email, string Language);
 
+/// <summary>
+/// A <see cref="BookingRecipient"/> as events carry it: the name and email address sealed by <see cref="RecipientSeal"/>
+/// (nonce, ciphertext and tag, base64), the language, which is not personal data, in the clear.
+/// </summary>
+/// <param name="KeyId">Which key sealed it: <see cref="RecipientSeal.KeyId"/>.</param>
+public sealed record SealedRecipient(string KeyId, string Contact, string Language);
+
 /// <summary>Where and when the appointment is: enough for an email without asking BookingApi again.</summary>
 public sealed record AppointmentDetails(
     int ClinicId,
@@ -13,23 +20,34 @@ public sealed record AppointmentDetails(
     DateTimeOffset StartUtc,
     DateTimeOffset EndUtc);
 
+// Events published before recipients were sealed carry the recipient in the clear (Recipient) and no SealedRecipient;
+// BookingApi's outbox may still hold some when this version starts, and RabbitMQ's queues too, so both are optional and
+// the notifier reads Recipient when SealedRecipient is absent. Recipient can go once no such event remains: every outbox
+// published and every queue, error queue included, empty of events from before (the error queue keeps one at most
+// Delivery:ErrorQueueRetentionDays).
+
 /// <summary>A booking request was accepted. <see cref="RequestId"/> is the client's idempotency key and the email's identity.</summary>
 public sealed record BookingConfirmed(
     Guid BookingId,
     Guid RequestId,
     string Reference,
     AppointmentDetails Appointment,
-    BookingRecipient Recipient);
+    SealedRecipient? SealedRecipient = null,
+    BookingRecipient? Recipient = null);
 
 /// <summary>
 /// A booking request was turned down. <see cref="ReasonCode"/> is one of the API's stable codes
-/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked).
+/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked). <see cref="BookingId"/> is the
+/// rejected request's record, whose page (<c>/bookings/{id}</c>) says why and offers other times; events published
+/// before it was added have none.
 /// </summary>
 public sealed record BookingRejected(
     Guid RequestId,
     string ReasonCode,
     AppointmentDetails Appointment,
-    BookingRecipient Recipient);
+    Guid? BookingId = null,
+    SealedRecipient? SealedRecipient = null,
+    BookingRecipient? Recipient = null);
 
 /// <summary>A slot's free capacity changed; browsers showing that clinic and day refresh it live.</summary>
 public sealed record SlotAvailabilityChanged(int ClinicId, DateOnly Date, DateTimeOffset StartUtc, int Capacity, int Booked);

@@ -9,14 +9,22 @@ using Microsoft.Extensions.Options;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>Turns a booking decision into the email the patient reads, in their language and in Stockholm time.</summary>
-public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<EmailOptions> options, TimeProvider timeProvider)
+public sealed class BookingEmailRenderer(
+    EmailTemplates templates,
+    IOptions<EmailOptions> options,
+    RecipientSeal recipientSeal,
+    TimeProvider timeProvider,
+    ILogger<BookingEmailRenderer> logger)
 {
+    /// <summary>The rejection of a time that has passed or is beyond the booking horizon: that day cannot be booked.</summary>
+    private const string OutsideBookingWindow = "outside-booking-window";
+
     // The default encoder escapes every non-ASCII letter; Swedish reads better, and is as safe, unescaped.
     private static readonly HtmlEncoder s_html = HtmlEncoder.Create(UnicodeRanges.All);
 
     public EmailMessage RenderConfirmation(BookingConfirmed booking)
     {
-        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.Recipient);
+        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.SealedRecipient, booking.Recipient);
         draft.Values["reference"] = booking.Reference ?? "";
         draft.Values["bookingUrl"] = Link($"bookings/{booking.BookingId}?lang={draft.Language}");
 
@@ -38,7 +46,7 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
 
     public EmailMessage RenderRejection(BookingRejected rejection)
     {
-        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.Recipient);
+        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.SealedRecipient, rejection.Recipient);
         if (!draft.Texts.Reasons.TryGetValue(rejection.ReasonCode ?? "", out var reason))
         {
             throw new EmailRenderingException(
@@ -46,15 +54,27 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
         }
 
         draft.Values["reason"] = reason;
-        draft.Values["bookAgainUrl"] = Link(
-            $"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
+        // Another time that day where the day can still be booked; otherwise the booking page would only send the patient
+        // on to the home page, asking for a clinic and a date first: the home page with the clinic chosen, then.
+        draft.Values["bookAgainUrl"] = rejection.ReasonCode == OutsideBookingWindow
+            ? Link($"?clinic={rejection.Appointment.ClinicId}&lang={draft.Language}")
+            : Link($"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
+        // The rejected request's own page says why and lists the times still free that day. A rejection published before
+        // events carried its booking id has no page to link to (this can go with BookingRejected.Recipient).
+        draft.Values["bookingUrl"] = rejection.BookingId is { } bookingId
+            ? Link($"bookings/{bookingId}?lang={draft.Language}")
+            : draft.Values["bookAgainUrl"];
         return Compose(draft, draft.Texts.RejectionSubject, []);
     }
 
     private string MessageDomain => new MailAddress(options.Value.SenderAddress).Host;
 
-    private EmailDraft Draft(EmailKind kind, Guid requestId, AppointmentDetails? appointment, BookingRecipient? recipient)
+    private EmailDraft Draft(
+        EmailKind kind, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
     {
+        // An event published before recipients were sealed has its recipient in the clear (see BookingEvents.cs).
+        var recipient = sealedRecipient is null ? clearRecipient : Open(kind, requestId, sealedRecipient);
+
         // Events are deserialised without a schema: a missing part would otherwise fail with a NullReferenceException
         // and be retried for minutes, when no retry can ever help.
         if (appointment is null || recipient is null)
@@ -86,6 +106,26 @@ public sealed class BookingEmailRenderer(EmailTemplates templates, IOptions<Emai
                 ["footer"] = texts.Footer,
             },
         };
+    }
+
+    /// <summary>
+    /// A recipient this notifier cannot open (sealed with a key it does not hold, say, after a rotation that dropped the
+    /// previous key too soon) cannot become an email until the key is back: the event goes to the error queue, to be
+    /// re-driven then, and the log says which request and which key, never what was sealed.
+    /// </summary>
+    private BookingRecipient Open(EmailKind kind, Guid requestId, SealedRecipient sealedRecipient)
+    {
+        try
+        {
+            return recipientSeal.Open(sealedRecipient, requestId);
+        }
+        catch (RecipientSealException exception)
+        {
+            logger.LogError(
+                "The {Kind} event for request {RequestId} (recipient sealed with key {KeyId}) goes to the error queue: {Problem}",
+                kind, requestId, sealedRecipient.KeyId, exception.Message);
+            throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} cannot be opened: {exception.Message}.");
+        }
     }
 
     private EmailMessage Compose(EmailDraft draft, string subjectTemplate, IReadOnlyList<EmailAttachment> attachments)

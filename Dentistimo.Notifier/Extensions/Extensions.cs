@@ -23,6 +23,7 @@ internal static class Extensions
         builder.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
         builder.Services.AddSingleton<SmtpConnectionPool>();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        builder.AddRecipientSeal();
         builder.Services.AddSingleton(EmailTemplates.Embedded);
         builder.Services.AddSingleton<BookingEmailRenderer>();
         builder.Services.AddScoped<BookingOutcomeEmails>();

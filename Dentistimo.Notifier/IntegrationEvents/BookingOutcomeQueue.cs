@@ -33,7 +33,7 @@ public static class BookingOutcomeQueue
 
     /// <summary>
     /// Where MassTransit moves a message that arrived on <paramref name="queueName"/> but no consumer there takes: one sent
-    /// straight to the queue, or of a type a notifier of another version bound the queue to. It holds patient details
+    /// straight to the queue, or of a type a notifier of another version bound the queue to. It may hold patient details
     /// too, so it is kept as long as a failed one, and named for the same reason as <see cref="ErrorQueueNameFor"/>.
     /// </summary>
     public static string SkippedQueueNameFor(string queueName, int retentionDays) => $"{queueName}_skipped_{retentionDays}d";
@@ -49,9 +49,10 @@ public static class BookingOutcomeQueue
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         SmtpEmailSender.ReserveThreads(options.ConcurrentMessageLimit); // each message in hand may hold a thread while it sends
 
-        // A failed or skipped event carries the patient's name and email address: RabbitMQ deletes it once it has waited
-        // as long as BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every
-        // error and skipped queue of the notifier, all of them named by this formatter.
+        // A failed or skipped event carries the patient's name and email address, sealed (RecipientSeal), or in the clear
+        // if it was published before recipients were sealed: RabbitMQ deletes it once it has waited as long as BookingApi
+        // keeps a booking's patient details. These settings are the bus's, so they apply to every error and skipped queue
+        // of the notifier, all of them named by this formatter.
         var retention = (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds;
         var names = new QueueNamesWithRetention(options.ErrorQueueRetentionDays);
         rabbit.SendTopology.ErrorQueueNameFormatter = names;
@@ -63,7 +64,7 @@ public static class BookingOutcomeQueue
             endpoint.Durable = true;
             endpoint.PrefetchCount = options.PrefetchCount;
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-            // Nobody consumes Fault<T>, and each would carry the patient's details to another exchange.
+            // Nobody consumes Fault<T>, and each would carry a copy of the event, patient details and all, to another exchange.
             endpoint.PublishFaults = false;
             endpoint.UseMessageRetry(retry =>
             {

@@ -9,6 +9,7 @@ using Dentistimo.Notifier.IntegrationEvents;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Dentistimo.IntegrationTests;
 
@@ -61,6 +62,8 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         var rejection = Assert.Single(await inbox.WaitForAsync(rejectedPatient, 1, s_timeout));
         Assert.Equal($"Appointment not booked: Tooth Fairy Dentist, {localStart.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))} at {localStart:HH:mm}", rejection.Subject);
         Assert.Contains("Someone booked that time just before you, and it is now full.", rejection.Text);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/bookings/{(string)rejected.Body["booking"]!["id"]!}?lang=en", rejection.Text);
+        Assert.Contains($"href=\"{NotificationScenario.PublicBaseUrl}/bookings/{(string)rejected.Body["booking"]!["id"]!}?lang=en\"", rejection.Html);
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&date={date:yyyy-MM-dd}&lang=en", rejection.Text);
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=2&amp;date={date:yyyy-MM-dd}&amp;lang=en", rejection.Html);
         Assert.Empty(rejection.Attachments ?? []);
@@ -105,11 +108,35 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         Assert.EndsWith("EmailRenderingException", failed.Headers["MT-Fault-ExceptionType"]);
         // Rendering errors are not retried: waiting minutes could not make the reason known.
         Assert.False(failed.Headers.ContainsKey("MT-Fault-RetryCount") && failed.Headers["MT-Fault-RetryCount"] != "0");
-        Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(patient, value));
-        Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(NotificationScenario.PatientName, value));
-        Assert.Contains(patient, failed.Payload); // the event itself is kept whole, so that it can be re-driven
+        NotificationScenario.AssertHoldsNoPatientData(failed, patient);
+        Assert.Contains(rejection.SealedRecipient!.Contact, failed.Payload); // the event itself is kept whole, so that it can be re-driven
         Assert.Equal(1, consumed.Finished);
         Assert.Empty(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).ForRecipientAsync(patient));
+    }
+
+    [Fact]
+    public async Task Events_published_before_recipients_were_sealed_are_still_emailed()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        var (confirmedPatient, rejectedPatient) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
+
+        // As BookingApi published them before: the recipient in the clear, and no booking id in a rejection.
+        await bus.Publish(NotificationScenario.Confirmed(confirmedPatient) with
+        {
+            SealedRecipient = null, Recipient = new BookingRecipient(NotificationScenario.PatientName, confirmedPatient, "en"),
+        });
+        await bus.Publish(NotificationScenario.Rejected(rejectedPatient, "fully-booked") with
+        {
+            BookingId = null, SealedRecipient = null, Recipient = new BookingRecipient(NotificationScenario.PatientName, rejectedPatient, "sv"),
+        });
+
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+        var confirmation = Assert.Single(await inbox.WaitForAsync(confirmedPatient, 1, s_timeout));
+        var rejection = Assert.Single(await inbox.WaitForAsync(rejectedPatient, 1, s_timeout));
+        Assert.Contains($"Hello {NotificationScenario.PatientName},", confirmation.Text);
+        Assert.Contains($"Hej {NotificationScenario.PatientName},", rejection.Text);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=1&date=2026-12-01&lang=sv", rejection.Text);
     }
 
     /// <summary>Undoes RFC 5545 line folding; the value of each property's first occurrence by name.</summary>
@@ -118,6 +145,38 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
             .Select(line => (Name: line[..line.IndexOf(':')].Split(';')[0], Value: line[(line.IndexOf(':') + 1)..]))
             .DistinctBy(property => property.Name)
             .ToDictionary(property => property.Name, property => property.Value);
+}
+
+/// <summary>
+/// A recipient the notifier cannot open is not dropped: its event waits in the error queue, with no patient data in it, until
+/// the key is back. A class of its own, so that its error queue holds nothing from the other tests.
+/// </summary>
+public sealed class NotificationUnopenedRecipientTests : IClassFixture<IsolatedResources>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private readonly IsolatedResources _resources;
+
+    public NotificationUnopenedRecipientTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task An_event_sealed_with_a_key_the_notifier_does_not_hold_waits_in_the_error_queue_naming_the_request_and_the_key()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        var patient = BookingApiDriver.NewPatientEmail();
+        var unknownKey = new RecipientSeal("a-key-this-notifier-has-never-held-0123456789");
+        var booking = NotificationScenario.Confirmed(patient);
+        booking = booking with { SealedRecipient = unknownKey.Seal(new BookingRecipient(NotificationScenario.PatientName, patient, "en"), booking.RequestId) };
+
+        await bus.Publish(booking);
+
+        var failed = Assert.Single(await new RabbitMqQueues(_resources).WaitForAsync(new DeliveryOptions().ErrorQueueName, 1, s_timeout));
+        Assert.Contains(booking.RequestId.ToString(), failed.Headers["MT-Fault-Message"]);
+        Assert.Contains(unknownKey.KeyId, failed.Headers["MT-Fault-Message"]);
+        Assert.EndsWith("EmailRenderingException", failed.Headers["MT-Fault-ExceptionType"]);
+        NotificationScenario.AssertHoldsNoPatientData(failed, patient);
+        Assert.Empty(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).ForRecipientAsync(patient));
+    }
 }
 
 /// <summary>SMTP goes away while a booking is made: the email waits, unacknowledged, and is sent once when SMTP is back.</summary>
@@ -165,56 +224,64 @@ public sealed class NotificationOutageTests : IClassFixture<IsolatedResources>
     }
 }
 
-/// <summary>SMTP stays down longer than the retries last: the event waits in the error queue until an operator re-drives it.</summary>
-[Collection(ServerOutageCollection.Name)]
+/// <summary>
+/// SMTP stays unreachable longer than the retries last: the event waits in the error queue until an operator re-drives it.
+/// The first notifier is given an SMTP address nobody listens on rather than stopping MailDev, which other test runs share:
+/// to the notifier that is the same refused connection.
+/// </summary>
 public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
 {
+    private const string UnreachableMail = "Endpoint=smtp://127.0.0.1:9";
     private static readonly TimeSpan s_recovery = TimeSpan.FromSeconds(90);
     private readonly IsolatedResources _resources;
 
     public NotificationRedriveTests(IsolatedResources resources) => _resources = resources;
 
     [Fact]
-    public async Task When_the_retries_run_out_the_event_waits_in_the_error_queue_with_its_reason_and_a_re_drive_emails_it_once()
+    public async Task When_the_retries_run_out_the_event_waits_in_the_error_queue_sealed_with_its_reason_and_a_re_drive_emails_it_once()
     {
-        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources, retryLimit: 2);
-        var bus = notifier.Services.GetRequiredService<IBus>();
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 1, daysAhead: 5);
         var queues = new RabbitMqQueues(_resources);
         var patient = BookingApiDriver.NewPatientEmail();
-        var booking = NotificationScenario.Confirmed(patient);
+        var requestId = Guid.NewGuid();
 
-        await _resources.Servers.MailDev.StopAsync();
-        try
+        await using (await NotificationScenario.StartNotifierAsync(_resources, retryLimit: 2, mail: UnreachableMail))
         {
-            await bus.Publish(booking);
+            var booked = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, 1, start, patient, NotificationScenario.PatientName));
+            Assert.Equal(201, booked.Status);
 
             var failed = Assert.Single(await queues.WaitForAsync(new DeliveryOptions().ErrorQueueName, 1, s_recovery));
             Assert.EndsWith("SmtpDeliveryException", failed.Headers["MT-Fault-ExceptionType"]);
-            Assert.Contains($"smtp://127.0.0.1:{_resources.Servers.MailDev.SmtpPort}", failed.Headers["MT-Fault-Message"]);
-            Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(patient, value));
-            Assert.All(failed.Headers.Values, value => Assert.DoesNotContain(NotificationScenario.PatientName, value));
-        }
-        finally
-        {
-            await _resources.Servers.MailDev.StartAsync();
+            Assert.Contains("smtp://127.0.0.1:9", failed.Headers["MT-Fault-Message"]);
+            // What anyone with RabbitMQ's management UI reads: BookingApi sealed the patient's name and address.
+            NotificationScenario.AssertHoldsNoPatientData(failed, patient);
+            Assert.Contains(requestId.ToString(), failed.Payload);
+            Assert.Contains("sealedRecipient", failed.Payload);
         }
 
-        using var consumed = ConsumedMessages.Observe(bus);
+        // SMTP is back: a notifier that reaches it.
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources, retryLimit: 2);
+        using var consumed = ConsumedMessages.Observe(notifier.Services.GetRequiredService<IBus>());
         using var redrive = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
         Assert.Equal(1, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
         await consumed.WaitUntilFinishedAsync(1, s_recovery);
         using var again = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
         Assert.Equal(0, (int)(await again.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
 
-        Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery));
+        var email = Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery));
+        Assert.Equal(NotificationScenario.PatientName, Assert.Single(email.To ?? []).Name);
+        Assert.Contains($"Hello {NotificationScenario.PatientName},", email.Text);
         Assert.Empty(await queues.PeekAsync(new DeliveryOptions().ErrorQueueName));
-        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, requestId));
     }
 }
 
 /// <summary>
-/// A failed event holds the patient's name and email address, so its error queue deletes it after a while; the error queue
-/// earlier versions declared without that limit neither stops the new one from being used nor is left out of a re-drive.
+/// A failed event published before recipients were sealed holds the patient's name and email address, so its error queue
+/// deletes it after a while; the error queue earlier versions declared without that limit neither stops the new one from
+/// being used nor is left out of a re-drive.
 /// </summary>
 public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResources>
 {
@@ -276,13 +343,14 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
 internal static class NotificationScenario
 {
     public const string PublicBaseUrl = "https://dentistimo.test";
-    public const string PatientName = "Test Patient Privacy";
+    public const string PatientName = "Ingegerd Hemligsdotter";
 
     /// <param name="retryLimit">
     /// The default outlasts any outage a test makes: about two minutes of retries, and still within RabbitMQ's consumer
     /// timeout were every attempt to take its longest (DeliveryOptions refuses more).
     /// </param>
-    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 60) =>
+    /// <param name="mail">ConnectionStrings:mail; null for the test's MailDev.</param>
+    public static Task<NotifierFactory> StartNotifierAsync(IsolatedResources resources, int retryLimit = 60, string? mail = null) =>
         new NotifierFactory(resources, new Dictionary<string, string?>
         {
             ["Email:PublicBaseUrl"] = PublicBaseUrl,
@@ -290,13 +358,33 @@ internal static class NotificationScenario
             // Seconds instead of minutes between attempts, so an outage test need not wait for production's backoff.
             ["Delivery:MaxRetryInterval"] = "00:00:02",
             ["Delivery:RetryIntervalDelta"] = "00:00:00.200",
+            ["ConnectionStrings:mail"] = mail ?? resources.Mail,
         }).StartedAsync();
 
-    public static BookingConfirmed Confirmed(string patient) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), "DT-TEST1", Appointment(), new BookingRecipient(PatientName, patient, "en"));
+    /// <summary>What the notifier under test opens with: it runs in Development, as BookingApi does in these tests.</summary>
+    private static readonly RecipientSeal s_seal = new(RecipientSealOptions.DevelopmentKey);
 
-    public static BookingRejected Rejected(string patient, string reasonCode) =>
-        new(Guid.NewGuid(), reasonCode, Appointment(), new BookingRecipient(PatientName, patient, "en"));
+    public static BookingConfirmed Confirmed(string patient)
+    {
+        var requestId = Guid.NewGuid();
+        return new(Guid.NewGuid(), requestId, "DT-TEST1", Appointment(), s_seal.Seal(new BookingRecipient(PatientName, patient, "en"), requestId));
+    }
+
+    public static BookingRejected Rejected(string patient, string reasonCode)
+    {
+        var requestId = Guid.NewGuid();
+        return new(requestId, reasonCode, Appointment(), Guid.NewGuid(), s_seal.Seal(new BookingRecipient(PatientName, patient, "en"), requestId));
+    }
+
+    /// <summary>Neither the patient's email address (nor its unique local part) nor any part of their name, in the body or a header.</summary>
+    public static void AssertHoldsNoPatientData(QueuedMessage message, string patientEmail)
+    {
+        var everything = string.Join("\n", message.Headers.Select(header => $"{header.Key}: {header.Value}").Prepend(message.Payload));
+        foreach (var part in PatientName.Split(' ').Append(patientEmail).Append(patientEmail[..patientEmail.IndexOf('@')]))
+        {
+            Assert.DoesNotContain(part, everything, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 
     public static async Task<int> CountSentAsync(NotifierFactory notifier, Guid requestId)
     {

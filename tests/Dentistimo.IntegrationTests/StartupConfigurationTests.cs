@@ -13,6 +13,7 @@ public sealed class StartupConfigurationTests
         ["ConnectionStrings__notifierdb"] = "Host=127.0.0.1;Port=9;Username=nobody;Password=none;Database=none",
         ["ConnectionStrings__mail"] = "Endpoint=smtp://127.0.0.1:9",
         ["services__bookingapi__http__0"] = "http://127.0.0.1:9",
+        ["RecipientSeal__Key"] = "a-deployment-secret-of-32-characters-or-more",
     };
 
     [Theory]
@@ -36,12 +37,30 @@ public sealed class StartupConfigurationTests
     [InlineData("Dentistimo.Notifier", "Delivery__PrefetchCount", "Delivery:PrefetchCount")]
     [InlineData("Dentistimo.Notifier", "Delivery__ConcurrentMessageLimit", "Delivery:ConcurrentMessageLimit")]
     [InlineData("Dentistimo.Notifier", "Delivery__ErrorQueueRetentionDays", "Delivery:ErrorQueueRetentionDays")]
+    [InlineData("Dentistimo.BookingApi", "RecipientSeal__Key", "RecipientSeal:Key")]
+    [InlineData("Dentistimo.Notifier", "RecipientSeal__PreviousKey", "RecipientSeal:PreviousKey")]
     public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
     {
         var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = "0" });
 
         Assert.Equal(78, exitCode);
         Assert.Contains($"{service}: '{setting}': The field", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    /// <summary>The services run in Production here (no ASPNETCORE_ENVIRONMENT): only Development has a key of its own.</summary>
+    [Theory]
+    [InlineData("Dentistimo.BookingApi")]
+    [InlineData("Dentistimo.Notifier")]
+    public async Task Outside_Development_a_service_without_the_recipient_seal_key_names_it_at_start(string service)
+    {
+        var environment = new Dictionary<string, string>(s_unreachableServers);
+        environment.Remove("RecipientSeal__Key");
+
+        var (exitCode, stderr, stdout) = await RunAsync(service, environment);
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains($"{service}: missing 'RecipientSeal:Key' (environment variable RecipientSeal__Key)", stderr);
         Assert.DoesNotContain("   at ", stderr + stdout);
     }
 

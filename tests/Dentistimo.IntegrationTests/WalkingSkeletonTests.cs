@@ -89,10 +89,13 @@ public sealed class WalkingSkeletonTests : IClassFixture<IsolatedResources>
         var email = BookingApiDriver.NewPatientEmail();
         var startUtc = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
+        var requestId = Guid.NewGuid();
+
+        // Sealed by BookingApi, opened by the notifier: both agree on the development key without any configuration.
         await api.Services.GetRequiredService<IBus>().Publish(new BookingConfirmed(
-            Guid.NewGuid(), Guid.NewGuid(), "DT-SKELETON",
+            Guid.NewGuid(), requestId, "DT-SKELETON",
             new AppointmentDetails(1, "Your Dentist", "Spannmålsgatan 20", 57.707619, 11.969388, startUtc, startUtc.AddMinutes(30)),
-            new BookingRecipient("Test Patient", email, "en")));
+            api.Services.GetRequiredService<RecipientSeal>().Seal(new BookingRecipient("Test Patient", email, "en"), requestId)));
 
         var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(email, 1, TimeSpan.FromSeconds(60));
         Assert.Contains("Your Dentist", received[0].Subject);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Dentistimo.Web.Pages.Bookings;
 
 /// <summary>A booking's answer: where the form goes after a confirmation, and where the emails link to.</summary>
-public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
+public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar calendar) : PageModel
 {
     public BookingResponse Booking { get; private set; } = null!;
 
@@ -15,6 +15,12 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
 
     /// <summary>For a rejection: the times still free that day at that clinic, other than the one asked for.</summary>
     public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];
+
+    /// <summary>
+    /// For a rejection: whether the booking page takes that day. One that has passed, or is beyond the booking window,
+    /// would only send the patient on to the home page asking for a clinic and a date first.
+    /// </summary>
+    public bool DayIsBookable { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -27,9 +33,11 @@ public sealed class DetailsModel(BookingApiClient bookingApi) : PageModel
         Response.Headers.CacheControl = "no-store";
         Response.Headers["X-Robots-Tag"] = "noindex";
         Booking = booking;
-        if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, DateOnly.FromDateTime(LocalStart.DateTime), cancellationToken) is { } day)
+        var date = DateOnly.FromDateTime(LocalStart.DateTime);
+        if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
         {
             OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable && slot.Start != booking.Start).ToList();
+            DayIsBookable = calendar.IsBookable(date, await bookingApi.GetBookingWindowAsync(cancellationToken));
         }
 
         return Page();

@@ -5,6 +5,7 @@ using Dentistimo.LocalServers;
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -17,6 +18,7 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 public static class DentistimoDatabases
 {
     private static readonly DentistimoSystemOptions s_names = new();
+    private static readonly RecipientSeal s_seal = new(RecipientSealOptions.DevelopmentKey);
 
     public static IReadOnlyList<string> Names => s_names.Databases;
 
@@ -54,13 +56,13 @@ public static class DentistimoDatabases
                 Guid.CreateVersion7(), Guid.NewGuid(), Fingerprint: $"request {i}", clinic.Id, start, BookingStatus.Confirmed, ReasonCode: null,
                 Reference: $"R{i:D7}", new PatientDetails($"Patient {i}", $"patient-{i}@example.com", Phone: null), Language: "sv", DateTimeOffset.UtcNow);
             var appointment = new AppointmentDetails(clinic.Id, clinic.Name, clinic.Address, clinic.Latitude, clinic.Longitude, start, start.AddMinutes(30));
-            var recipient = new BookingRecipient(booking.Patient.Name, booking.Patient.Email, booking.Language);
+            var recipient = s_seal.Seal(new BookingRecipient(booking.Patient.Name, booking.Patient.Email, booking.Language), booking.RequestId);
 
             var outcome = await store.DecideAsync(
                 new DecisionRequest(
                     booking, Capacity: 2, DateOnly.FromDateTime(start.UtcDateTime),
                     OutboxMessage.For(new BookingConfirmed(booking.Id, booking.RequestId, booking.Reference!, appointment, recipient)),
-                    OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, recipient))),
+                    OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, booking.Id, recipient))),
                 CancellationToken.None);
             var kind = outcome == DecideOutcome.Confirmed ? EmailKind.Confirmation : EmailKind.Rejection;
             await ledger.SendOnceAsync(Guid.CreateVersion7(), booking.RequestId, kind, _ => Task.CompletedTask, CancellationToken.None);

@@ -241,6 +241,26 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task A_rejection_s_page_offers_another_time_that_day_only_when_that_day_can_still_be_booked()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 3);
+        var email = BookingApiDriver.NewPatientEmail();
+        await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, start, email));
+        var sameDay = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, start, email));
+        var past = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, new DateTimeOffset(2020, 1, 7, 9, 0, 0, TimeSpan.FromHours(1)), email));
+        Assert.Equal(("patient-already-booked", "outside-booking-window"), ((string?)sameDay.Body["reasonCode"], (string?)past.Body["reasonCode"]));
+        var client = system.Web.CreateClient();
+
+        var sameDayPage = await GetPageAsync(client, $"/bookings/{sameDay.Body["booking"]!["id"]}?lang=en");
+        var pastPage = await GetPageAsync(client, $"/bookings/{past.Body["booking"]!["id"]}?lang=en");
+
+        Assert.Equal($"/book?clinic=3&date={Iso(date)}&lang=en", sameDayPage.QuerySelector("#choose-another-time")!.GetAttribute("href"));
+        // The booking page would only send the patient home to choose a clinic and a date first.
+        Assert.Null(pastPage.QuerySelector("#choose-another-time"));
+        Assert.Equal("/?clinic=3&lang=en", pastPage.QuerySelector("#choose-another-date")!.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task Fields_BookingApi_refuses_get_the_form_s_own_messages_in_the_patient_s_language_never_BookingApi_s_wording()
     {
         await using var web = system.Web.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>

@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Notifier.Email;
 
 namespace Dentistimo.UnitTests.Notifications;
@@ -77,7 +78,7 @@ public sealed class BookingEmailRendererTests
 
     [Theory]
     [MemberData(nameof(ReasonCodes))]
-    public void Every_rejection_reason_is_worded_in_both_languages_with_a_link_back_to_the_same_clinic_and_day(string reasonCode)
+    public void Every_rejection_reason_is_worded_in_both_languages_with_links_to_the_request_and_back_to_the_clinic(string reasonCode)
     {
         foreach (var language in new[] { "sv", "en" })
         {
@@ -86,8 +87,15 @@ public sealed class BookingEmailRendererTests
             var reason = EmailTemplates.Embedded.TextsFor(language).Reasons[reasonCode];
             Assert.Contains(reason, email.TextBody);
             Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(reason), email.HtmlBody);
-            Assert.Contains($"https://staging.dentistimo.com/book?clinic=3&date=2026-12-01&lang={language}", email.TextBody);
-            Assert.Contains($"https://staging.dentistimo.com/book?clinic=3&amp;date=2026-12-01&amp;lang={language}", email.HtmlBody);
+            Assert.Contains($"https://staging.dentistimo.com/bookings/{TestBookings.BookingId}?lang={language}", email.TextBody);
+            Assert.Contains($"href=\"https://staging.dentistimo.com/bookings/{TestBookings.BookingId}?lang={language}\"", email.HtmlBody);
+            // The booking page for another time that day, unless that day cannot be booked (it has passed, or is beyond
+            // the horizon): then the home page with the clinic chosen, where the patient picks a date.
+            var bookAgain = reasonCode == "outside-booking-window"
+                ? $"https://staging.dentistimo.com/?clinic=3&lang={language}"
+                : $"https://staging.dentistimo.com/book?clinic=3&date=2026-12-01&lang={language}";
+            Assert.Contains(bookAgain, email.TextBody);
+            Assert.Contains(bookAgain.Replace("&", "&amp;"), email.HtmlBody);
             Assert.Empty(email.Attachments);
         }
     }
@@ -119,11 +127,52 @@ public sealed class BookingEmailRendererTests
     [Fact]
     public void An_event_without_a_valid_recipient_address_cannot_be_rendered()
     {
-        var booking = TestBookings.Confirmed() with { Recipient = new("Åsa Öberg", "not an address", "en") };
+        var booking = TestBookings.Confirmed(email: "not an address");
 
         var exception = Assert.Throws<EmailRenderingException>(() => TestBookings.Renderer().RenderConfirmation(booking));
 
         Assert.DoesNotContain("not an address", exception.Message);
+    }
+
+    [Fact]
+    public void An_event_sealed_with_a_key_the_notifier_does_not_hold_cannot_be_rendered_and_the_error_names_the_request_and_the_key()
+    {
+        var otherKey = new RecipientSeal("a-key-this-notifier-has-never-held-0123");
+        var booking = TestBookings.Confirmed() with
+        {
+            SealedRecipient = otherKey.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", "en"), TestBookings.RequestId),
+        };
+
+        var log = new TestBookings.LogLines<BookingEmailRenderer>();
+
+        var exception = Assert.Throws<EmailRenderingException>(() => TestBookings.Renderer(logger: log).RenderConfirmation(booking));
+
+        foreach (var said in log.Lines.Append(exception.Message))
+        {
+            Assert.Contains(TestBookings.RequestId.ToString(), said);
+            Assert.Contains(otherKey.KeyId, said);
+            Assert.DoesNotContain("asa@example.com", said);
+            Assert.DoesNotContain("Åsa", said);
+        }
+
+        Assert.StartsWith("Error: ", Assert.Single(log.Lines));
+    }
+
+    [Fact]
+    public void Events_published_before_recipients_were_sealed_are_still_emailed_from_their_recipient_in_the_clear()
+    {
+        var recipient = new BookingRecipient("Åsa Öberg", "asa@example.com", "sv");
+        var confirmed = TestBookings.Confirmed() with { SealedRecipient = null, Recipient = recipient };
+        var rejected = TestBookings.Rejected("fully-booked") with { BookingId = null, SealedRecipient = null, Recipient = recipient };
+
+        var confirmation = TestBookings.Renderer().RenderConfirmation(confirmed);
+        var rejection = TestBookings.Renderer().RenderRejection(rejected);
+
+        Assert.Equal(("asa@example.com", "Åsa Öberg"), (confirmation.RecipientAddress, confirmation.RecipientName));
+        Assert.Contains("Hej Åsa Öberg,", rejection.TextBody);
+        // Without a booking id there is no request page: both links go to the booking page.
+        Assert.DoesNotContain("/bookings/", rejection.TextBody);
+        Assert.Contains("https://dentistimo.com/book?clinic=3&date=2026-12-01&lang=sv", rejection.TextBody);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Notifier.Email;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Dentistimo.UnitTests.Notifications;
@@ -11,20 +13,41 @@ internal static class TestBookings
     public static readonly DateTimeOffset SummerStart = new(2026, 7, 1, 8, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    public static BookingConfirmed Confirmed(string language = "en", DateTimeOffset? start = null, string name = "Åsa Öberg") =>
-        new(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"), "DT-7K3QX",
-            Appointment(start ?? WinterStart), new BookingRecipient(name, "asa@example.com", language));
+    public static readonly Guid BookingId = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+    public static readonly Guid RequestId = Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+
+    /// <summary>BookingApi's and the notifier's seal, as both would hold it.</summary>
+    public static readonly RecipientSeal Seal = new("unit-test-recipient-seal-key-0123456789");
+
+    public static BookingConfirmed Confirmed(
+        string language = "en", DateTimeOffset? start = null, string name = "Åsa Öberg", string email = "asa@example.com") =>
+        new(BookingId, RequestId, "DT-7K3QX", Appointment(start ?? WinterStart), Seal.Seal(new BookingRecipient(name, email, language), RequestId));
 
     public static BookingRejected Rejected(string reasonCode, string language = "en") =>
-        new(Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"), reasonCode, Appointment(WinterStart), new BookingRecipient("Åsa Öberg", "asa@example.com", language));
+        new(RequestId, reasonCode, Appointment(WinterStart), BookingId, Seal.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", language), RequestId));
 
     public static AppointmentDetails Appointment(DateTimeOffset start) =>
         new(3, "The Crown", "Lindholmsallén 19, 417 55 Göteborg", 57.709872, 11.94, start, start.AddMinutes(30));
 
-    public static BookingEmailRenderer Renderer(string publicBaseUrl = "https://dentistimo.com") =>
+    public static BookingEmailRenderer Renderer(string publicBaseUrl = "https://dentistimo.com", ILogger<BookingEmailRenderer>? logger = null) =>
         new(EmailTemplates.Embedded,
             Options.Create(new EmailOptions { PublicBaseUrl = new Uri(publicBaseUrl) }),
-            new FixedTimeProvider(Now));
+            Seal,
+            new FixedTimeProvider(Now),
+            logger ?? NullLogger<BookingEmailRenderer>.Instance);
+
+    /// <summary>Keeps every line logged, as it would read.</summary>
+    public sealed class LogLines<T> : ILogger<T>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add($"{logLevel}: {formatter(state, exception)}");
+    }
 
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dentistimo.LocalServers.Infrastructure;
 
 namespace Dentistimo.LocalServers;
@@ -37,14 +38,27 @@ public sealed class DentistimoSystem : IAsyncDisposable
             bookingApiEnvironment["Booking__CacheKeyPrefix"] = cacheKeyPrefix;
         }
 
-        BookingApi = Service("bookingapi", "Dentistimo.BookingApi", options.BookingApiPort, bookingApiEnvironment);
-        Notifier = Service("notifier", "Dentistimo.Notifier", options.NotifierPort, new()
+        var notifierEnvironment = new Dictionary<string, string>
         {
             ["ConnectionStrings__notifierdb"] = servers.Postgres.ConnectionString(options.NotifierDatabase),
             ["ConnectionStrings__messaging"] = messaging,
             ["ConnectionStrings__mail"] = servers.MailDev.ConnectionString,
             ["Email__PublicBaseUrl"] = webUrl,
-        });
+        };
+
+        // BookingApi seals the patient's name and email address in its events and the notifier opens them, with one key
+        // (RecipientSeal:Key). In Development both fall back to the same development key, so the launcher's events still
+        // open after a restart. Elsewhere (the benchmarks run Production) they need one, as the AppHost gives them: a new
+        // one per run will do, since a benchmark's notifier reads only events of its own run.
+        if (!string.Equals(options.Environment, "Development", StringComparison.OrdinalIgnoreCase))
+        {
+            var recipientSealKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+            bookingApiEnvironment["RecipientSeal__Key"] = recipientSealKey;
+            notifierEnvironment["RecipientSeal__Key"] = recipientSealKey;
+        }
+
+        BookingApi = Service("bookingapi", "Dentistimo.BookingApi", options.BookingApiPort, bookingApiEnvironment);
+        Notifier = Service("notifier", "Dentistimo.Notifier", options.NotifierPort, notifierEnvironment);
         Web = Service("web", "Dentistimo.Web", options.WebPort, new()
         {
             ["ConnectionStrings__messaging"] = messaging,
