@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,8 @@ public sealed class TelemetryExportTests : IClassFixture<IsolatedResources>
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
                 ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+                // Production, as on Azure: it seals recipients with a key of its own, not the development one.
+                ["RecipientSeal__Key"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             },
         };
         using var service = Process.Start(start)!;
