@@ -55,12 +55,6 @@ public sealed class BookModel(
 
     public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
 
-    /// <summary>
-    /// The free times to offer instead of a rejected one: never the rejected time itself, which may still have a free
-    /// seat when the patient already holds another one then.
-    /// </summary>
-    public IEnumerable<SlotAvailability> AlternativesToRejection => FreeSlots.Where(slot => slot.Start != Rejection?.Start);
-
     public async Task<IActionResult> OnGetAsync(string? clinic, string? date, string? time, CancellationToken cancellationToken)
     {
         if (await LoadAsync(clinic, date, cancellationToken) is { } goHome)

@@ -21,7 +21,15 @@ public sealed record SlotAvailability(DateTimeOffset Start, DateTimeOffset End, 
 }
 
 public sealed record DayAvailability(
-    int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotAvailability> Slots);
+    int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotAvailability> Slots)
+{
+    /// <summary>
+    /// The free times to offer instead of a rejected one at <paramref name="rejected"/>: never that time itself, which
+    /// may still have a free seat when the patient already holds another one then.
+    /// </summary>
+    public IEnumerable<SlotAvailability> BookableSlotsOtherThan(DateTimeOffset rejected) =>
+        Slots.Where(slot => slot.IsBookable && slot.Start != rejected);
+}
 
 /// <param name="FullSlots">0 from a BookingApi older than the field: its days without free slots then show as closed.</param>
 public sealed record DaySummary(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots, int FullSlots);

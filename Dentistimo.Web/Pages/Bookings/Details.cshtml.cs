@@ -36,7 +36,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
         var date = DateOnly.FromDateTime(LocalStart.DateTime);
         if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
         {
-            OtherFreeSlots = day.Slots.Where(slot => slot.IsBookable && slot.Start != booking.Start).ToList();
+            OtherFreeSlots = day.BookableSlotsOtherThan(booking.Start).ToList();
             DayIsBookable = calendar.IsBookable(date, await bookingApi.GetBookingWindowAsync(cancellationToken));
         }
 
