@@ -15,7 +15,7 @@ public static class ClinicsApi
     /// </summary>
     public const int MaxRangeDays = 93;
 
-    /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityTagPolicy"/>.</summary>
+    /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityVersionPolicy"/>.</summary>
     public const string DayAvailabilityCachePolicy = "day-availability";
 
     private static readonly string[] s_weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];

@@ -72,7 +72,7 @@ internal static class Extensions
             cache.AddPolicy(ClinicsApi.DayAvailabilityCachePolicy, policy => policy
                 .Expire(TimeSpan.FromMilliseconds(booking.Value.LocalAvailabilityCacheMilliseconds))
                 .SetVaryByQuery("date")
-                .AddPolicy<DayAvailabilityTagPolicy>()));
+                .AddPolicy<DayAvailabilityVersionPolicy>()));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("cache", tags: [ServiceDefaultsExtensions.ReadinessTag]);
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Services;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -24,13 +23,18 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// <summary>
 /// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
 /// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
-/// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityTagPolicy"/>).
+/// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityVersionPolicy"/>).
 /// A booking invalidates its day in all three right after it commits, so this replica's next read, and
 /// every replica's read after the second, refills it; Redis's time to live bounds how stale a day can be if that
 /// delete is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
 /// </summary>
-public sealed class AvailabilityCache(
-    RedisConnection redis, IOutputCacheStore renderedDays, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
+/// <remarks>
+/// A read that began before a booking committed may finish after it, and so may the storing of its rendered answer,
+/// which ASP.NET Core does after the client already has the response. Deleting the day's copies at the booking cannot
+/// stop such a late write. So each copy carries the <see cref="Changes"/> count from before it was read, and counts only
+/// while no booking has changed its day since (<see cref="LastChangeOf"/>).
+/// </remarks>
+public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
 {
     /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
     private const int MaxLocalDays = 10_000;
@@ -48,18 +52,31 @@ public sealed class AvailabilityCache(
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
     private readonly TimeSpan _localTimeToLive = TimeSpan.FromMilliseconds(options.Value.LocalAvailabilityCacheMilliseconds);
     private readonly string _keyPrefix = options.Value.CacheKeyPrefix;
-    private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), (BookedSeats Seats, long CachedAt)> _local = new();
+    private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), (BookedSeats Seats, long CachedAt, long ReadFrom)> _local = new();
+
+    /// <summary>One entry per clinic-day this replica has booked since it started: a few thousand a year.</summary>
+    private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), long> _lastChanges = new();
+    private long _changes;
+
+    /// <summary>How many bookings this replica has seen change a day: take it before reading, and keep what was read with it.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
+    /// <summary>The <see cref="Changes"/> count at this replica's last booking on the day; 0 if none since it started.</summary>
+    public long LastChangeOf(int clinicId, DateOnly date) => _lastChanges.GetValueOrDefault((clinicId, date));
 
     public string Key(int clinicId, DateOnly date) => $"{_keyPrefix}availability:{clinicId}:{date:yyyy-MM-dd}";
 
     /// <summary>The cached days, in the order asked; null where the day is not cached or Redis is unreachable.</summary>
-    public async Task<BookedSeats?[]> GetAsync(IReadOnlyList<(int ClinicId, DateOnly Date)> days)
+    /// <param name="readFrom">The <see cref="Changes"/> count taken before this read.</param>
+    public async Task<BookedSeats?[]> GetAsync(IReadOnlyList<(int ClinicId, DateOnly Date)> days, long readFrom)
     {
         var cached = new BookedSeats?[days.Count];
         var missing = new List<int>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (_local.TryGetValue(days[i], out var local) && timeProvider.GetElapsedTime(local.CachedAt) < _localTimeToLive)
+            if (_local.TryGetValue(days[i], out var local)
+                && timeProvider.GetElapsedTime(local.CachedAt) < _localTimeToLive
+                && local.ReadFrom >= LastChangeOf(days[i].ClinicId, days[i].Date))
             {
                 cached[i] = local.Seats;
             }
@@ -83,7 +100,7 @@ public sealed class AvailabilityCache(
                 {
                     var i = missing[m];
                     cached[i] = new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, int>>((string)values[m]!)!);
-                    KeepLocally(days[i].ClinicId, days[i].Date, cached[i]!);
+                    KeepLocally(days[i].ClinicId, days[i].Date, cached[i]!, readFrom);
                 }
             }
         }
@@ -96,9 +113,10 @@ public sealed class AvailabilityCache(
         return cached;
     }
 
-    public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats)
+    /// <param name="readFrom">The <see cref="Changes"/> count taken before <paramref name="seats"/> were read.</param>
+    public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
-        KeepLocally(clinicId, date, seats);
+        KeepLocally(clinicId, date, seats, readFrom);
         if (!redis.IsConnected)
         {
             return;
@@ -123,9 +141,10 @@ public sealed class AvailabilityCache(
     /// </remarks>
     public void Invalidate(int clinicId, DateOnly date)
     {
+        // Two bookings on one day may get here in either order: the day keeps the later count.
+        var change = Interlocked.Increment(ref _changes);
+        _lastChanges.AddOrUpdate((clinicId, date), change, (_, earlier) => Math.Max(earlier, change));
         _local.TryRemove((clinicId, date), out _);
-        // The in-memory store evicts synchronously; there is nothing to wait for.
-        _ = renderedDays.EvictByTagAsync(DayAvailabilityTagPolicy.Tag(clinicId, date), CancellationToken.None);
         try
         {
             if (redis.IsConnected)
@@ -143,13 +162,13 @@ public sealed class AvailabilityCache(
             clinicId, date, _timeToLive);
     }
 
-    private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats)
+    private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
         if (_local.Count >= MaxLocalDays)
         {
             _local.Clear();
         }
 
-        _local[(clinicId, date)] = (seats, timeProvider.GetTimestamp());
+        _local[(clinicId, date)] = (seats, timeProvider.GetTimestamp(), readFrom);
     }
 }

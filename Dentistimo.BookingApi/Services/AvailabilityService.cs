@@ -47,7 +47,8 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
     private async Task<BookedSeats[]> GetBookedSeatsAsync(
         IReadOnlyList<(int ClinicId, DateOnly Date)> days, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var seats = await cache.GetAsync(days);
+        var readFrom = cache.Changes;
+        var seats = await cache.GetAsync(days, readFrom);
         if (seats.All(day => day is not null))
         {
             return seats!;
@@ -69,7 +70,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
             if (seats[i] is null)
             {
                 seats[i] = byDay.GetValueOrDefault(days[i]) ?? BookedSeats.None;
-                await cache.SetAsync(days[i].ClinicId, days[i].Date, seats[i]!);
+                await cache.SetAsync(days[i].ClinicId, days[i].Date, seats[i]!, readFrom);
             }
         }
 

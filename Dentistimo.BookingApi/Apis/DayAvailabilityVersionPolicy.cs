@@ -1,24 +1,25 @@
 using System.Globalization;
+using Dentistimo.BookingApi.Infrastructure;
 using Microsoft.AspNetCore.OutputCaching;
 
 namespace Dentistimo.BookingApi.Apis;
 
 /// <summary>
 /// A day's availability is read far more often than it changes, so each replica keeps the rendered answer
-/// (<see cref="ClinicsApi.DayAvailabilityCachePolicy"/>) for as long as it keeps the day's seats in memory. The tag
-/// names the clinic-day, so that this replica's own booking evicts it at once (<see cref="Infrastructure.AvailabilityCache.Invalidate"/>).
+/// (<see cref="ClinicsApi.DayAvailabilityCachePolicy"/>) for as long as it keeps the day's seats in memory. The answer's
+/// key names the day's last change on this replica (<see cref="AvailabilityCache.LastChangeOf"/>), so once a booking
+/// changed the day, no answer rendered before it is found again, not even one stored after the booking.
 /// </summary>
-public sealed class DayAvailabilityTagPolicy : IOutputCachePolicy
+public sealed class DayAvailabilityVersionPolicy : IOutputCachePolicy
 {
-    public static string Tag(int clinicId, DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"availability:{clinicId}:{date:yyyy-MM-dd}");
-
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
         var request = context.HttpContext.Request;
         if (int.TryParse(request.RouteValues["clinicId"] as string, CultureInfo.InvariantCulture, out var clinicId)
             && DateOnly.TryParseExact(request.Query["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            context.Tags.Add(Tag(clinicId, date));
+            var lastChange = context.HttpContext.RequestServices.GetRequiredService<AvailabilityCache>().LastChangeOf(clinicId, date);
+            context.CacheVaryByRules.VaryByValues["changed"] = lastChange.ToString(CultureInfo.InvariantCulture);
         }
 
         return ValueTask.CompletedTask;
