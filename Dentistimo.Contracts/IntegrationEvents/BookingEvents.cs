@@ -36,8 +36,8 @@ public sealed record BookingConfirmed(
     BookingRecipient? Recipient = null);
 
 /// <summary>
-/// A booking request was turned down. <see cref="ReasonCode"/> is one of the API's stable codes
-/// (fully-booked, no-such-slot, outside-booking-window, patient-already-booked). <see cref="BookingId"/> is the
+/// A booking request was turned down. <see cref="ReasonCode"/> is one of <see cref="Api.RejectionCodes"/>.
+/// <see cref="BookingId"/> is the
 /// rejected request's record, whose page (<c>/bookings/{id}</c>) says why and offers other times; events published
 /// before it was added have none.
 /// </summary>

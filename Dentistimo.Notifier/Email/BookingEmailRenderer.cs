@@ -3,6 +3,7 @@ using System.Net.Mail;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,6 @@ public sealed class BookingEmailRenderer(
     TimeProvider timeProvider,
     ILogger<BookingEmailRenderer> logger)
 {
-    /// <summary>The rejection of a time that has passed or is beyond the booking horizon: that day cannot be booked.</summary>
-    private const string OutsideBookingWindow = "outside-booking-window";
-
     // The default encoder escapes every non-ASCII letter; Swedish reads better, and is as safe, unescaped.
     private static readonly HtmlEncoder s_html = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -56,7 +54,7 @@ public sealed class BookingEmailRenderer(
         draft.Values["reason"] = reason;
         // Another time that day where the day can still be booked; otherwise the booking page would only send the patient
         // on to the home page, asking for a clinic and a date first: the home page with the clinic chosen, then.
-        draft.Values["bookAgainUrl"] = rejection.ReasonCode == OutsideBookingWindow
+        draft.Values["bookAgainUrl"] = rejection.ReasonCode == RejectionCodes.OutsideBookingWindow
             ? Link($"?clinic={rejection.Appointment.ClinicId}&lang={draft.Language}")
             : Link($"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
         // The rejected request's own page says why and lists the times still free that day. A rejection published before

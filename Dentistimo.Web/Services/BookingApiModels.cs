@@ -17,7 +17,7 @@ public sealed record ClinicSummary(
 /// <param name="State">available, few-left, full, past or closed.</param>
 public sealed record SlotAvailability(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
 {
-    public bool IsBookable => State is SlotStates.Available or SlotStates.FewLeft;
+    public bool IsBookable => State is SlotStateCodes.Available or SlotStateCodes.FewLeft;
 }
 
 public sealed record DayAvailability(
@@ -62,22 +62,4 @@ public abstract record BookingOutcome
     public sealed record RequestIdReused : BookingOutcome;
 
     public sealed record TooManyRequests(TimeSpan RetryAfter) : BookingOutcome;
-}
-
-/// <summary>BookingApi's slot states, and the rule that turns counts into one when an availability event arrives.</summary>
-public static class SlotStates
-{
-    public const string Available = "available";
-    public const string FewLeft = "few-left";
-    public const string Full = "full";
-    public const string Past = "past";
-    public const string Closed = "closed";
-
-    /// <summary>Mirrors BookingApi's BookingPolicy.FewLeftThreshold, which the event does not carry.</summary>
-    public static string FromCounts(int capacity, int booked)
-    {
-        var free = capacity - booked;
-        var fewLeftThreshold = capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
-        return free <= 0 ? Full : free <= fewLeftThreshold ? FewLeft : Available;
-    }
 }

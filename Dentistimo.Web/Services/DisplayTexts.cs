@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dentistimo.Contracts.Api;
 using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Services;
@@ -10,26 +11,26 @@ public static class DisplayTexts
 
     public static string RejectionReason(string? reasonCode) => reasonCode switch
     {
-        "fully-booked" => "Every dentist is already booked at that time.",
-        "no-such-slot" => "The clinic has no appointment at that time.",
-        "outside-booking-window" => "That time has passed or is too far ahead to book.",
-        "patient-already-booked" => "You already have an appointment at that time.",
+        RejectionCodes.FullyBooked => "Every dentist is already booked at that time.",
+        RejectionCodes.NoSuchSlot => "The clinic has no appointment at that time.",
+        RejectionCodes.OutsideBookingWindow => "That time has passed or is too far ahead to book.",
+        RejectionCodes.PatientAlreadyBooked => "You already have an appointment at that time.",
         _ => "The booking could not be made.",
     };
 
     public static string ClosedReason(string? closedReason) => closedReason switch
     {
-        "public-holiday" => "The clinic is closed on this public holiday.",
-        "closure-date" => "The clinic is closed on this day.",
+        ClosedReasonCodes.PublicHoliday => "The clinic is closed on this public holiday.",
+        ClosedReasonCodes.ClosureDate => "The clinic is closed on this day.",
         _ => "The clinic is not open on this weekday.",
     };
 
     /// <summary>The text beside a slot's shape; <c>{0}</c> is the free count and <c>{1}</c> the capacity.</summary>
     public static string SlotState(string state) => state switch
     {
-        SlotStates.Available => "{0} of {1} free",
-        SlotStates.FewLeft => "Only {0} left",
-        SlotStates.Full => "Full",
+        SlotStateCodes.Available => "{0} of {1} free",
+        SlotStateCodes.FewLeft => "Only {0} left",
+        SlotStateCodes.Full => "Full",
         _ => "Unavailable",
     };
 

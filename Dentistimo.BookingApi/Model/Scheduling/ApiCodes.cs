@@ -1,34 +1,37 @@
+using Dentistimo.Contracts.Api;
+
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
 /// <summary>
-/// The stable strings clients see. They are a public contract: renaming an enum member must not change them.
+/// The stable strings clients see (<see cref="RejectionCodes"/>, <see cref="SlotStateCodes"/>,
+/// <see cref="ClosedReasonCodes"/>): renaming an enum member must not change them.
 /// </summary>
 public static class ApiCodes
 {
     public static string ToApiCode(this RejectionReason reason) => reason switch
     {
-        RejectionReason.FullyBooked => "fully-booked",
-        RejectionReason.NoSuchSlot => "no-such-slot",
-        RejectionReason.OutsideBookingWindow => "outside-booking-window",
-        RejectionReason.PatientAlreadyBooked => "patient-already-booked",
+        RejectionReason.FullyBooked => RejectionCodes.FullyBooked,
+        RejectionReason.NoSuchSlot => RejectionCodes.NoSuchSlot,
+        RejectionReason.OutsideBookingWindow => RejectionCodes.OutsideBookingWindow,
+        RejectionReason.PatientAlreadyBooked => RejectionCodes.PatientAlreadyBooked,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
     public static string ToApiCode(this SlotState state) => state switch
     {
-        SlotState.Available => "available",
-        SlotState.FewLeft => "few-left",
-        SlotState.Full => "full",
-        SlotState.Past => "past",
-        SlotState.Closed => "closed",
+        SlotState.Available => SlotStateCodes.Available,
+        SlotState.FewLeft => SlotStateCodes.FewLeft,
+        SlotState.Full => SlotStateCodes.Full,
+        SlotState.Past => SlotStateCodes.Past,
+        SlotState.Closed => SlotStateCodes.Closed,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
     public static string ToApiCode(this ClosedReason reason) => reason switch
     {
-        ClosedReason.NotOpenThatWeekday => "not-open-that-weekday",
-        ClosedReason.PublicHoliday => "public-holiday",
-        ClosedReason.ClosureDate => "closure-date",
+        ClosedReason.NotOpenThatWeekday => ClosedReasonCodes.NotOpenThatWeekday,
+        ClosedReason.PublicHoliday => ClosedReasonCodes.PublicHoliday,
+        ClosedReason.ClosureDate => ClosedReasonCodes.ClosureDate,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

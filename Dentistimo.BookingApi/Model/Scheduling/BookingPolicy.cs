@@ -1,4 +1,5 @@
 using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
 
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
@@ -54,16 +55,9 @@ public sealed class BookingPolicy
         return slot.StartUtc <= now ? SlotState.Past
             : !IsInBookingWindow(slot, now) ? SlotState.Closed
             : free <= 0 ? SlotState.Full
-            : free <= FewLeftThreshold(slot.Capacity) ? SlotState.FewLeft
+            : free <= SlotStateCodes.FewLeftThreshold(slot.Capacity) ? SlotState.FewLeft
             : SlotState.Available;
     }
-
-    /// <summary>
-    /// A slot shows as "few left" once no more than a third of its chairs are free, and always when
-    /// only the last one is. At a one-dentist clinic a single free chair is simply the normal state
-    /// of an open slot, not scarcity, so it never shows "few left".
-    /// </summary>
-    public static int FewLeftThreshold(int capacity) => capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
 
     /// <summary>Strictly in the future and on a date no later than <see cref="LastBookableDate"/>.</summary>
     private bool IsInBookingWindow(Slot slot, DateTimeOffset now) =>

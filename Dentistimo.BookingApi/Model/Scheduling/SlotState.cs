@@ -5,7 +5,7 @@ public enum SlotState
 {
     Available,
 
-    /// <summary>Bookable, but close to full; see <see cref="BookingPolicy.FewLeftThreshold"/>.</summary>
+    /// <summary>Bookable, but close to full; see <see cref="Contracts.Api.SlotStateCodes.FewLeftThreshold"/>.</summary>
     FewLeft,
 
     Full,

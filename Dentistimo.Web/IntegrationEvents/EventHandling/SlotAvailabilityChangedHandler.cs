@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Web.Hubs;
 using Dentistimo.Web.Services;
@@ -16,7 +17,7 @@ public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> 
         bookingApi.ForgetDay(change.ClinicId, change.Date);
         var message = new SlotChangedMessage(
             change.StartUtc.ToUniversalTime(), change.Capacity, change.Booked, Math.Max(0, change.Capacity - change.Booked),
-            SlotStates.FromCounts(change.Capacity, change.Booked));
+            SlotStateCodes.FromCounts(change.Capacity, change.Booked));
         await hub.Clients.Group(AvailabilityHub.GroupFor(change.ClinicId, change.Date))
             .SendAsync(AvailabilityHub.SlotChangedMethod, message, context.CancellationToken);
     }

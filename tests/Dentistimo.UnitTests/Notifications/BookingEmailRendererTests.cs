@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Notifier.Email;
 
@@ -5,7 +6,7 @@ namespace Dentistimo.UnitTests.Notifications;
 
 public sealed class BookingEmailRendererTests
 {
-    public static TheoryData<string> ReasonCodes => ["fully-booked", "no-such-slot", "outside-booking-window", "patient-already-booked", "processing-failed"];
+    public static TheoryData<string> ReasonCodes => [.. RejectionCodes.All];
 
     [Fact]
     public void A_confirmation_in_English_names_the_clinic_the_Stockholm_time_and_the_reference_and_links_to_the_booking()

@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.Api;
 using Dentistimo.BookingApi.Model.Scheduling;
 using static Dentistimo.UnitTests.Scheduling.TestClinics;
 
@@ -38,7 +39,7 @@ public class SlotStateTests
     [InlineData(9, 3)]
     [InlineData(10, 3)]
     public void Few_left_means_at_most_a_third_free_and_always_the_last_chair(int capacity, int threshold) =>
-        Assert.Equal(threshold, BookingPolicy.FewLeftThreshold(capacity));
+        Assert.Equal(threshold, SlotStateCodes.FewLeftThreshold(capacity));
 
     [Theory]
     [InlineData(0)]

@@ -1,0 +1,48 @@
+namespace Dentistimo.Contracts.Api;
+
+/// <summary>
+/// Why BookingApi turned a request down, as its answers and <c>BookingRejected</c> events say it. A public contract:
+/// the web and the emails word each code, so a code is never renamed, only added.
+/// </summary>
+public static class RejectionCodes
+{
+    public const string FullyBooked = "fully-booked";
+    public const string NoSuchSlot = "no-such-slot";
+    public const string OutsideBookingWindow = "outside-booking-window";
+    public const string PatientAlreadyBooked = "patient-already-booked";
+
+    public static IReadOnlyList<string> All { get; } = [FullyBooked, NoSuchSlot, OutsideBookingWindow, PatientAlreadyBooked];
+}
+
+/// <summary>A slot's state in BookingApi's answers, which the calendar colours (R2.1).</summary>
+public static class SlotStateCodes
+{
+    public const string Available = "available";
+    public const string FewLeft = "few-left";
+    public const string Full = "full";
+    public const string Past = "past";
+    public const string Closed = "closed";
+
+    /// <summary>
+    /// A slot shows as "few left" once no more than a third of its chairs are free, and always when only the last one
+    /// is. At a one-dentist clinic a single free chair is simply the normal state of an open slot, not scarcity, so it
+    /// never shows "few left". Here rather than in BookingApi alone, because the web colours a slot from an
+    /// availability event's counts by the same rule.
+    /// </summary>
+    public static int FewLeftThreshold(int capacity) => capacity <= 1 ? 0 : Math.Max(1, capacity / 3);
+
+    /// <summary>The state of a slot still in the booking window, from its counts alone.</summary>
+    public static string FromCounts(int capacity, int booked)
+    {
+        var free = capacity - booked;
+        return free <= 0 ? Full : free <= FewLeftThreshold(capacity) ? FewLeft : Available;
+    }
+}
+
+/// <summary>Why a clinic takes no bookings on a date, in BookingApi's answers.</summary>
+public static class ClosedReasonCodes
+{
+    public const string NotOpenThatWeekday = "not-open-that-weekday";
+    public const string PublicHoliday = "public-holiday";
+    public const string ClosureDate = "closure-date";
+}

@@ -1,0 +1,20 @@
+using Dentistimo.Contracts.Api;
+using Dentistimo.Web.Localization;
+using Dentistimo.Web.Services;
+
+namespace Dentistimo.UnitTests.Web;
+
+public sealed class DisplayTextsTests
+{
+    public static TheoryData<string> ReasonCodes => [.. RejectionCodes.All];
+
+    [Theory]
+    [MemberData(nameof(ReasonCodes))]
+    public void Every_rejection_reason_BookingApi_gives_has_its_own_sentence_in_English_and_Swedish(string code)
+    {
+        var sentence = DisplayTexts.RejectionReason(code);
+
+        Assert.NotEqual(DisplayTexts.RejectionReason("a-code-from-a-newer-bookingapi"), sentence);
+        Assert.True(SwedishTexts.All.ContainsKey(sentence), $"No Swedish for \"{sentence}\"");
+    }
+}
