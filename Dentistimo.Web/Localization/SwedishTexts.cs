@@ -55,6 +55,7 @@ public static class SwedishTexts
         ["Choose a time"] = "Välj tid",
         ["Choose a clinic and a date first."] = "Välj först en klinik och ett datum.",
         ["Next: choose a time at {0} on {1}."] = "Nästa steg: välj en tid hos {0} {1}.",
+        ["{1} has no free times on {0}. Choose another date."] = "{1} har inga lediga tider {0}. Välj ett annat datum.",
 
         // Booking page
         ["Book a time at {0}"] = "Boka en tid hos {0}",
@@ -104,11 +105,12 @@ public static class SwedishTexts
         ["Something went wrong with this form. Please try again."] = "Något gick fel med formuläret. Försök igen.",
 
         // Answers
-        ["{0} at {1}"] = "{0} kl. {1}",
+        ["{0}, {1}–{2}"] = "{0} kl. {1}–{2}",
         ["Your booking is confirmed"] = "Din bokning är bekräftad",
         ["We could not book this time"] = "Vi kunde inte boka den här tiden",
         ["Reference"] = "Bokningsnummer",
         ["Clinic"] = "Klinik",
+        ["Address"] = "Adress",
         ["Time"] = "Tid",
         ["A confirmation email is on its way to you. Please give the reference if you contact the clinic."] =
             "En bekräftelse är på väg till din e-post. Uppge bokningsnumret om du kontaktar kliniken.",

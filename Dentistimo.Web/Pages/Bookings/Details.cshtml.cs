@@ -13,6 +13,11 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
 
     public DateTimeOffset LocalStart => ClinicTime.ToLocal(Booking.Start);
 
+    public DateTimeOffset LocalEnd => ClinicTime.ToLocal(Booking.End);
+
+    /// <summary>The clinic's address, for the patient finding their way there; null if the registry no longer lists it.</summary>
+    public string? ClinicAddress { get; private set; }
+
     /// <summary>For a rejection: the times still free that day at that clinic, other than the one asked for.</summary>
     public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];
 
@@ -33,6 +38,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
         Response.Headers.CacheControl = "no-store";
         Response.Headers["X-Robots-Tag"] = "noindex";
         Booking = booking;
+        ClinicAddress = (await bookingApi.FindClinicAsync(booking.ClinicId, cancellationToken))?.Address;
         var date = DateOnly.FromDateTime(LocalStart.DateTime);
         if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
         {

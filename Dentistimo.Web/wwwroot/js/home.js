@@ -19,7 +19,9 @@
   const selectedDate = () => form.querySelector('input[name="date"]:checked')?.value ?? '';
   const dateText = iso => longDate.format(new Date(`${iso}T00:00:00Z`));
 
+  // Returns the chosen date if this clinic cannot take it, which is then no longer chosen.
   function markDays(clinic) {
+    let dropped = '';
     for (const day of calendar.querySelectorAll('.day')) {
       const input = day.querySelector('input');
       const stateText = day.querySelector('.day-state');
@@ -27,14 +29,18 @@
       const state = !clinic ? 'unknown' : closed ? 'closed' : free === 0 ? 'full' : 'open';
       day.className = `day day--${state}`;
       input.disabled = state === 'closed' || state === 'full';
-      if (input.disabled) input.checked = false;
+      if (input.disabled && input.checked) {
+        input.checked = false;
+        dropped = day.dataset.date;
+      }
       stateText.textContent = state === 'closed' ? calendar.dataset.textClosed
         : state === 'full' ? calendar.dataset.textFull
         : state === 'open' ? (free === 1 ? calendar.dataset.textOneFree : format(calendar.dataset.textFree, free)) : '';
     }
+    return dropped;
   }
 
-  function update() {
+  function update(droppedDate = '') {
     const clinic = selectedClinic();
     const date = selectedDate();
     document.querySelector('.overview-empty').hidden = !!clinic;
@@ -57,12 +63,14 @@
     // aria-disabled, not disabled: a disabled button drops out of the tab order, and a keyboard user tabbing past the
     // dates would never reach it or the hint it points to. The submit handler below refuses it until it is ready.
     continueButton.setAttribute('aria-disabled', String(!ready));
-    continueHint.textContent = ready ? format(continueHint.dataset.textReady, clinic.name, dateText(date)) : continueHint.dataset.textMissing;
+    continueHint.textContent = ready ? format(continueHint.dataset.textReady, clinic.name, dateText(date))
+      // Said, not done silently: the patient chose that date and would otherwise wonder where it went.
+      : droppedDate ? format(continueHint.dataset.textDateDropped, dateText(droppedDate), clinic.name)
+      : continueHint.dataset.textMissing;
   }
 
   form.addEventListener('change', event => {
-    if (event.target.name === 'clinic') markDays(selectedClinic());
-    update();
+    update(event.target.name === 'clinic' ? markDays(selectedClinic()) : '');
   });
   form.addEventListener('submit', event => {
     if (!selectedClinic() || !selectedDate()) event.preventDefault();

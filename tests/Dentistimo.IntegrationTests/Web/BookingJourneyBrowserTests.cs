@@ -207,6 +207,41 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         }
     }
 
+    [Fact]
+    public async Task Switching_to_a_clinic_that_cannot_take_the_chosen_date_says_the_date_was_let_go()
+    {
+        var web = system.WebOnKestrel;
+        // Tooth Fairy Dentist has one dentist: a booking for each of its times fills a date Your Dentist still has free.
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 12);
+        var iso = date.ToString("yyyy-MM-dd");
+        var times = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available")
+            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!));
+        var answers = await Task.WhenAll(times.Select(start =>
+            system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()))));
+        Assert.All(answers, answer => Assert.Equal(201, answer.Status));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_desktop);
+        var day = patient.Locator($".day[data-date='{iso}']");
+        // The home page may be kept for a few seconds (RangeCacheDuration): reload until it has the date full.
+        await Eventually.TrueAsync(async () =>
+        {
+            await patient.GotoAsync("/?clinic=2");
+            return await day.GetAttributeAsync("class") == "day day--full";
+        }, TimeSpan.FromSeconds(30), "the home page to show the date full at Tooth Fairy Dentist");
+
+        await patient.Locator("label[for='clinic-1']").ClickAsync();
+        await patient.Locator($"label[for='day-{iso}']").ClickAsync();
+        await Assertions.Expect(patient.Locator("#continue-hint")).ToContainTextAsync("Next: choose a time at Your Dentist");
+        await patient.Locator("label[for='clinic-2']").ClickAsync();
+
+        await Assertions.Expect(patient.Locator($"#day-{iso}")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator("#continue-hint")).ToContainTextAsync("Tooth Fairy Dentist has no free times on");
+        await Assertions.Expect(patient.Locator("#continue")).ToHaveAttributeAsync("aria-disabled", "true");
+    }
+
     private static async Task<IPage> NewPageAsync(IBrowser browser, Uri web, ViewportSize size)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.ToString(), ViewportSize = size, Locale = "en-GB" });

@@ -160,6 +160,10 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("Your booking is confirmed", confirmation.QuerySelector("h1")!.TextContent);
         Assert.False(string.IsNullOrWhiteSpace(confirmation.QuerySelector("#reference")!.TextContent));
         Assert.Contains("A confirmation email is on its way", confirmation.QuerySelector("#confirmation")!.TextContent);
+        // Where and until when: the clinic's address, and the appointment's end as well as its start, in Stockholm time.
+        Assert.Equal("Spannmålsgatan 20", confirmation.QuerySelector("#clinic-address")!.TextContent);
+        var localStart = ClinicTime.ToLocal(start);
+        Assert.Contains($"{localStart:HH:mm}–{localStart.AddMinutes(30):HH:mm}", confirmation.QuerySelector("#confirmation")!.TextContent);
         Assert.Equal(1, (int)(await system.Api.GetSlotAsync(1, date, start))["booked"]!);
     }
 
