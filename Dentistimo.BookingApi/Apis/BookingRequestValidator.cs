@@ -74,7 +74,9 @@ public static partial class BookingRequestValidator
         {
             errors["patient.email"] = ["Enter your email address."];
         }
-        else if (email.Length > MaxEmailLength || !EmailPattern().IsMatch(email))
+        // Kept, compared and sent with its domain in ASCII, which may make it longer.
+        else if (email.Length > MaxEmailLength || !EmailPattern().IsMatch(email)
+                 || (email = PatientDetailsFormat.WithAsciiDomain(email)) is not { Length: <= MaxEmailLength })
         {
             errors["patient.email"] = ["Enter an email address such as name@example.com."];
         }

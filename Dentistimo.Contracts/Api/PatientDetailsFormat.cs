@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dentistimo.Contracts.Api;
 
 /// <summary>
@@ -15,9 +17,39 @@ public static class PatientDetailsFormat
     /// </summary>
     public const string Name = @"[\p{L}\p{M}][\p{L}\p{M} '\u2018\u2019\u02BC\-\u2010\u2011.]*";
 
-    /// <summary>Deliberately plain: one @, no spaces or brackets, and a domain with a dot. SMTP is the real judge.</summary>
-    public const string Email = @"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+";
+    /// <summary>
+    /// Deliberately plain: one @, no spaces or brackets, and a domain with a dot. SMTP is the real judge. The domain may
+    /// have letters beyond ASCII (tandläkare.se): .se has taken å, ä, ö and é since 2003. The local part may not, as
+    /// that would need every mail server on the way to speak SMTPUTF8.
+    /// </summary>
+    public const string Email = @"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@" + DomainLabel + @"(?:\." + DomainLabel + ")+";
+
+    private const string DomainLabel = @"[\p{L}\p{M}0-9](?:[\p{L}\p{M}0-9\-]{0,61}[\p{L}\p{M}0-9])?";
 
     /// <summary>6 to 15 digits, with an optional leading +, and spaces, hyphens and brackets anywhere between.</summary>
     public const string Phone = @"\+?(?:[ \-()]*\d){6,15}[ \-()]*";
+
+    /// <summary>
+    /// An address <see cref="Email"/> matched, with its domain as DNS and SMTP spell it (IDNA: tandläkare.se is
+    /// xn--tandlkare-z2a.se), so one mailbox has one spelling wherever patients are compared, and no server on the way
+    /// needs to know IDNA. Null for a domain that IDNA refuses.
+    /// </summary>
+    public static string? WithAsciiDomain(string email)
+    {
+        var at = email.LastIndexOf('@');
+        var domain = email[(at + 1)..];
+        if (domain.All(char.IsAscii))
+        {
+            return email;
+        }
+
+        try
+        {
+            return string.Concat(email.AsSpan(0, at + 1), new IdnMapping { UseStd3AsciiRules = true }.GetAscii(domain));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 }

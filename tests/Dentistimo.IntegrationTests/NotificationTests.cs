@@ -70,6 +70,22 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
     }
 
     [Fact]
+    public async Task A_patient_whose_email_domain_has_Swedish_letters_gets_the_confirmation()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 4, daysAhead: 6);
+        var mailbox = $"patient-{Guid.NewGuid():N}";
+
+        var confirmed = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 4, start, $"{mailbox}@tandläkare.se"));
+
+        Assert.Equal(201, confirmed.Status);
+        var confirmation = Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync($"{mailbox}@xn--tandlkare-z2a.se", 1, s_timeout));
+        Assert.Contains((string)confirmed.Body["reference"]!, confirmation.Text);
+    }
+
+    [Fact]
     public async Task The_same_decision_delivered_four_times_at_once_under_two_message_ids_sends_one_email()
     {
         await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);

@@ -43,6 +43,32 @@ public class PatientDetailsFormatTests
         Assert.False(new BookingForm { Name = name }.NameIsValid());
     }
 
+    [Theory]
+    [InlineData("karin@example.com", "karin@example.com")]
+    [InlineData("asa@tandläkare.se", "asa@xn--tandlkare-z2a.se")]
+    [InlineData("bjorn@Göteborgs-Tandvård.se", "bjorn@xn--gteborgs-tandvrd-qob60a.se")]
+    public void An_address_whose_domain_has_letters_beyond_ASCII_is_taken_and_kept_as_DNS_spells_it(string email, string kept)
+    {
+        var command = BookingRequestValidator.Validate(Request(email: email), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(kept, command!.Patient.Email);
+        Assert.True(new BookingForm { Email = email }.EmailIsValid());
+    }
+
+    [Theory]
+    [InlineData("åsa@example.com")] // a local part beyond ASCII needs SMTPUTF8 of every server on the way
+    [InlineData("asa@tand läkare.se")]
+    [InlineData("asa@-tandläkare.se")]
+    [InlineData("asa@tandläkare")]
+    public void An_address_that_is_not_one_is_refused(string email)
+    {
+        BookingRequestValidator.Validate(Request(email: email), out var errors);
+
+        Assert.Equal(["Enter an email address such as name@example.com."], errors["patient.email"]);
+        Assert.False(new BookingForm { Email = email }.EmailIsValid());
+    }
+
     [Fact]
     public void The_nil_uuid_is_not_a_request_id()
     {
@@ -57,12 +83,15 @@ public class PatientDetailsFormatTests
         return errors;
     }
 
-    private static CreateBookingRequest Request(string name = "Karin Boye", string? requestId = null) => new(
-        requestId ?? Guid.NewGuid().ToString(), 1, "2026-12-01T08:00:00Z", new PatientRequest(name, "karin@example.com", null), "en");
+    private static CreateBookingRequest Request(string name = "Karin Boye", string? requestId = null, string email = "karin@example.com") => new(
+        requestId ?? Guid.NewGuid().ToString(), 1, "2026-12-01T08:00:00Z", new PatientRequest(name, email, null), "en");
 }
 
 file static class BookingFormValidation
 {
     public static bool NameIsValid(this BookingForm form) => Validator.TryValidateProperty(
         form.Name, new ValidationContext(form) { MemberName = nameof(BookingForm.Name) }, []);
+
+    public static bool EmailIsValid(this BookingForm form) => Validator.TryValidateProperty(
+        form.Email, new ValidationContext(form) { MemberName = nameof(BookingForm.Email) }, []);
 }
