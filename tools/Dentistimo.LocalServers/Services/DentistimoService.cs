@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Dentistimo.LocalServers.Infrastructure;
 
 namespace Dentistimo.LocalServers;
 
 /// <summary>One Dentistimo service run from its build output as a child process, the way the Aspire AppHost runs it.</summary>
-public sealed class DentistimoService
+public sealed partial class DentistimoService
 {
     private const int TailLines = 40;
+
+    /// <summary>Logs each health check that is not healthy, at warning or error level.</summary>
+    private const string HealthCheckLogCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
     /// <summary>
     /// How long a service may take to shut down after SIGTERM before it is killed: what container platforms give
@@ -24,6 +28,16 @@ public sealed class DentistimoService
     private Process? _process;
     private StreamWriter? _log;
     private bool _startedBefore;
+
+    /// <summary>
+    /// Until GET /health first answers 200, every poll of it finds the service still migrating or connecting, and the
+    /// service logs that as failed checks. Expected, and caused by the polling itself: those entries go to the log file
+    /// and the tail a failure shows, not to the console.
+    /// </summary>
+    private bool _awaitingHealth;
+
+    /// <summary>Whether the console entry being read (a first line and its indented continuation) is one of those.</summary>
+    private bool _withinStartupHealthEntry;
 
     internal DentistimoService(
         string name, string project, int port, string repositoryRoot, string stateDirectory,
@@ -85,6 +99,7 @@ public sealed class DentistimoService
         _log = new StreamWriter(LogFile, append: _startedBefore) { AutoFlush = true };
         _startedBefore = true;
         _tail.Clear();
+        _awaitingHealth = true;
         _process = new Process { StartInfo = StartInfo(), EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Record(e.Data);
         _process.ErrorDataReceived += (_, e) => Record(e.Data);
@@ -97,6 +112,11 @@ public sealed class DentistimoService
         if (!await Probe.UntilAsync(c => Probe.IsHttpOkAsync(new HttpRequestMessage(HttpMethod.Get, health), c), _options.HealthTimeout, ct, ThrowIfExited))
         {
             throw Failure($"did not answer GET {health} with 200 within {_options.HealthTimeout.TotalSeconds:0} s");
+        }
+
+        lock (_tail)
+        {
+            _awaitingHealth = false;
         }
     }
 
@@ -203,6 +223,7 @@ public sealed class DentistimoService
             return;
         }
 
+        bool echoed;
         lock (_tail)
         {
             _log?.WriteLine(line);
@@ -211,10 +232,24 @@ public sealed class DentistimoService
             {
                 _tail.Dequeue();
             }
+
+            if (ConsoleLogEntryStart().IsMatch(line))
+            {
+                _withinStartupHealthEntry = _awaitingHealth && line.Contains(HealthCheckLogCategory, StringComparison.Ordinal);
+            }
+
+            echoed = !_withinStartupHealthEntry;
         }
 
-        _options.Output?.Invoke($"[{Name}] {line}");
+        if (echoed)
+        {
+            _options.Output?.Invoke($"[{Name}] {line}");
+        }
     }
+
+    /// <summary>The first line of an entry by .NET's console logger, such as <c>fail: Category[103]</c>.</summary>
+    [GeneratedRegex("^(trce|dbug|info|warn|fail|crit): ")]
+    private static partial Regex ConsoleLogEntryStart();
 
     private void ThrowIfExited()
     {
