@@ -74,11 +74,14 @@ public static partial class BookingRequestValidator
         {
             errors["patient.email"] = ["Enter your email address."];
         }
-        // Kept, compared and sent with its domain in ASCII, which may make it longer.
-        else if (email.Length > MaxEmailLength || !EmailPattern().IsMatch(email)
-                 || (email = PatientDetailsFormat.WithAsciiDomain(email)) is not { Length: <= MaxEmailLength })
+        else
         {
-            errors["patient.email"] = ["Enter an email address such as name@example.com."];
+            // Kept, compared and sent with its domain in ASCII, which may make it longer.
+            email = email.Length <= MaxEmailLength && EmailPattern().IsMatch(email) ? PatientDetailsFormat.WithAsciiDomain(email) : null;
+            if (email is not { Length: <= MaxEmailLength })
+            {
+                errors["patient.email"] = ["Enter an email address such as name@example.com."];
+            }
         }
 
         if (phone is not null && !PhonePattern().IsMatch(phone))

@@ -24,9 +24,9 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
 /// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
 /// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityVersionPolicy"/>).
-/// A booking invalidates its day in all three right after it commits, so this replica's next read, and
-/// every replica's read after the second, refills it; Redis's time to live bounds how stale a day can be if that
-/// delete is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
+/// A booking invalidates its day right after it commits: it leaves a marker in Redis, and this replica's copies stop
+/// counting (see remarks), so this replica's next read, and every replica's read after the second, refills it; Redis's
+/// time to live bounds how stale a day can be if the marker is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
 /// </summary>
 /// <remarks>
 /// A read that began before a booking committed may finish after it, and so may the storing of its rendered answer,
@@ -116,6 +116,11 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
     /// <param name="readFrom">The <see cref="Changes"/> count taken before <paramref name="seats"/> were read.</param>
     public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
+        if (readFrom < LastChangeOf(clinicId, date))
+        {
+            return; // read before a booking on this replica changed the day: nobody should see it again
+        }
+
         KeepLocally(clinicId, date, seats, readFrom);
         if (!redis.IsConnected)
         {

@@ -110,6 +110,9 @@ public sealed class BookingService(
                 case DecideOutcome.PatientAlreadyBooked:
                     return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, recipient, cancellationToken);
                 case DecideOutcome.AlreadyDecided:
+                    // A first attempt may have committed and then lost its connection before it could say so, or
+                    // invalidate the day: the retry does that for it.
+                    availabilityCache.Invalidate(confirmed.ClinicId, slot.LocalDate);
                     return await ReplayStoredAsync(booking, cancellationToken);
                 case DecideOutcome.ReferenceTaken:
                     continue;

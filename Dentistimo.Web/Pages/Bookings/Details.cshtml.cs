@@ -38,8 +38,12 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
         Response.Headers.CacheControl = "no-store";
         Response.Headers["X-Robots-Tag"] = "noindex";
         Booking = booking;
-        ClinicAddress = (await bookingApi.FindClinicAsync(booking.ClinicId, cancellationToken))?.Address;
         var date = DateOnly.FromDateTime(LocalStart.DateTime);
+        if (booking.IsConfirmed)
+        {
+            ClinicAddress = await FindAddressAsync(booking.ClinicId, cancellationToken);
+        }
+
         if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
         {
             OtherFreeSlots = day.BookableSlotsOtherThan(booking.Start).ToList();
@@ -47,5 +51,18 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
         }
 
         return Page();
+    }
+
+    /// <summary>One line of the page: without the registry, the rest of it still answers.</summary>
+    private async Task<string?> FindAddressAsync(int clinicId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await bookingApi.FindClinicAsync(clinicId, cancellationToken))?.Address;
+        }
+        catch (BookingApiUnavailableException)
+        {
+            return null;
+        }
     }
 }

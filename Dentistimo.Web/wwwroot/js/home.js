@@ -122,6 +122,5 @@
   }
 
   startMap();
-  markDays(selectedClinic());
-  update();
+  update(markDays(selectedClinic()));
 })();

@@ -100,23 +100,30 @@ public sealed partial class DentistimoService
         _startedBefore = true;
         _tail.Clear();
         _awaitingHealth = true;
+        _withinStartupHealthEntry = false;
         _process = new Process { StartInfo = StartInfo(), EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => Record(e.Data);
-        _process.ErrorDataReceived += (_, e) => Record(e.Data);
+        _process.OutputDataReceived += (_, e) => Record(e.Data, fromConsoleLogger: true);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data, fromConsoleLogger: false);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await File.WriteAllTextAsync(_pidFile, $"{_process.Id}\n", ct);
 
         var health = new Uri(Url, "/health");
-        if (!await Probe.UntilAsync(c => Probe.IsHttpOkAsync(new HttpRequestMessage(HttpMethod.Get, health), c), _options.HealthTimeout, ct, ThrowIfExited))
+        try
         {
-            throw Failure($"did not answer GET {health} with 200 within {_options.HealthTimeout.TotalSeconds:0} s");
+            if (!await Probe.UntilAsync(c => Probe.IsHttpOkAsync(new HttpRequestMessage(HttpMethod.Get, health), c), _options.HealthTimeout, ct, ThrowIfExited))
+            {
+                throw Failure($"did not answer GET {health} with 200 within {_options.HealthTimeout.TotalSeconds:0} s");
+            }
         }
-
-        lock (_tail)
+        finally
         {
-            _awaitingHealth = false;
+            lock (_tail)
+            {
+                _awaitingHealth = false;
+                _withinStartupHealthEntry = false;
+            }
         }
     }
 
@@ -216,7 +223,8 @@ public sealed partial class DentistimoService
         variable.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
         variable.StartsWith("services__", StringComparison.OrdinalIgnoreCase);
 
-    private void Record(string? line)
+    /// <param name="fromConsoleLogger">Standard output, where the console logger writes; standard error is always shown.</param>
+    private void Record(string? line, bool fromConsoleLogger)
     {
         if (line is null)
         {
@@ -233,12 +241,12 @@ public sealed partial class DentistimoService
                 _tail.Dequeue();
             }
 
-            if (ConsoleLogEntryStart().IsMatch(line))
+            if (fromConsoleLogger && ConsoleLogEntryStart().IsMatch(line))
             {
                 _withinStartupHealthEntry = _awaitingHealth && line.Contains(HealthCheckLogCategory, StringComparison.Ordinal);
             }
 
-            echoed = !_withinStartupHealthEntry;
+            echoed = !fromConsoleLogger || !_withinStartupHealthEntry;
         }
 
         if (echoed)
