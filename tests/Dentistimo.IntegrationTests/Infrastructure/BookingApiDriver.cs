@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,10 +18,15 @@ public sealed class BookingApiDriver(HttpClient http)
         var day = range!["clinics"]!.AsArray().Single(c => (int)c!["clinicId"]! == clinicId)!["days"]!.AsArray()
             .First(d => (int)d!["freeSlots"]! > 0)!;
         var date = DateOnly.Parse((string)day["date"]!);
-        var slots = await GetDayAsync(clinicId, date);
-        var slot = slots["slots"]!.AsArray().First(s => (string)s!["state"]! == "available")!;
-        return (date, DateTimeOffset.Parse((string)slot["start"]!));
+        return (date, (await AvailableStartsAsync(clinicId, date))[0]);
     }
+
+    /// <summary>The starts of the day's slots in the state "available", in order.</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> AvailableStartsAsync(int clinicId, DateOnly date) =>
+        (await GetDayAsync(clinicId, date))["slots"]!.AsArray()
+            .Where(slot => (string)slot!["state"]! == "available")
+            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture))
+            .ToList();
 
     public async Task<JsonObject> GetDayAsync(int clinicId, DateOnly date) =>
         (await http.GetFromJsonAsync<JsonObject>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}"))!;

@@ -105,10 +105,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var web = system.WebOnKestrel;
         // Tooth Fairy Dentist has one dentist: one booking fills a time.
         var (date, chosen) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 6);
-        var other = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
-            .Where(slot => (string)slot!["state"]! == "available")
-            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!))
-            .First(start => start != chosen);
+        var other = (await system.Api.AvailableStartsAsync(2, date)).First(start => start != chosen);
         var iso = date.ToString("yyyy-MM-dd");
 
         using var playwright = await Playwright.CreateAsync();
@@ -119,10 +116,10 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var chosenSlot = patient.Locator($".slot[data-start='{chosen.ToUniversalTime():O}']");
         await chosenSlot.Locator("label").ClickAsync();
 
-        await BookAsync(other);
+        await BookAsync(2, other);
         await Assertions.Expect(patient.Locator($".slot[data-start='{other.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
         await Assertions.Expect(patient.Locator("#slot-announcer")).ToBeEmptyAsync();
-        await BookAsync(chosen);
+        await BookAsync(2, chosen);
 
         const string taken = "Someone else has just booked the time you chose. Please choose another time.";
         await Assertions.Expect(patient.Locator("#Form_Start-error")).ToHaveTextAsync(taken);
@@ -142,12 +139,6 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await offline.RouteAsync(new Regex("/lib/signalr/"), route => route.AbortAsync());
         await offline.GotoAsync($"/book?clinic=2&date={iso}");
         await Assertions.Expect(offline.Locator("#live-status")).ToHaveTextAsync("The times shown may be out of date. Reload the page to update them.");
-
-        async Task BookAsync(DateTimeOffset start)
-        {
-            var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
-            Assert.Equal(201, status);
-        }
     }
 
     [Fact]
@@ -156,10 +147,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var web = system.WebOnKestrel;
         // Tooth Fairy Dentist has one dentist: one booking fills a time.
         var (date, chosen) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 9);
-        var other = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
-            .Where(slot => (string)slot!["state"]! == "available")
-            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!))
-            .First(start => start != chosen);
+        var other = (await system.Api.AvailableStartsAsync(2, date)).First(start => start != chosen);
         var address = $"/book?clinic=2&date={date:yyyy-MM-dd}&time={ClinicTime.ToLocal(chosen):HH:mm}";
 
         using var playwright = await Playwright.CreateAsync();
@@ -182,8 +170,8 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         var watcher = await NewPageAsync(browser, web, s_phone);
         await watcher.GotoAsync(address);
         await Assertions.Expect(watcher.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
-        await BookAsync(other);
-        await BookAsync(chosen);
+        await BookAsync(2, other);
+        await BookAsync(2, chosen);
         // Once a connected page has seen both bookings, their events are gone (and the web has let go of the day it kept).
         await Assertions.Expect(watcher.Locator($".slot[data-start='{other.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
         await Assertions.Expect(watcher.Locator($".slot[data-start='{chosen.ToUniversalTime():O}'] .slot-state")).ToHaveTextAsync("Full");
@@ -199,12 +187,6 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(chosenSlot.Locator("input")).Not.ToBeCheckedAsync();
         await Assertions.Expect(late.Locator("#Form_Start-error")).ToHaveTextAsync(taken);
         await Assertions.Expect(late.Locator("#live-status")).ToBeEmptyAsync();
-
-        async Task BookAsync(DateTimeOffset start)
-        {
-            var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
-            Assert.Equal(201, status);
-        }
     }
 
     [Fact]
@@ -214,12 +196,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         // Tooth Fairy Dentist has one dentist: a booking for each of its times fills a date Your Dentist still has free.
         var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 12);
         var iso = date.ToString("yyyy-MM-dd");
-        var times = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
-            .Where(slot => (string)slot!["state"]! == "available")
-            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!));
-        var answers = await Task.WhenAll(times.Select(start =>
-            system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()))));
-        Assert.All(answers, answer => Assert.Equal(201, answer.Status));
+        await Task.WhenAll((await system.Api.AvailableStartsAsync(2, date)).Select(start => BookAsync(2, start)));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
@@ -240,6 +217,12 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(patient.Locator($"#day-{iso}")).Not.ToBeCheckedAsync();
         await Assertions.Expect(patient.Locator("#continue-hint")).ToContainTextAsync("Tooth Fairy Dentist has no free times on");
         await Assertions.Expect(patient.Locator("#continue")).ToHaveAttributeAsync("aria-disabled", "true");
+    }
+
+    private async Task BookAsync(int clinicId, DateTimeOffset start)
+    {
+        var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinicId, start, BookingApiDriver.NewPatientEmail()));
+        Assert.Equal(201, status);
     }
 
     private static async Task<IPage> NewPageAsync(IBrowser browser, Uri web, ViewportSize size)

@@ -195,9 +195,7 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     {
         // Tooth Fairy Dentist has one dentist: one booking fills a time.
         var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 27);
-        var free = (await system.Api.GetDayAsync(2, date))["slots"]!.AsArray()
-            .Where(slot => (string)slot!["state"]! == "available")
-            .Select(slot => DateTimeOffset.Parse((string)slot!["start"]!, CultureInfo.InvariantCulture));
+        var free = await system.Api.AvailableStartsAsync(2, date);
         foreach (var start in free)
         {
             var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
@@ -327,8 +325,7 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         });
         var client = web.CreateClient(new() { AllowAutoRedirect = false });
         var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 3, daysAhead: 14);
-        var day = await system.Api.GetDayAsync(3, date);
-        var starts = day["slots"]!.AsArray().Where(slot => (string)slot!["state"]! == "available").Select(slot => (DateTimeOffset)slot!["start"]!).Take(3).ToList();
+        var starts = (await system.Api.AvailableStartsAsync(3, date)).Take(3).ToList();
 
         var answers = new List<HttpResponseMessage>();
         foreach (var start in starts)
@@ -363,8 +360,7 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         await using var web = new WebFactory(await bookingApi.StartedOnKestrelAsync(), system.Resources.Messaging, WebSystemFixture.WithoutPerClientLimit);
         var client = web.CreateClient(new() { AllowAutoRedirect = false });
         var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 15);
-        var starts = (await system.Api.GetDayAsync(4, date))["slots"]!.AsArray()
-            .Where(slot => (string)slot!["state"]! == "available").Select(slot => (DateTimeOffset)slot!["start"]!).Take(5).ToList();
+        var starts = (await system.Api.AvailableStartsAsync(4, date)).Take(5).ToList();
 
         // One request a second for the web's address, and the bucket refills on a timer: of five sent at once, all but
         // the first and at most one more are turned away.
