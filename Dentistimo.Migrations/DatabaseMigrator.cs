@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -97,6 +98,9 @@ public sealed class DatabaseMigrator<TContext>(
         try
         {
             await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            // Npgsql's provider reads the history table before creating it and expects the "does not exist" error, which
+            // EF Core logs as a failure on every new database (npgsql/efcore.pg#3407); created first, there is none.
+            await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             await context.Database.MigrateAsync(cancellationToken);
             if (scope.ServiceProvider.GetService<IDatabaseSeeder<TContext>>() is { } seeder)
             {
