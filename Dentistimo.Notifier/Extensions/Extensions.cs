@@ -17,6 +17,7 @@ internal static class Extensions
         builder.Services.AddDbContextPool<NotifierDbContext>(options =>
             options.UseNpgsql(builder.Configuration.GetRequiredConnectionString("notifierdb")));
         builder.Services.AddMigration<NotifierDbContext>("notifierdb");
+        builder.Services.AddSingleton<SendsInProgress>();
         builder.Services.AddScoped<SentEmailLedger>();
 
         builder.Services.AddSingleton(SmtpSettings.Parse(builder.Configuration.GetRequiredConnectionString("mail")));
@@ -44,12 +45,13 @@ internal static class Extensions
         builder.Services.AddRabbitMqConnectionRecovery(messaging);
 
         // On SIGTERM MassTransit stops taking messages and waits for those in hand. A send once started is never
-        // cancelled (SentEmailLedger) and may take SmtpEmailSender.LongestSend. Anything else a consumer is doing, above
-        // all waiting between retries while SMTP is down, is cancelled once no more than that (and a margin) is left of
-        // the shutdown timeout: with the defaults, at once. MassTransit returns a cancelled message to the queue, for
-        // another replica or the next start.
-        var consumerStopTimeout = builder.Configuration.GetShutdownTimeout() - SmtpEmailSender.LongestSend - TimeSpan.FromSeconds(5);
-        builder.Services.Configure<MassTransitHostOptions>(options =>
-            options.ConsumerStopTimeout = consumerStopTimeout > TimeSpan.Zero ? consumerStopTimeout : TimeSpan.Zero);
+        // cancelled (SentEmailLedger); anything else a consumer is doing, above all waiting between retries while SMTP is
+        // down, is cancelled at once, and MassTransit returns the message to the queue for another replica or the next
+        // start. At once, rather than after a while: MassTransit then cancels within its StopAsync, where
+        // GracefulBusHostedService catches a fault of it, and not on a timer thread, where a fault would end the process.
+        builder.Services.Configure<MassTransitHostOptions>(options => options.ConsumerStopTimeout = TimeSpan.Zero);
+        builder.Services.RemoveMassTransitHostedService();
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<GracefulBusHostedService>(
+            sp, ActivatorUtilities.CreateInstance<MassTransitHostedService>(sp)));
     }
 }

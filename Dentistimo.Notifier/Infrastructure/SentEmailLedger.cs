@@ -19,7 +19,7 @@ namespace Dentistimo.Notifier.Infrastructure;
 /// sender's deadline, or the connection lost after the email went out), which rolls the row back although the server
 /// may have accepted the email, so that a retry or a re-drive sends it again.
 /// </remarks>
-public sealed class SentEmailLedger(NotifierDbContext db, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
+public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsInProgress, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
 {
     private static readonly TimeSpan s_maxRecordingBackoff = TimeSpan.FromSeconds(5);
 
@@ -27,6 +27,7 @@ public sealed class SentEmailLedger(NotifierDbContext db, TimeProvider timeProvi
     public async Task<bool> SendOnceAsync(Guid messageId, Guid requestId, EmailKind kind, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         var sent = new SentEmail { MessageId = messageId, RequestId = requestId, Kind = kind.ToStoredName(), SentAt = timeProvider.GetUtcNow() };
+        using var inProgress = sendsInProgress.Begin();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (await InsertAsync(sent, cancellationToken) == 0)

@@ -46,7 +46,7 @@ public static class DentistimoDatabases
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(s_names.BookingDatabase));
         var store = new BookingStore(dataSource);
         await using var notifierDb = NotifierDb(server);
-        var ledger = new SentEmailLedger(notifierDb, TimeProvider.System, NullLogger<SentEmailLedger>.Instance);
+        var ledger = new SentEmailLedger(notifierDb, new SendsInProgress(), TimeProvider.System, NullLogger<SentEmailLedger>.Instance);
 
         var decidedBefore = await ScalarAsync<long>(server, s_names.BookingDatabase, "SELECT count(*) FROM booking_requests");
         for (var i = decidedBefore; i < decidedBefore + count; i++)

@@ -1,0 +1,68 @@
+namespace Dentistimo.Notifier.Infrastructure;
+
+/// <summary>
+/// The emails being sent and recorded right now (<see cref="SentEmailLedger"/>), so that shutdown can wait for them when
+/// MassTransit did not (<see cref="IntegrationEvents.GracefulBusHostedService"/>).
+/// </summary>
+public sealed class SendsInProgress
+{
+    private readonly Lock _gate = new();
+    private int _count;
+    private TaskCompletionSource? _drained;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Counts a send until the returned scope is disposed.</summary>
+    public Scope Begin()
+    {
+        lock (_gate)
+        {
+            _count++;
+        }
+
+        return new Scope(this);
+    }
+
+    /// <summary>Completes once no send is in progress.</summary>
+    public Task WhenNoneAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void End()
+    {
+        TaskCompletionSource? drained = null;
+        lock (_gate)
+        {
+            if (--_count == 0)
+            {
+                (drained, _drained) = (_drained, null);
+            }
+        }
+
+        drained?.TrySetResult();
+    }
+
+    public readonly struct Scope(SendsInProgress sends) : IDisposable
+    {
+        public void Dispose() => sends.End();
+    }
+}
