@@ -4,6 +4,8 @@ using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
 using Dentistimo.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Dentistimo.BookingApi.Apis;
 
@@ -27,9 +29,11 @@ public static class ClinicsApi
         api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")
             .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer(DescribeAsRequiredDates("date"))
             .CacheOutput(DayAvailabilityCachePolicy);
         api.MapGet("/availability", GetRangeAvailabilityAsync).WithName("GetAvailability")
-            .WithSummary("Free slots per clinic per day over a date range");
+            .WithSummary("Free slots per clinic per day over a date range")
+            .AddOpenApiOperationTransformer(DescribeAsRequiredDates("from", "to"));
         api.MapGet("/booking-window", GetBookingWindow).WithName("GetBookingWindow")
             .WithSummary("How far ahead slots can be booked: the Stockholm dates from today through today + horizonDays - 1");
         return app;
@@ -92,6 +96,22 @@ public static class ClinicsApi
                 .Select(clinic => new ClinicDaysResponse(clinic.Key, clinic.Select(DaySummaryResponse.From).ToList()))
                 .ToList()));
     }
+
+    /// <summary>
+    /// The dates are bound as text, so that a missing or malformed one gets its field's message in problem details rather
+    /// than ASP.NET Core's bare 400; the OpenAPI document still describes them as the required dates they are.
+    /// </summary>
+    private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> DescribeAsRequiredDates(params string[] names) =>
+        (operation, _, _) =>
+        {
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(parameter => names.Contains(parameter.Name)) ?? [])
+            {
+                parameter.Required = true;
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" };
+            }
+
+            return Task.CompletedTask;
+        };
 
     internal static ProblemHttpResult ClinicNotFound(int clinicId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such clinic", detail: $"There is no clinic with id {clinicId}.");

@@ -246,6 +246,26 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.True((await backwards.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("to"));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_dates_as_required_and_every_answer_a_booking_can_get()
+    {
+        var document = await _driver.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var paths = document!["paths"]!;
+        var dayParameters = paths["/api/clinics/{clinicId}/availability"]!["get"]!["parameters"]!.AsArray();
+        var rangeParameters = paths["/api/availability"]!["get"]!["parameters"]!.AsArray();
+        foreach (var date in dayParameters.Concat(rangeParameters).Where(parameter => (string?)parameter!["in"] == "query"))
+        {
+            Assert.True((bool?)date!["required"], $"{date["name"]} is not marked required");
+            Assert.Equal("date", (string?)date["schema"]!["format"]);
+        }
+
+        Assert.Equal(["date", "from", "to"], dayParameters.Concat(rangeParameters)
+            .Where(parameter => (string?)parameter!["in"] == "query").Select(parameter => (string)parameter!["name"]!));
+        Assert.Equal(["201", "400", "409", "413", "415", "422", "429"],
+            paths["/api/bookings"]!["post"]!["responses"]!.AsObject().Select(response => response.Key));
+    }
+
     [Theory]
     [InlineData("EventFromANewerVersion", "{}", "unknown message type 'EventFromANewerVersion'")]
     [InlineData("BookingConfirmed", "null", "body is not a valid BookingConfirmed (InvalidOperationException)")]
