@@ -26,9 +26,9 @@ public enum SmtpFailure
     /// <summary>The server did not answer within the deadline. It may have accepted the email all the same.</summary>
     NoAnswer,
 
-    /// <summary>A 4xx reply, or a failure of another kind (authentication, say): it may go through later.</summary>
+    /// <summary>A 4xx reply, a refusal of our credentials (530, 534, 535), or a failure of another kind: it may go through later.</summary>
     Transient,
 
-    /// <summary>A 5xx reply: the server refused the email (no such mailbox, a malformed address, a policy).</summary>
+    /// <summary>Any other 5xx reply: the server refused the email (no such mailbox, a malformed address, a policy).</summary>
     Rejected,
 }

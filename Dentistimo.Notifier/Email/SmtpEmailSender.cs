@@ -65,9 +65,16 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
     public static SmtpFailure Classify(SmtpException exception) =>
         IsConnectionFailure(exception.InnerException) || exception.StatusCode == SmtpStatusCode.ServiceNotAvailable
             ? SmtpFailure.ConnectionFailed
-            : (int)exception.StatusCode is >= 500 and <= 599
+            : (int)exception.StatusCode is >= 500 and <= 599 && !RefusesTheSender(exception.StatusCode)
                 ? SmtpFailure.Rejected
                 : SmtpFailure.Transient;
+
+    /// <summary>
+    /// A refusal of our credentials, not of the email: 530 (authentication required, which is also what SmtpClient gets
+    /// after a failed AUTH, since it goes on to MAIL FROM regardless), 534 and 535 (RFC 4954). Every email would get it
+    /// until the relay's password is put right, so it is retried rather than put straight in the error queue.
+    /// </summary>
+    private static bool RefusesTheSender(SmtpStatusCode status) => (int)status is 530 or 534 or 535;
 
     /// <summary>The connection could not be made, broke, or its TLS handshake failed.</summary>
     private static bool IsConnectionFailure([NotNullWhen(true)] Exception? exception) => exception is SocketException or IOException or AuthenticationException;

@@ -9,7 +9,7 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 /// a RabbitMQ virtual host and a Redis key prefix of its own, and ports away from the launcher's (5080-5082) and the
 /// benchmarks' (6080-6282), so it runs next to both.
 /// </summary>
-public sealed class LaunchedSystem : IAsyncLifetime
+public class LaunchedSystem : IAsyncLifetime
 {
     // Web, BookingApi and Notifier on base, base + 1 and base + 2; the next base if another test run owns this one.
     private static readonly int[] s_portBases = [7080, 7090, 7100, 7110, 7120, 7130, 7140, 7150];
@@ -24,11 +24,15 @@ public sealed class LaunchedSystem : IAsyncLifetime
     private string NotifierDb => $"notifierdb_{_suffix}";
     private string VirtualHost => $"test-{_suffix}";
 
+    /// <summary>What a fixture of its own changes in the launcher's configuration of the services.</summary>
+    protected virtual Task<DentistimoSystemOptions> ConfigureAsync(LocalServerSet servers, DentistimoSystemOptions options) =>
+        Task.FromResult(options);
+
     public async Task InitializeAsync()
     {
         _servers = await SharedServers.GetAsync();
         var messaging = await _servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
-        _system = await AcquireAsync(new DentistimoSystemOptions
+        _system = await AcquireAsync(await ConfigureAsync(_servers, new DentistimoSystemOptions
         {
             Configuration = TestBuild.Configuration,
             Environment = "Development",
@@ -36,12 +40,12 @@ public sealed class LaunchedSystem : IAsyncLifetime
             NotifierDatabase = NotifierDb,
             Messaging = messaging,
             CacheKeyPrefix = $"test-{_suffix}:",
-        });
+        }));
         await _system.StartAsync();
         Running = new RunningDentistimo(_system.Web.Url, _system.BookingApi.Url, _servers.MailDev.WebUrl);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_system is not null)
         {

@@ -34,7 +34,9 @@ public sealed class SmtpEmailSenderTests
     [InlineData(SmtpStatusCode.InsufficientStorage, SmtpFailure.Transient)] // 452
     [InlineData(SmtpStatusCode.GeneralFailure, SmtpFailure.Transient)]
     [InlineData(SmtpStatusCode.ServiceNotAvailable, SmtpFailure.ConnectionFailed)] // 421: the server is closing the connection
-    public void A_5xx_reply_is_a_permanent_refusal_and_anything_else_may_go_through_later(SmtpStatusCode status, SmtpFailure expected)
+    [InlineData(SmtpStatusCode.MustIssueStartTlsFirst, SmtpFailure.Transient)] // 530: authentication required, also after a wrong password
+    [InlineData((SmtpStatusCode)535, SmtpFailure.Transient)] // credentials invalid: the relay's settings, not the email
+    public void A_5xx_reply_is_a_permanent_refusal_unless_it_refuses_our_credentials_and_anything_else_may_go_through_later(SmtpStatusCode status, SmtpFailure expected)
     {
         Assert.Equal(expected, SmtpEmailSender.Classify(new SmtpException(status, "reply")));
     }

@@ -42,9 +42,13 @@ public sealed class DentistimoSystem : IAsyncDisposable
         {
             ["ConnectionStrings__notifierdb"] = servers.Postgres.ConnectionString(options.NotifierDatabase),
             ["ConnectionStrings__messaging"] = messaging,
-            ["ConnectionStrings__mail"] = servers.MailDev.ConnectionString,
+            ["ConnectionStrings__mail"] = options.Mail ?? servers.MailDev.ConnectionString,
             ["Email__PublicBaseUrl"] = webUrl,
         };
+        if (options.NotifierTrustedAuthorities is { } trustedAuthorities)
+        {
+            notifierEnvironment["SSL_CERT_FILE"] = trustedAuthorities;
+        }
 
         // BookingApi seals the patient's name and email address in its events and the notifier opens them, with one key
         // (RecipientSeal:Key). In Development both fall back to the same development key, so the launcher's events still

@@ -25,6 +25,15 @@ public sealed record DentistimoSystemOptions
     /// </summary>
     public string? CacheKeyPrefix { get; init; }
 
+    /// <summary>The notifier's mail server (ConnectionStrings:mail); null for MailDev.</summary>
+    public string? Mail { get; init; }
+
+    /// <summary>
+    /// A PEM file of the certificate authorities the notifier trusts instead of the system's (OpenSSL's SSL_CERT_FILE,
+    /// which .NET reads on Linux): for a mail server whose certificate comes from a private authority. Null for the system's.
+    /// </summary>
+    public string? NotifierTrustedAuthorities { get; init; }
+
     public int WebPort { get; init; } = 5080;
 
     public int BookingApiPort { get; init; } = 5081;

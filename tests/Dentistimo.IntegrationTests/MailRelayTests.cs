@@ -1,0 +1,76 @@
+using Dentistimo.IntegrationTests.Infrastructure;
+using Dentistimo.LocalServers;
+using Dentistimo.Notifier.Email;
+
+namespace Dentistimo.IntegrationTests;
+
+/// <summary>
+/// The services as the launcher runs them, but with mail sent as in production: to a relay that wants STARTTLS and a
+/// password (<see cref="StartTlsMailRelay"/>), whose certificate authority the notifier is told to trust.
+/// </summary>
+public sealed class LaunchedSystemBehindAMailRelay : LaunchedSystem
+{
+    // Away from the launcher's and the other tests' ports (see LaunchedSystem); the next one if a test run beside holds it.
+    private static readonly int[] s_relayPorts = [7587, 7588, 7589, 7590];
+
+    public StartTlsMailRelay Relay { get; private set; } = null!;
+
+    protected override async Task<DentistimoSystemOptions> ConfigureAsync(LocalServerSet servers, DentistimoSystemOptions options)
+    {
+        var port = s_relayPorts.FirstOrDefault(Ports.IsFree);
+        Relay = await StartTlsMailRelay.StartAsync(servers.MailDev, port != 0 ? port : throw new InvalidOperationException("No free port for the mail relay."));
+        return options with { Mail = Relay.ConnectionString, NotifierTrustedAuthorities = Relay.AuthorityFile };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Relay is not null)
+        {
+            await Relay.DisposeAsync();
+        }
+    }
+}
+
+[Collection(WholeSystemCollection.Name)]
+public sealed class MailRelayTests(LaunchedSystemBehindAMailRelay system) : IClassFixture<LaunchedSystemBehindAMailRelay>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task A_confirmation_reaches_the_patient_through_a_relay_that_asks_for_STARTTLS_and_a_password()
+    {
+        using var http = new HttpClient { BaseAddress = system.Running.BookingApi };
+        var driver = new BookingApiDriver(http);
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 1);
+        var patient = BookingApiDriver.NewPatientEmail();
+
+        var (status, _) = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 1, start, patient));
+
+        Assert.Equal(201, status);
+        var email = Assert.Single(await new MailDevInbox(system.Running.MailInbox).WaitForAsync(patient, 1, s_timeout));
+        Assert.StartsWith("Appointment confirmed", email.Subject);
+        var received = email.Header("Received") ?? "";
+        Assert.Contains("with ESMTPSA", received); // over TLS and authenticated
+        Assert.Matches(@"version=TLSv1\.[23]", received);
+    }
+
+    [Fact]
+    public async Task A_relay_whose_certificate_is_not_trusted_gets_nothing_and_the_failure_names_the_server_not_the_patient()
+    {
+        // This test process trusts only the system's authorities, not the relay's.
+        var settings = SmtpSettings.Parse(system.Relay.ConnectionString);
+        using var connections = new SmtpConnectionPool(settings, TimeProvider.System);
+        var sender = new SmtpEmailSender(settings, connections, Microsoft.Extensions.Options.Options.Create(new EmailOptions()));
+        var patient = BookingApiDriver.NewPatientEmail();
+
+        var exception = await Assert.ThrowsAsync<SmtpDeliveryException>(() => sender.SendAsync(Email(patient), CancellationToken.None));
+
+        Assert.Contains($"smtp://127.0.0.1:{system.Relay.Port}", exception.Message);
+        Assert.DoesNotContain(patient, exception.Message);
+        Assert.Empty(await new MailDevInbox(system.Running.MailInbox).ForRecipientAsync(patient));
+    }
+
+    private static EmailMessage Email(string recipient) =>
+        new($"<{Guid.NewGuid():N}@dentistimo.test>", "Test Patient", recipient, "Appointment confirmed", "text", "<p>html</p>", []);
+}
