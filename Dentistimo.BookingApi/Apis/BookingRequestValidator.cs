@@ -6,7 +6,11 @@ using Dentistimo.Contracts.Api;
 
 namespace Dentistimo.BookingApi.Apis;
 
-public sealed record CreateBookingRequest(string? RequestId, int? ClinicId, string? Start, PatientRequest? Patient, string? Language);
+public sealed record CreateBookingRequest(string? RequestId, int? ClinicId, string? Start, PatientRequest? Patient, string? Language)
+{
+    /// <summary>What a request without a body asks for: nothing, so that every field is named as missing.</summary>
+    public static CreateBookingRequest Missing { get; } = new(null, null, null, null, null);
+}
 
 public sealed record PatientRequest(string? Name, string? Email, string? Phone);
 

@@ -5,6 +5,8 @@ using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.OpenApi;
 
 namespace Dentistimo.BookingApi.Apis;
 
@@ -35,17 +37,32 @@ public static class BookingsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Accepted empty only to answer it with every field's error: a client must send one.
+                if (operation.RequestBody is OpenApiRequestBody body)
+                {
+                    body.Required = true;
+                }
+
+                return Task.CompletedTask;
+            });
         api.MapGet("/{bookingId:guid}", GetBookingAsync).WithName("GetBooking")
             .WithSummary("A booking request's decision, for the page the patient returns to")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
+    /// <param name="request">
+    /// No body, or JSON null, is a request with every field missing: each gets its error, as for <c>{}</c>, rather than
+    /// the framework's words about parameter binding.
+    /// </param>
     public static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RequestBookingAsync(
-        CreateBookingRequest request, BookingService bookings, ClinicCatalog catalog, CancellationToken cancellationToken)
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateBookingRequest? request,
+        BookingService bookings, ClinicCatalog catalog, CancellationToken cancellationToken)
     {
-        if (BookingRequestValidator.Validate(request, out var errors) is not { } command)
+        if (BookingRequestValidator.Validate(request ?? CreateBookingRequest.Missing, out var errors) is not { } command)
         {
             return TypedResults.ValidationProblem(errors);
         }

@@ -207,13 +207,20 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.True(body!["errors"]!.AsObject().ContainsKey("clinicId"));
     }
 
-    [Fact]
-    public async Task Missing_fields_are_named()
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("")]
+    public async Task Missing_fields_are_named_even_when_the_whole_body_is(string body)
     {
-        var empty = await _driver.PostBookingAsync(new { });
+        using var response = await _driver.Http.PostAsync("/api/bookings", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
 
-        Assert.Equal(400, empty.Status);
-        Assert.Equal(6, empty.Body["errors"]!.AsObject().Count);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            new[] { "clinicId", "language", "patient.email", "patient.name", "requestId", "start" },
+            problem!["errors"]!.AsObject().Select(e => e.Key).Order().ToArray());
     }
 
     [Fact]
@@ -247,7 +254,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_describes_the_dates_as_required_and_every_answer_a_booking_can_get()
+    public async Task The_OpenAPI_document_describes_the_dates_and_the_booking_body_as_required_and_every_answer_a_booking_can_get()
     {
         var document = await _driver.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
@@ -264,6 +271,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
             .Where(parameter => (string?)parameter!["in"] == "query").Select(parameter => (string)parameter!["name"]!));
         Assert.Equal(["201", "400", "409", "413", "415", "422", "429"],
             paths["/api/bookings"]!["post"]!["responses"]!.AsObject().Select(response => response.Key));
+        Assert.True((bool?)paths["/api/bookings"]!["post"]!["requestBody"]!["required"]);
     }
 
     [Theory]
