@@ -154,7 +154,11 @@ public sealed class BookModel(
         var window = await bookingApi.GetBookingWindowAsync(cancellationToken);
         if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay, window))
         {
-            var parameters = new List<KeyValuePair<string, string?>> { new("notice", IndexModel.NoticeChooseBoth) };
+            var notice = found is null || string.IsNullOrEmpty(date) ? HomeNotice.ChooseBoth
+                : day is not { } validDate ? HomeNotice.NotADate
+                : validDate < calendar.Today ? HomeNotice.DayPassed
+                : HomeNotice.BeyondBookingWindow;
+            var parameters = new List<KeyValuePair<string, string?>> { new("notice", notice.ToQueryValue()) };
             if (found is not null)
             {
                 parameters.Add(new("clinic", found.Id.ToString(CultureInfo.InvariantCulture)));

@@ -15,8 +15,6 @@ namespace Dentistimo.Web.Pages;
 [OutputCache(PolicyName = OutputCachePolicy)]
 public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar calendar, ILogger<IndexModel> logger) : PageModel
 {
-    public const string NoticeChooseBoth = "choose";
-
     public const string OutputCachePolicy = "home-page";
 
     public IReadOnlyList<ClinicSummary> Clinics { get; private set; } = [];
@@ -24,7 +22,10 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
     public IReadOnlyList<DateOnly> Days { get; private set; } = [];
     public int? SelectedClinicId { get; private set; }
     public DateOnly? SelectedDate { get; private set; }
-    public bool ShowChooseBothNotice { get; private set; }
+    /// <summary>Why the booking page sent the patient here, if it did.</summary>
+    public HomeNotice? Notice { get; private set; }
+
+    public int HorizonDays { get; private set; }
     private IReadOnlyDictionary<int, IReadOnlyDictionary<DateOnly, DaySummary>> Availability { get; set; } =
         new Dictionary<int, IReadOnlyDictionary<DateOnly, DaySummary>>();
 
@@ -32,12 +33,13 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
 
     public async Task OnGetAsync(string? clinic, string? date, string? notice, CancellationToken cancellationToken)
     {
-        ShowChooseBothNotice = notice == NoticeChooseBoth;
+        Notice = HomeNotices.FromQueryValue(notice);
         BookingWindow window;
         try
         {
             window = await bookingApi.GetBookingWindowAsync(cancellationToken);
             Days = calendar.BookableDays(window);
+            HorizonDays = window.HorizonDays;
             Clinics = await bookingApi.GetClinicsAsync(cancellationToken);
             var range = await bookingApi.GetRangeAsync(Days[0], Days[^1], cancellationToken);
             Availability = range.Clinics.ToDictionary(

@@ -18,9 +18,15 @@
   const startNewRequest = () => { requestId.value = window.crypto?.randomUUID?.() ?? ''; };
   if (!requestId.value) startNewRequest();
 
-  // Without a chosen time the details are hidden, unless the server is showing errors in them.
+  // Without a chosen time the details are hidden, unless the server is showing errors in them. Back from the answer,
+  // the browser may put the patient's time and details back only after this script ran (a page with a live connection
+  // is not kept in the back/forward cache, so it is loaded anew and its form refilled): so again on pageshow, and a
+  // click on the time already chosen opens them too.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
-  details.hidden = !chosen() && !hasErrors;
+  const showDetailsIfChosen = () => { details.hidden = !chosen() && !hasErrors; };
+  showDetailsIfChosen();
+  window.addEventListener('pageshow', showDetailsIfChosen);
+  grid.addEventListener('click', event => { if (event.target.matches?.('input:checked')) details.hidden = false; });
   focusWhatTheServerSaid();
   grid.addEventListener('change', event => {
     details.hidden = false;

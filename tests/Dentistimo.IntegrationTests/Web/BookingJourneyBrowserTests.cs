@@ -219,6 +219,42 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(patient.Locator("#continue")).ToHaveAttributeAsync("aria-disabled", "true");
     }
 
+    [Fact]
+    public async Task On_a_phone_the_reference_stays_on_one_line_and_back_from_it_the_form_is_whole_again()
+    {
+        var web = system.WebOnKestrel;
+        // Your Dentist has three dentists: the time stays free after this patient's booking.
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1, daysAhead: 15);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_phone);
+        await patient.GotoAsync($"/book?clinic=1&date={date:yyyy-MM-dd}&lang=sv");
+        var slot = patient.Locator($".slot[data-start='{start.ToUniversalTime():O}']");
+        await slot.Locator("label").ClickAsync();
+        await patient.Locator("#Form_Name").FillAsync("Örjan Ärlig-Åberg");
+        await patient.Locator("#Form_Email").FillAsync(BookingApiDriver.NewPatientEmail());
+        await patient.Locator("#Form_Consent").CheckAsync();
+        await patient.Locator("#book-button").ClickAsync();
+
+        await patient.WaitForURLAsync(new Regex("/bookings/"));
+        // "Bokningsnummer" is a long label for a phone's width: the reference, read out to the clinic, must not break.
+        // A line of text is a box, and so is the ::first-letter of each fact: lines are told apart by their tops.
+        var referenceLines = await patient.Locator("#reference").EvaluateAsync<int>(
+            "element => { const range = document.createRange(); range.selectNodeContents(element); return new Set([...range.getClientRects()].map(box => Math.round(box.top))).size; }");
+        Assert.Equal(1, referenceLines);
+
+        // Back: the page is loaded anew (its live connection keeps it out of the back/forward cache), and the browser
+        // puts the chosen time and the details back. The form they are in is shown, and sending it is a new request.
+        await patient.GoBackAsync();
+        await Assertions.Expect(slot.Locator("input")).ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator("#details")).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator("#Form_Name")).ToHaveValueAsync("Örjan Ärlig-Åberg");
+        await patient.Locator("#Form_Consent").CheckAsync();
+        await patient.Locator("#book-button").ClickAsync();
+        await Assertions.Expect(patient.Locator("#rejection")).ToContainTextAsync("Du har redan en tid bokad då.");
+    }
+
     private async Task BookAsync(int clinicId, DateTimeOffset start)
     {
         var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinicId, start, BookingApiDriver.NewPatientEmail()));

@@ -20,15 +20,16 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     private static DateOnly Today => ClinicTime.LocalDate(DateTimeOffset.UtcNow);
 
     [Theory]
-    [InlineData("/book")]
-    [InlineData("/book?clinic=1")]
-    [InlineData("/book?date={future}")]
-    [InlineData("/book?clinic=99&date={future}")]
-    [InlineData("/book?clinic=1&date={past}")]
-    [InlineData("/book?clinic=1&date={far}")]
-    [InlineData("/book?clinic=1&date=31-12-2026")]
-    [InlineData("/book?clinic=abc&date={future}")]
-    public async Task A_booking_page_address_without_a_valid_clinic_and_date_sends_the_patient_home_with_a_message(string address)
+    [InlineData("/book", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?clinic=1", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?date={future}", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?clinic=99&date={future}", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?clinic=abc&date={future}", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?clinic=1&date={past}", "day-passed", "That day has passed")]
+    [InlineData("/book?clinic=1&date={far}", "beyond-booking-window", "We book at most 90 days ahead")]
+    [InlineData("/book?clinic=1&date=31-12-2026", "not-a-date", "not a date in the calendar")]
+    [InlineData("/book?clinic=1&date=2026-13-45", "not-a-date", "not a date in the calendar")]
+    public async Task A_booking_page_address_without_a_valid_clinic_and_date_sends_the_patient_home_saying_why(string address, string notice, string message)
     {
         var url = address.Replace("{future}", Iso(Today.AddDays(3))).Replace("{past}", Iso(Today.AddDays(-1))).Replace("{far}", Iso(Today.AddDays(200)));
         using var noRedirects = system.Web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -36,9 +37,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         using var response = await noRedirects.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/?notice=choose", response.Headers.Location!.OriginalString);
+        Assert.StartsWith($"/?notice={notice}", response.Headers.Location!.OriginalString);
         var home = await GetPageAsync(system.Web.CreateClient(), response.Headers.Location.OriginalString);
-        Assert.Contains("Choose a clinic and a date first", home.QuerySelector("#choose-notice")!.TextContent);
+        Assert.Contains(message, home.QuerySelector("#choose-notice")!.TextContent);
     }
 
     [Fact]
@@ -95,8 +96,10 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.NotEmpty((await ParseAsync(within)).QuerySelectorAll(".slot--available"));
         using var beyond = await noRedirects.GetAsync($"/book?clinic=1&date={Iso(Today.AddDays(horizonDays))}");
         Assert.Equal(HttpStatusCode.Redirect, beyond.StatusCode);
-        Assert.StartsWith("/?notice=choose&clinic=1&", beyond.Headers.Location!.OriginalString);
+        Assert.StartsWith("/?notice=beyond-booking-window&clinic=1&", beyond.Headers.Location!.OriginalString);
         Assert.DoesNotContain("date=", beyond.Headers.Location.OriginalString);
+        var told = await GetPageAsync(noRedirects, beyond.Headers.Location.OriginalString);
+        Assert.Contains($"We book at most {horizonDays} days ahead", told.QuerySelector("#choose-notice")!.TextContent);
     }
 
     [Fact]
