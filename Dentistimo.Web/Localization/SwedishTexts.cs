@@ -82,6 +82,8 @@ public static class SwedishTexts
             "Tiden du valde går inte längre att boka. Välj en annan tid.",
         ["The times shown may be out of date. Reload the page to update them."] =
             "Tiderna som visas kan vara inaktuella. Ladda om sidan för att uppdatera dem.",
+        ["The connection was lost, so the times shown may be out of date. Reconnecting…"] =
+            "Anslutningen bröts, så tiderna som visas kan vara inaktuella. Ansluter igen …",
         ["Choose a free time."] = "Välj en ledig tid.",
         ["Your details"] = "Dina uppgifter",
         ["Name"] = "Namn",

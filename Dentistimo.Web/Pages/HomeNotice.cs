@@ -28,8 +28,11 @@ public static class HomeNotices
         [HomeNotice.BeyondBookingWindow] = "beyond-booking-window",
     };
 
+    private static readonly IReadOnlyDictionary<string, HomeNotice> s_noticesByQueryValue =
+        s_queryValues.ToDictionary(pair => pair.Value, pair => pair.Key);
+
     public static string ToQueryValue(this HomeNotice notice) => s_queryValues[notice];
 
     public static HomeNotice? FromQueryValue(string? value) =>
-        s_queryValues.FirstOrDefault(pair => pair.Value == value) is { Value: not null } found ? found.Key : null;
+        value is not null && s_noticesByQueryValue.TryGetValue(value, out var notice) ? notice : null;
 }

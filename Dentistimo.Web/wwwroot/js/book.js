@@ -123,6 +123,11 @@
       });
   };
   connection.on('slotChanged', change => { if (pending) pending.push(change); else showSlot(change); });
+  // While the connection is down, other people's bookings reach no one: say so until Watch has caught the grid up.
+  connection.onreconnecting(() => {
+    delete form.dataset.live;
+    liveStatus.textContent = liveStatus.dataset.textReconnecting;
+  });
   connection.onreconnected(() => watch().catch(showTimesMayBeOutOfDate));
   connection.onclose(showTimesMayBeOutOfDate); // the automatic reconnection has given up
   // The grid still works without the connection; it just no longer follows other people's bookings.

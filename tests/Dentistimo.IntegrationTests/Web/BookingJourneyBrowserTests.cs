@@ -190,6 +190,52 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
     }
 
     [Fact]
+    public async Task A_page_whose_live_connection_drops_says_so_and_once_it_is_back_shows_what_was_booked_meanwhile()
+    {
+        var web = system.WebOnKestrel;
+        // Tooth Fairy Dentist has one dentist: one booking fills a time.
+        var (date, bookedMeanwhile) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 12);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_desktop);
+        // The page's live connection goes through the test, which can cut it and turn its reconnection attempts away,
+        // as a network that drops and comes back would.
+        IWebSocketRoute? liveConnection = null;
+        var networkDown = false;
+        await patient.RouteWebSocketAsync(new Regex("/hubs/availability"), connection =>
+        {
+            if (Volatile.Read(ref networkDown))
+            {
+                _ = connection.CloseAsync(new() { Code = 1011, Reason = "network down" });
+                return;
+            }
+            connection.ConnectToServer();
+            liveConnection = connection;
+        });
+        await patient.GotoAsync($"/book?clinic=2&date={date:yyyy-MM-dd}");
+        await Assertions.Expect(patient.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        var slotState = patient.Locator($".slot[data-start='{bookedMeanwhile.ToUniversalTime():O}'] .slot-state");
+        await Assertions.Expect(slotState).ToHaveTextAsync("1 of 1 free");
+
+        Volatile.Write(ref networkDown, true);
+        await liveConnection!.CloseAsync(new() { Code = 1011, Reason = "network down" });
+        await Assertions.Expect(patient.Locator("#live-status"))
+            .ToHaveTextAsync("The connection was lost, so the times shown may be out of date. Reconnecting…");
+        await Assertions.Expect(patient.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(0);
+        await BookAsync(2, bookedMeanwhile);
+        await Assertions.Expect(slotState).ToHaveTextAsync("1 of 1 free");
+
+        // SignalR tries again after 0, 2, 10 and 30 s: the booking's event went to no one, and Watch catches up.
+        Volatile.Write(ref networkDown, false);
+        var patience = new LocatorAssertionsToHaveCountOptions { Timeout = (float)s_patience.TotalMilliseconds };
+        await Assertions.Expect(patient.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1, patience);
+        await Assertions.Expect(slotState).ToHaveTextAsync("Full");
+        await Assertions.Expect(patient.Locator($".slot[data-start='{bookedMeanwhile.ToUniversalTime():O}'] input")).ToBeDisabledAsync();
+        await Assertions.Expect(patient.Locator("#live-status")).ToBeEmptyAsync();
+    }
+
+    [Fact]
     public async Task Switching_to_a_clinic_that_cannot_take_the_chosen_date_says_the_date_was_let_go()
     {
         var web = system.WebOnKestrel;
