@@ -56,6 +56,34 @@ public sealed class MailRelayTests(LaunchedSystemBehindAMailRelay system) : ICla
     }
 
     [Fact]
+    public async Task While_the_relay_refuses_our_password_the_confirmation_is_retried_not_dropped_and_arrives_once_it_is_put_right()
+    {
+        using var http = new HttpClient { BaseAddress = system.Running.BookingApi };
+        var driver = new BookingApiDriver(http);
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 1, daysAhead: 3);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var inbox = new MailDevInbox(system.Running.MailInbox);
+        var refusalsBefore = system.Relay.CredentialRefusals;
+
+        system.Relay.RevokePassword();
+        try
+        {
+            var (status, _) = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 1, start, patient));
+            Assert.Equal(201, status);
+            // Refused twice: tried, and tried again rather than sent to the error queue.
+            await Eventually.TrueAsync(() => system.Relay.CredentialRefusals >= refusalsBefore + 2, s_timeout, "the notifier to try the relay again");
+            Assert.Empty(await inbox.ForRecipientAsync(patient));
+        }
+        finally
+        {
+            system.Relay.RestorePassword();
+        }
+
+        var email = Assert.Single(await inbox.WaitForAsync(patient, 1, s_timeout));
+        Assert.StartsWith("Appointment confirmed", email.Subject);
+    }
+
+    [Fact]
     public async Task A_relay_whose_certificate_is_not_trusted_gets_nothing_and_the_failure_names_the_server_not_the_patient()
     {
         // This test process trusts only the system's authorities, not the relay's.

@@ -18,6 +18,7 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
+    private int _credentialRefusals;
 
     private StartTlsMailRelay(Process process, string folder, int port, string password)
     {
@@ -34,6 +35,11 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
     /// <summary>The relay's certificate authority, as a PEM file.</summary>
     public string AuthorityFile => Path.Combine(_folder, "authority.pem");
 
+    /// <summary>How many times the relay has refused our credentials (535 at AUTH, 530 at MAIL) so far.</summary>
+    public int CredentialRefusals => Volatile.Read(ref _credentialRefusals);
+
+    private string RevokedMarker => Path.Combine(_folder, "password-revoked");
+
     /// <summary>ConnectionStrings:mail for the notifier, in production's form.</summary>
     public string ConnectionString => $"Endpoint=smtp://127.0.0.1:{Port};StartTls=true;Username={User};Password={Password}";
 
@@ -44,7 +50,8 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var start = new ProcessStartInfo("node", [
             Path.Combine(AppContext.BaseDirectory, "Infrastructure", "MailRelay", "starttls-relay.js"),
-            $"{port}", Path.Combine(folder, "relay.pem"), Path.Combine(folder, "relay-key.pem"), User, password, $"{mailDev.SmtpPort}"])
+            $"{port}", Path.Combine(folder, "relay.pem"), Path.Combine(folder, "relay-key.pem"), User, password, $"{mailDev.SmtpPort}",
+            Path.Combine(folder, "password-revoked")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -60,7 +67,27 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
             throw new InvalidOperationException($"The STARTTLS mail relay did not start on port {port}. {errors}");
         }
 
+        _ = relay.CountRefusalsAsync();
         return relay;
+    }
+
+    /// <summary>
+    /// As when the password is changed at the mail provider and not yet in our configuration: every login is refused,
+    /// and so is the next email of a session that logged in before.
+    /// </summary>
+    public void RevokePassword() => File.WriteAllText(RevokedMarker, "");
+
+    public void RestorePassword() => File.Delete(RevokedMarker);
+
+    private async Task CountRefusalsAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("refused ", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _credentialRefusals);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,15 +1,22 @@
 // A mail relay of the kind the notifier is given in production (port 587: STARTTLS, then a password), in front of
 // MailDev, which speaks neither. It refuses AUTH and mail before STARTTLS, and stamps each message it passes on with
 // a Received header saying how it came in, as real relays do ("ESMTPSA": over TLS, authenticated; RFC 3848).
+// While the file <revoked marker> exists, the password counts as revoked at the provider: AUTH gets 535, and a session
+// that logged in before gets 530 at its next MAIL; each refusal is written to stdout as "refused <code>".
 //
-// node starttls-relay.js <port> <certificate.pem> <key.pem> <user> <password> <maildev smtp port>
+// node starttls-relay.js <port> <certificate.pem> <key.pem> <user> <password> <maildev smtp port> <revoked marker>
 // Run with NODE_PATH at MailDev's node_modules, which holds the smtp-server and nodemailer packages.
 'use strict';
 const fs = require('fs');
 const { SMTPServer } = require('smtp-server');
 const nodemailer = require('nodemailer');
 
-const [port, certificateFile, keyFile, user, password, mailDevPort] = process.argv.slice(2);
+const [port, certificateFile, keyFile, user, password, mailDevPort, revokedMarker] = process.argv.slice(2);
+const revoked = () => fs.existsSync(revokedMarker);
+const refuse = (code, message) => {
+  console.log(`refused ${code}`);
+  return Object.assign(new Error(message), { responseCode: code });
+};
 const mailDev = nodemailer.createTransport({ host: '127.0.0.1', port: Number(mailDevPort), secure: false, ignoreTLS: true });
 
 const relay = new SMTPServer({
@@ -19,16 +26,15 @@ const relay = new SMTPServer({
   authMethods: ['PLAIN', 'LOGIN'],
   authOptional: false,
   onAuth(auth, session, callback) {
-    if (auth.username === user && auth.password === password) {
+    if (auth.username === user && auth.password === password && !revoked()) {
       return callback(null, { user: auth.username });
     }
-    const refused = new Error('Invalid username or password');
-    refused.responseCode = 535;
-    return callback(refused);
+    return callback(refuse(535, '5.7.8 Invalid username or password'));
   },
   onMailFrom(address, session, callback) {
     // smtp-server asks for AUTH before MAIL already; this makes the TLS requirement explicit.
-    return session.secure ? callback() : callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
+    if (!session.secure) return callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
+    return revoked() ? callback(refuse(530, '5.7.0 Authentication required')) : callback();
   },
   onData(stream, session, callback) {
     const chunks = [];
