@@ -26,8 +26,11 @@ public static class PatientDetailsFormat
 
     private const string DomainLabel = @"[\p{L}\p{M}0-9](?:[\p{L}\p{M}0-9\-]{0,61}[\p{L}\p{M}0-9])?";
 
-    /// <summary>6 to 15 digits, with an optional leading +, and spaces, hyphens and brackets anywhere between.</summary>
-    public const string Phone = @"\+?(?:[ \-()]*\d){6,15}[ \-()]*";
+    /// <summary>
+    /// 6 to 15 digits, with an optional leading +, and spaces, hyphens and brackets anywhere between. Digits 0-9 only,
+    /// not .NET's \d, which takes any script's (٠٧٠…) where the browser's takes 0-9: a clinic has to dial the number.
+    /// </summary>
+    public const string Phone = @"\+?(?:[ \-()]*[0-9]){6,15}[ \-()]*";
 
     /// <summary>
     /// An address <see cref="Email"/> matched, with its domain as DNS and SMTP spell it (IDNA: tandläkare.se is

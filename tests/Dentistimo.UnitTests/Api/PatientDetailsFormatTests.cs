@@ -69,6 +69,28 @@ public class PatientDetailsFormatTests
         Assert.False(new BookingForm { Email = email }.EmailIsValid());
     }
 
+    [Theory]
+    [InlineData("+46 31 123 45 67")]
+    [InlineData("031-123 45 67")]
+    [InlineData("(031) 12 34 56")]
+    public void A_phone_number_of_6_to_15_digits_with_spaces_hyphens_and_brackets_is_taken(string phone)
+    {
+        Assert.False(PhoneErrors(phone).ContainsKey("patient.phone"));
+        Assert.True(new BookingForm { Phone = phone }.PhoneIsValid());
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("+46 31 123 45 67 89 012")] // 16 digits
+    [InlineData("٠٧٠١٢٣٤٥٦٧")] // Arabic-Indic digits: .NET's \d takes them, the browser's does not, and no clinic can dial them
+    [InlineData("０７０１２３４５６７")] // full-width digits
+    [InlineData("070 123 45 67 ext. 2")]
+    public void A_phone_number_that_is_not_one_a_clinic_can_dial_is_refused(string phone)
+    {
+        Assert.Equal(["Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty."], PhoneErrors(phone)["patient.phone"]);
+        Assert.False(new BookingForm { Phone = phone }.PhoneIsValid());
+    }
+
     [Fact]
     public void The_nil_uuid_is_not_a_request_id()
     {
@@ -83,8 +105,15 @@ public class PatientDetailsFormatTests
         return errors;
     }
 
-    private static CreateBookingRequest Request(string name = "Karin Boye", string? requestId = null, string email = "karin@example.com") => new(
-        requestId ?? Guid.NewGuid().ToString(), 1, "2026-12-01T08:00:00Z", new PatientRequest(name, email, null), "en");
+    private static Dictionary<string, string[]> PhoneErrors(string phone)
+    {
+        BookingRequestValidator.Validate(Request(phone: phone), out var errors);
+        return errors;
+    }
+
+    private static CreateBookingRequest Request(
+        string name = "Karin Boye", string? requestId = null, string email = "karin@example.com", string? phone = null) => new(
+        requestId ?? Guid.NewGuid().ToString(), 1, "2026-12-01T08:00:00Z", new PatientRequest(name, email, phone), "en");
 }
 
 file static class BookingFormValidation
@@ -94,4 +123,7 @@ file static class BookingFormValidation
 
     public static bool EmailIsValid(this BookingForm form) => Validator.TryValidateProperty(
         form.Email, new ValidationContext(form) { MemberName = nameof(BookingForm.Email) }, []);
+
+    public static bool PhoneIsValid(this BookingForm form) => Validator.TryValidateProperty(
+        form.Phone, new ValidationContext(form) { MemberName = nameof(BookingForm.Phone) }, []);
 }
