@@ -24,6 +24,7 @@
   // click on the time already chosen opens them too.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   const showDetailsIfChosen = () => { details.hidden = !chosen() && !hasErrors; };
+  carryFormAcrossLanguageSwitch();
   showDetailsIfChosen();
   window.addEventListener('pageshow', showDetailsIfChosen);
   grid.addEventListener('click', event => { if (event.target.matches?.('input:checked')) details.hidden = false; });
@@ -47,6 +48,38 @@
     button.textContent = idleText;
     startNewRequest();
   });
+
+  // Switching language loads the page anew, so the chosen time and the typed details go along in this tab's session
+  // storage: never in the address, which servers, proxies and browser histories keep. They are taken out on arrival,
+  // and only into fields still empty.
+  function carryFormAcrossLanguageSwitch() {
+    const key = `dentistimo:booking-form:${form.dataset.clinicId}:${form.dataset.date}`;
+    const fields = ['Form.Name', 'Form.Email', 'Form.Phone'];
+    for (const link of document.querySelectorAll('.language-switch a')) {
+      link.addEventListener('click', () => {
+        const carried = {
+          start: chosen()?.value ?? '',
+          consent: form.elements['Form.Consent'].checked,
+          fields: Object.fromEntries(fields.map(name => [name, form.elements[name].value])),
+          until: Date.now() + 10 * 60_000,
+        };
+        try { sessionStorage.setItem(key, JSON.stringify(carried)); } catch { /* storage off: switch without them */ }
+      });
+    }
+    let carried = null;
+    try {
+      carried = JSON.parse(sessionStorage.getItem(key) ?? 'null');
+      sessionStorage.removeItem(key);
+    } catch { return; }
+    if (!carried || carried.until < Date.now()) return;
+    for (const name of fields) {
+      const input = form.elements[name];
+      if (!input.value && typeof carried.fields?.[name] === 'string') input.value = carried.fields[name];
+    }
+    if (carried.consent === true) form.elements['Form.Consent'].checked = true;
+    const time = [...form.querySelectorAll('input[name="Form.Start"]')].find(input => input.value === carried.start);
+    if (time && !time.disabled && !chosen()) time.checked = true;
+  }
 
   // An answer from the server starts where the patient has to act: why the booking failed, the form's message, or the
   // first field in error. Otherwise a screen reader starts at the top of the page and may never hear it.

@@ -14,6 +14,7 @@
   const longDate = new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
   const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
   const markers = new Map();
+  const languageLinks = document.querySelectorAll('.language-switch a');
 
   const selectedClinic = () => clinics.find(c => String(c.id) === form.elements.clinic.value);
   const selectedDate = () => form.querySelector('input[name="date"]:checked')?.value ?? '';
@@ -59,6 +60,7 @@
     for (const [id, marker] of markers) {
       marker.getElement()?.classList.toggle('clinic-pin--selected', clinic?.id === id);
     }
+    keepChoiceInLanguageLinks(clinic, date);
     const ready = !!clinic && !!date;
     // aria-disabled, not disabled: a disabled button drops out of the tab order, and a keyboard user tabbing past the
     // dates would never reach it or the hint it points to. The submit handler below refuses it until it is ready.
@@ -67,6 +69,17 @@
       // Said, not done silently: the patient chose that date and would otherwise wonder where it went.
       : droppedDate ? format(continueHint.dataset.textDateDropped, dateText(droppedDate), clinic.name)
       : continueHint.dataset.textMissing;
+  }
+
+  // The other language's page opens with the same clinic and date chosen (neither says anything about the patient).
+  function keepChoiceInLanguageLinks(clinic, date) {
+    for (const link of languageLinks) {
+      const address = new URL(link.href);
+      for (const [name, value] of [['clinic', clinic?.id], ['date', date]]) {
+        if (value) address.searchParams.set(name, value); else address.searchParams.delete(name);
+      }
+      link.href = address.pathname + address.search;
+    }
   }
 
   form.addEventListener('change', event => {

@@ -236,6 +236,55 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
     }
 
     [Fact]
+    public async Task Switching_language_keeps_the_chosen_clinic_and_date_and_on_the_booking_page_the_time_and_details_but_not_in_the_address()
+    {
+        var web = system.WebOnKestrel;
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 15);
+        var iso = date.ToString("yyyy-MM-dd");
+        var email = BookingApiDriver.NewPatientEmail();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_phone);
+        await patient.GotoAsync("/?lang=en");
+        await patient.Locator("label[for='clinic-2']").ClickAsync();
+        await patient.Locator($"label[for='day-{iso}']").ClickAsync();
+        await patient.Locator(".language-switch a[hreflang='sv']").ClickAsync();
+        await patient.WaitForURLAsync(new Regex("lang=sv"));
+        await Assertions.Expect(patient.Locator("#clinic-2")).ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator($"#day-{iso}")).ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator("#continue")).ToBeEnabledAsync();
+
+        await patient.Locator("#continue").ClickAsync();
+        await patient.WaitForURLAsync(new Regex($"/book\\?.*clinic=2&date={iso}"));
+        var time = patient.Locator($".slot[data-start='{start.ToUniversalTime():O}']");
+        await time.Locator("label").ClickAsync();
+        await patient.Locator("#Form_Name").FillAsync("Åsa Öberg");
+        await patient.Locator("#Form_Email").FillAsync(email);
+        await patient.Locator("#Form_Phone").FillAsync("031-123 45 67");
+        await patient.Locator("label[for='Form_Consent']").ClickAsync();
+        await patient.Locator(".language-switch a[hreflang='en']").ClickAsync();
+
+        await patient.WaitForURLAsync(new Regex("lang=en"));
+        await Assertions.Expect(patient.Locator("#book-button")).ToHaveTextAsync("Book this time");
+        await Assertions.Expect(time.Locator("input")).ToBeCheckedAsync();
+        await Assertions.Expect(patient.Locator("#details")).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator("#Form_Name")).ToHaveValueAsync("Åsa Öberg");
+        await Assertions.Expect(patient.Locator("#Form_Email")).ToHaveValueAsync(email);
+        await Assertions.Expect(patient.Locator("#Form_Phone")).ToHaveValueAsync("031-123 45 67");
+        await Assertions.Expect(patient.Locator("#Form_Consent")).ToBeCheckedAsync();
+        Assert.DoesNotContain("berg", Uri.UnescapeDataString(patient.Url));
+        Assert.DoesNotContain(email.Split('@')[0], Uri.UnescapeDataString(patient.Url));
+
+        await patient.Locator("#book-button").ClickAsync();
+        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}"));
+        await Assertions.Expect(patient.Locator("h1")).ToContainTextAsync("Your booking is confirmed");
+        // Taken out on arrival: the same page loaded again starts empty.
+        await patient.GotoAsync($"/book?clinic=2&date={iso}&lang=en");
+        await Assertions.Expect(patient.Locator("#Form_Name")).ToHaveValueAsync("");
+    }
+
+    [Fact]
     public async Task Switching_to_a_clinic_that_cannot_take_the_chosen_date_says_the_date_was_let_go()
     {
         var web = system.WebOnKestrel;

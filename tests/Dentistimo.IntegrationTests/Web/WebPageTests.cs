@@ -62,6 +62,19 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("3 dentists", home.QuerySelector("[data-overview-for='1']")!.TextContent);
     }
 
+    [Fact]
+    public async Task Without_scripts_a_home_page_with_a_clinic_and_a_date_chosen_says_what_comes_next_not_to_choose_them()
+    {
+        var client = system.Web.CreateClient();
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 4);
+
+        var chosen = await GetPageAsync(client, $"/?clinic=2&date={Iso(date)}&lang=en");
+        var neither = await GetPageAsync(client, "/?lang=en");
+
+        Assert.Equal($"Next: choose a time at Tooth Fairy Dentist on {DisplayTexts.LongDate(date)}.", chosen.QuerySelector("#continue-hint")!.TextContent.Trim());
+        Assert.Equal("Choose a clinic and a date first.", neither.QuerySelector("#continue-hint")!.TextContent.Trim());
+    }
+
     [Theory]
     [InlineData(30)]
     [InlineData(120)]
