@@ -5,6 +5,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseHeadAsGet();
+app.UseRouting();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();

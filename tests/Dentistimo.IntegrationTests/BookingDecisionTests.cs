@@ -235,6 +235,40 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(413, (int)oversized.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/clinics")]
+    [InlineData("/api/clinics/1/availability?date={next week}")]
+    [InlineData("/api/availability?from={next week}&to={next week}")]
+    [InlineData("/api/booking-window")]
+    [InlineData("/openapi/v1.json")]
+    public async Task HEAD_answers_as_GET_without_the_body(string address)
+    {
+        address = address.Replace("{next week}", $"{DateTime.UtcNow.AddDays(7):yyyy-MM-dd}");
+        // Leaving out the body is Kestrel's part; the in-memory test server has none.
+        await using var api = new BookingApiFactory(_resources);
+        using var http = new HttpClient { BaseAddress = await api.StartedOnKestrelAsync() };
+
+        // HEAD first: an answer the output cache keeps from it is whole for the GET after it.
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, address));
+        using var get = await http.GetAsync(address);
+
+        Assert.Equal(200, (int)head.StatusCode);
+        Assert.Equal(200, (int)get.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.NotNull(JsonNode.Parse(await get.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task HEAD_of_a_booking_that_does_not_exist_is_404_and_the_OpenAPI_document_has_no_HEAD_operations()
+    {
+        using var head = await _driver.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/bookings/{Guid.NewGuid()}"));
+        var document = await _driver.Http.GetStringAsync("/openapi/v1.json");
+
+        Assert.Equal(404, (int)head.StatusCode);
+        Assert.DoesNotContain("\"head\"", document);
+    }
+
     [Fact]
     public async Task Unknown_clinics_and_bookings_and_bad_dates_get_problem_details()
     {
