@@ -20,6 +20,7 @@ internal static class Extensions
     {
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<MalformedRequestHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
         builder.Services.AddSingleton(TimeProvider.System);

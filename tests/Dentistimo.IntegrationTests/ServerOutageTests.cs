@@ -87,9 +87,18 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
         {
             api = new BookingApiFactory(_resources);
             var health = await GetHealthAsync(api.CreateClient());
+            using var clinicsWhileDown = await api.CreateClient().GetAsync("/api/clinics");
+            var booking = await new BookingApiDriver(api.CreateClient()).PostBookingAsync(
+                BookingApiDriver.BookingRequest(Guid.NewGuid(), 1, new DateTimeOffset(DateTime.UtcNow.Date.AddDays(7).AddHours(8), TimeSpan.Zero), BookingApiDriver.NewPatientEmail()));
 
             Assert.Equal("Unhealthy", (string?)health["status"]);
             Assert.Contains("bookingdb", (string?)health["checks"]!["bookingdb"]!["description"]);
+            // A client is told to try again later, not that BookingApi failed.
+            Assert.Equal(503, (int)clinicsWhileDown.StatusCode);
+            Assert.Equal("application/problem+json", clinicsWhileDown.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(clinicsWhileDown.Headers.RetryAfter);
+            Assert.Equal("The booking database is unavailable", (string?)(await clinicsWhileDown.Content.ReadFromJsonAsync<JsonObject>())!["title"]);
+            Assert.Equal(503, booking.Status);
         }
         finally
         {

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Dentistimo.BookingApi.Apis;
+
+/// <summary>
+/// PostgreSQL out of reach (stopped, restarting, failing over) answers 503 with Retry-After, a problem a client knows to
+/// try again, instead of the 500 of a defect; the same request id sent again later is decided as if it were the first.
+/// Npgsql's transient errors name the server, never what a query carried.
+/// </summary>
+internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableHandler> logger)
+    : IExceptionHandler
+{
+    private const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (TransientDatabaseError(exception) is not { } unreachable)
+        {
+            return false;
+        }
+
+        LogDatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, unreachable.Message);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The booking database is unavailable",
+                Detail = $"Nothing was decided. Try again in {RetryAfterSeconds} seconds; the same request id is safe to send again.",
+            },
+            Exception = exception,
+        });
+    }
+
+    /// <summary>EF Core wraps Npgsql's error (a DbUpdateException, or its retry strategy's InvalidOperationException).</summary>
+    private static NpgsqlException? TransientDatabaseError(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is NpgsqlException { IsTransient: true } transient)
+            {
+                return transient;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the booking database is unavailable ({Reason})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, string reason);
+}
