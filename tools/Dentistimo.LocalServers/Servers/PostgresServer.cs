@@ -191,6 +191,9 @@ public sealed partial class PostgresServer : LocalServer
             unix_socket_directories = ''  # TCP only: /var/run/postgresql exists only while Debian's own cluster is set up
             max_connections = 300         # three services and parallel test runs, each with a connection pool
             fsync = off                   # throwaway data, faster tests; even an immediate stop keeps what the OS was given
+            # An error's DETAIL quotes the key a unique index refused, and one index's key is a patient's email address
+            # (one appointment per patient and time): terse leaves DETAIL, HINT and CONTEXT out of the log.
+            log_error_verbosity = terse
 
             # Continuous archiving for point-in-time recovery: every completed WAL segment goes to the archive (which keeps
             # them from the cluster's first backup on), and a segment is completed at least every minute while anything is
