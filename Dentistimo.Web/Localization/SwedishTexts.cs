@@ -16,6 +16,8 @@ public static class SwedishTexts
         ["The booking service is unavailable"] = "Bokningstjänsten svarar inte",
         ["We cannot reach the booking service right now. Nothing has been booked or changed. Please try again in a minute."] =
             "Vi når inte bokningstjänsten just nu. Ingenting har bokats eller ändrats. Försök igen om en stund.",
+        ["We cannot reach the booking service right now. Please try again in a minute."] =
+            "Vi når inte bokningstjänsten just nu. Försök igen om en stund.",
         ["Something went wrong"] = "Något gick fel",
         ["Please try again in a minute."] = "Försök igen om en stund.",
 

@@ -546,6 +546,19 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("cannot reach the booking service", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task When_BookingApi_is_unreachable_a_booking_s_own_page_says_so_without_denying_the_booking()
+    {
+        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"), system.Resources.Messaging);
+
+        using var response = await web.CreateClient().GetAsync($"/bookings/{Guid.NewGuid()}?lang=en");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("We cannot reach the booking service right now. Please try again in a minute.", text);
+        Assert.DoesNotContain("Nothing has been booked", text);
+    }
+
     /// <summary>BookingApi as far as reading goes, but every booking request is answered 400 with <paramref name="errors"/>.</summary>
     private sealed class BookingApiRefusingEveryBooking(Dictionary<string, string[]> errors) : DelegatingHandler
     {
