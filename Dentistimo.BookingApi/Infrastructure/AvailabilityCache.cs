@@ -93,7 +93,8 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
         try
         {
-            var values = await redis.Database.StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray());
+            var values = await redis.Database.StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray())
+                .WaitAsync(RedisConnection.CommandTimeout);
             for (var m = 0; m < values.Length; m++)
             {
                 if (values[m].HasValue && values[m] != Invalidated)
@@ -129,7 +130,8 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
         try
         {
-            await redis.Database.StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists);
+            await redis.Database.StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists)
+                .WaitAsync(RedisConnection.CommandTimeout);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

@@ -11,6 +11,12 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// </summary>
 public sealed class RedisConnection : IDisposable
 {
+    /// <summary>
+    /// The longest any command waits for Redis before the caller reads PostgreSQL instead. StackExchange.Redis 1.x
+    /// bounds only its synchronous calls (SyncTimeout); an async one waits as long as a connected Redis stays silent.
+    /// </summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(1);
+
     private readonly Task<ConnectionMultiplexer> _connecting;
 
     public RedisConnection(string connectionString)
@@ -18,7 +24,7 @@ public sealed class RedisConnection : IDisposable
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2_000;
-        options.SyncTimeout = 1_000;
+        options.SyncTimeout = (int)CommandTimeout.TotalMilliseconds;
         _connecting = ConnectAsync(options);
     }
 
@@ -60,10 +66,14 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 
         try
         {
-            await redis.Database.PingAsync();
+            await redis.Database.PingAsync().WaitAsync(RedisConnection.CommandTimeout, cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (TimeoutException)
+        {
+            return HealthCheckResult.Degraded($"Redis (cache) does not answer within {RedisConnection.CommandTimeout.TotalSeconds:0.#} s.");
+        }
+        catch (RedisException exception)
         {
             return HealthCheckResult.Degraded($"Redis (cache) is unreachable: {exception.Message}");
         }
