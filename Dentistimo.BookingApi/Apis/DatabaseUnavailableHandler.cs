@@ -31,7 +31,9 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The booking database is unavailable",
-                Detail = $"Nothing was decided. Try again in {RetryAfterSeconds} seconds; the same request id is safe to send again.",
+                Detail = HttpMethods.IsPost(httpContext.Request.Method)
+                    ? $"Nothing was decided. Try again in {RetryAfterSeconds} seconds; the same request id is safe to send again."
+                    : $"Try again in {RetryAfterSeconds} seconds.",
             },
             Exception = exception,
         });
