@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Dentistimo.IntegrationTests.Infrastructure;
 
@@ -45,7 +43,7 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
             await _resources.Servers.Redis.StartAsync();
         }
 
-        await Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(api.CreateClient()))["status"] == "Healthy", s_recovery, "BookingApi to see Redis again");
+        await UntilHealthyAsync(api, "BookingApi to see Redis again");
     }
 
     [Fact]
@@ -54,10 +52,10 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
         await using var api = await new BookingApiFactory(_resources).StartedAsync();
         var driver = new BookingApiDriver(api.CreateClient());
         var (date, _) = await driver.FindBookableSlotAsync(clinicId: 3, daysAhead: 6);
-        await Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(api.CreateClient()))["status"] == "Healthy", s_recovery, "BookingApi to connect to Redis");
+        await UntilHealthyAsync(api, "BookingApi to connect to Redis");
 
         // Redis keeps every connection open and answers nothing, as a Redis that is stuck (or paused for a failover) does.
-        await PauseRedisAsync(TimeSpan.FromSeconds(20));
+        Assert.StartsWith("+OK", await _resources.Servers.Redis.CommandAsync("CLIENT PAUSE 20000 ALL"));
         using var day = await api.CreateClient().GetAsync($"/api/clinics/3/availability?date={date:yyyy-MM-dd}");
         var health = await GetHealthAsync(api.CreateClient());
 
@@ -65,7 +63,7 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
         // Health still finding Redis silent shows that the read was answered during the pause, not after waiting it out.
         Assert.Equal("Degraded", (string?)health["status"]);
         Assert.Contains("Redis (cache) does not answer", (string?)health["checks"]!["cache"]!["description"]);
-        await Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(api.CreateClient()))["status"] == "Healthy", s_recovery, "Redis to answer again");
+        await UntilHealthyAsync(api, "Redis to answer again");
     }
 
     [Fact]
@@ -128,22 +126,14 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
             await _resources.Servers.Postgres.StartAsync();
         }
 
-        await Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(api.CreateClient()))["status"] == "Healthy", s_recovery, "BookingApi to migrate once PostgreSQL is back");
+        await UntilHealthyAsync(api, "BookingApi to migrate once PostgreSQL is back");
         var clinics = await api.CreateClient().GetFromJsonAsync<JsonArray>("/api/clinics");
         Assert.Equal(4, clinics!.Count);
         await api.DisposeAsync();
     }
 
-    private async Task PauseRedisAsync(TimeSpan pause)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _resources.Servers.Redis.Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"CLIENT PAUSE {(int)pause.TotalMilliseconds} ALL\r\n"));
-        var reply = new byte[64];
-        var read = await stream.ReadAsync(reply);
-        Assert.StartsWith("+OK", Encoding.ASCII.GetString(reply, 0, read));
-    }
+    private static Task UntilHealthyAsync(BookingApiFactory api, string what) =>
+        Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(api.CreateClient()))["status"] == "Healthy", s_recovery, what);
 
     private static async Task<JsonObject> GetHealthAsync(HttpClient client)
     {

@@ -22,19 +22,25 @@ public sealed class RedisServer : LocalServer
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
-            var reply = new byte[64];
-            var read = await stream.ReadAsync(reply, timeout.Token);
             // While loading, Redis accepts connections but answers "-LOADING".
-            return Encoding.ASCII.GetString(reply, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return (await CommandAsync("PING", timeout.Token)).StartsWith("+PONG", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return false;
         }
+    }
+
+    /// <summary>One inline command ("PING", "CLIENT PAUSE 1000 ALL") on a connection of its own: the start of the reply.</summary>
+    public async Task<string> CommandAsync(string command, CancellationToken ct = default)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, ct);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{command}\r\n"), ct);
+        var reply = new byte[64];
+        var read = await stream.ReadAsync(reply, ct);
+        return Encoding.ASCII.GetString(reply, 0, read);
     }
 
     internal override IReadOnlyList<SystemPackage> RequiredPackages => [new("redis-server", "/usr/bin/redis-server")];
