@@ -43,15 +43,8 @@ public sealed class RedisConnection : IDisposable
         }
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
-    {
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        // 1.x completes every awaiting caller in order on one thread by default, which serialises all cache reads.
-#pragma warning disable CS0618 // Obsolete only in 2.x, where the behaviour is gone.
-        multiplexer.PreserveAsyncOrder = false;
-#pragma warning restore CS0618
-        return multiplexer;
-    }
+    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options) =>
+        await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
 }
 
 internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
