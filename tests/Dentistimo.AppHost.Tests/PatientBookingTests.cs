@@ -5,16 +5,15 @@ using Dentistimo.Scenarios;
 namespace Dentistimo.AppHost.Tests;
 
 /// <summary>
-/// The end-to-end scenario of tests/Dentistimo.Scenarios against the whole AppHost: PostgreSQL, Redis, RabbitMQ and
-/// MailDev in containers, the three services as projects, each waited for until healthy. The same scenario runs on
-/// machines without containers in tests/Dentistimo.IntegrationTests, against the launcher's system.
+/// The end-to-end scenario of tests/Dentistimo.Scenarios against the whole AppHost as a developer runs it: PostgreSQL,
+/// Redis, RabbitMQ and MailDev as executables, the three services as projects, each waited for until healthy.
 /// </summary>
 public sealed class PatientBookingTests
 {
     /// <summary>Every resource of the AppHost's run model (AppHost.cs); each has a health check or a running state to wait for.</summary>
     private static readonly string[] s_resources = ["postgres", "bookingdb", "notifierdb", "cache", "messaging", "mail", "bookingapi", "notifier", "web"];
 
-    // Pulling the container images on a first run takes a while; these are safety nets for a hung system.
+    // A first run installs the servers; these are safety nets for a hung system.
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_scenarioTimeout = TimeSpan.FromMinutes(5);
 
@@ -23,8 +22,9 @@ public sealed class PatientBookingTests
     {
         using var cts = new CancellationTokenSource(s_startTimeout + s_scenarioTimeout);
         var ct = cts.Token;
-        // The AppHost's `http` launch profile, so that no HTTPS development certificate is needed.
-        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(["DOTNET_LAUNCH_PROFILE=http"], ct);
+        // The servers keep their files apart from a developer's AppHost, which may be running beside the tests.
+        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
+            ["Servers:StateDirectory=../.local/apphost-tests"], ct);
         await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
         await app.StartAsync(ct).WaitAsync(s_startTimeout, ct);
 
