@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
@@ -65,7 +65,7 @@ public sealed class BookingEmailRenderer(
         return Compose(draft, draft.Texts.RejectionSubject, []);
     }
 
-    private string MessageDomain => new MailAddress(options.Value.SenderAddress).Host;
+    private string MessageDomain => new MailboxAddress(null, options.Value.SenderAddress).Domain;
 
     private EmailDraft Draft(
         EmailKind kind, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
@@ -80,7 +80,7 @@ public sealed class BookingEmailRenderer(
             throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} lacks its {(appointment is null ? "appointment" : "recipient")}.");
         }
 
-        if (!MailAddress.TryCreate(recipient.Email, out _))
+        if (!Mailboxes.TryCreate(null, recipient.Email, out _))
         {
             throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} has no valid recipient address.");
         }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net.Mail;
 
 namespace Dentistimo.Notifier.Email;
 
@@ -19,12 +18,11 @@ public sealed class EmailOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // [EmailAddress] only looks for an @; every email is sent from this address, so one System.Net.Mail refuses
-        // would fail them all.
-        if (!MailAddress.TryCreate(SenderAddress, SenderName, out _))
+        // [EmailAddress] only looks for an @; every email is sent from this address, so one MimeKit refuses would fail them all.
+        if (!Mailboxes.TryCreate(SenderName, SenderAddress, out _))
         {
             yield return new ValidationResult(
-                $"The field {nameof(SenderAddress)} is '{SenderAddress}', which System.Net.Mail cannot send from.", [nameof(SenderAddress)]);
+                $"The field {nameof(SenderAddress)} is '{SenderAddress}', which MimeKit cannot send from.", [nameof(SenderAddress)]);
         }
 
         // Links are this address with a path appended: a relative one, or one with a query or fragment, would break them all.

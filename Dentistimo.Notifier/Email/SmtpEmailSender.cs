@@ -1,19 +1,18 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Text;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>
-/// SMTP through System.Net.Mail (MailKit is not in our package source), over connections kept open between emails by
-/// <see cref="SmtpConnectionPool"/>.
-/// </summary>
-public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool connections, IOptions<EmailOptions> options) : IEmailSender
+/// <summary>SMTP through MailKit, over connections kept open between emails by <see cref="SmtpConnectionPool"/>.</summary>
+public sealed class SmtpEmailSender(
+    SmtpSettings settings,
+    SmtpConnectionPool connections,
+    IOptions<EmailOptions> options,
+    TimeProvider timeProvider) : IEmailSender
 {
     /// <summary>The longest one attempt at an email may take, from renting a connection to the server's acceptance.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -24,129 +23,152 @@ public sealed class SmtpEmailSender(SmtpSettings settings, SmtpConnectionPool co
     /// </summary>
     public static readonly TimeSpan LongestSend = 2 * Deadline;
 
-    /// <summary>
-    /// System.Net.Mail's SendMailAsync blocks a thread-pool thread for part of every send. With fewer threads than
-    /// concurrent sends, the pool adds threads at about one a second, and the notifier sends about 150 emails a second
-    /// however many it may send at once; with a thread for each, about 500 (MailDev on loopback, 32 connections).
-    /// </summary>
-    public static void ReserveThreads(int concurrentSends)
-    {
-        ThreadPool.GetMinThreads(out var workerThreads, out var completionPortThreads);
-        ThreadPool.SetMinThreads(Math.Max(workerThreads, concurrentSends + Environment.ProcessorCount), completionPortThreads);
-    }
-
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        var lease = connections.Rent(Deadline);
-        if (lease.Reused)
+        using var mail = ToMimeMessage(message);
+        try
         {
-            try
-            {
-                await SendOverAsync(lease, message, cancellationToken);
-                return;
-            }
-            catch (SmtpDeliveryException exception) when (exception.Failure == SmtpFailure.ConnectionFailed && !cancellationToken.IsCancellationRequested)
-            {
-                // The server may have closed the connection while it sat in the pool, which fails the first command,
-                // before any of the email is sent; a new connection tells whether the server itself fails, and its
-                // failure is the one reported. (A connection that broke in the instant between the end of the email and
-                // the server's reply would make a duplicate here, as a retry would.) No other failure is sent again here:
-                // after no answer the server may have accepted the email, and a reply is the server's word on it
-                // whatever the connection.
-            }
-
-            lease = connections.RentNew(Deadline);
+            await SendOnceAsync(mail, newConnection: false, cancellationToken);
         }
-
-        await SendOverAsync(lease, message, cancellationToken);
+        catch (SmtpDeliveryException exception) when (exception is { Failure: SmtpFailure.ConnectionFailed, OverReusedConnection: true } &&
+                                                       !cancellationToken.IsCancellationRequested)
+        {
+            // The server may have closed the connection while it sat in the pool, which fails the first command,
+            // before any of the email is sent; a new connection tells whether the server itself fails, and its
+            // failure is the one reported. (A connection that broke in the instant between the end of the email and
+            // the server's reply would make a duplicate here, as a retry would.) No other failure is sent again here:
+            // after no answer the server may have accepted the email, and a reply is the server's word on it
+            // whatever the connection.
+            await SendOnceAsync(mail, newConnection: true, cancellationToken);
+        }
     }
 
-    /// <summary>What a failed send says about the email: whether to send it again, and how soon.</summary>
-    public static SmtpFailure Classify(SmtpException exception) =>
-        IsConnectionFailure(exception.InnerException) || exception.StatusCode == SmtpStatusCode.ServiceNotAvailable
+    /// <summary>What a failed send says about the email: whether to send it again, and how soon. Null when it is no SMTP failure.</summary>
+    public static SmtpFailure? Classify(Exception exception) => exception switch
+    {
+        SmtpCommandException command => Classify(command.StatusCode),
+        // MailKit's word for a 530 to MAIL, RCPT or DATA: authentication required, as after a revoked password.
+        ServiceNotAuthenticatedException => Classify(SmtpStatusCode.AuthenticationRequired),
+        // AUTH refused (535, 534, or a mechanism failed): the relay's settings, not the email.
+        AuthenticationException => SmtpFailure.Transient,
+        // No STARTTLS or no AUTH mechanism offered: the server's configuration or ours, which may be put right.
+        NotSupportedException => SmtpFailure.Transient,
+        TimeoutException => SmtpFailure.NoAnswer,
+        SmtpProtocolException or IOException or SocketException or SslHandshakeException => SmtpFailure.ConnectionFailed,
+        _ => null,
+    };
+
+    /// <summary>What an SMTP reply says about the email.</summary>
+    public static SmtpFailure Classify(SmtpStatusCode status) =>
+        status == SmtpStatusCode.ServiceNotAvailable // 421: the server is closing the connection
             ? SmtpFailure.ConnectionFailed
-            : (int)exception.StatusCode is >= 500 and <= 599 && !RefusesTheSender(exception.StatusCode)
+            : (int)status is >= 500 and <= 599 && !RefusesTheSender(status)
                 ? SmtpFailure.Rejected
                 : SmtpFailure.Transient;
 
     /// <summary>
-    /// A refusal of our credentials, not of the email: 530 (authentication required, which is also what SmtpClient gets
-    /// after a failed AUTH, since it goes on to MAIL FROM regardless), 534 and 535 (RFC 4954). Every email would get it
-    /// until the relay's password is put right, so it is retried rather than put straight in the error queue.
+    /// A connection failure as logs may show it. A protocol error's message may quote the server's last reply, which
+    /// may quote the recipient's address, so only its kind is given.
+    /// </summary>
+    internal static string Describe(Exception connectionFailure) => connectionFailure is SmtpProtocolException
+        ? $"{nameof(SmtpProtocolException)}: the server closed the connection or broke the protocol"
+        : $"{connectionFailure.GetType().Name}: {connectionFailure.Message.ReplaceLineEndings(" ")}";
+
+    /// <summary>
+    /// A refusal of our credentials, not of the email: 530 (authentication required, which is also what a session
+    /// gets after its password was revoked), 534 and 535 (RFC 4954). Every email would get it until the relay's
+    /// password is put right, so it is retried rather than put straight in the error queue.
     /// </summary>
     private static bool RefusesTheSender(SmtpStatusCode status) => (int)status is 530 or 534 or 535;
 
-    /// <summary>The connection could not be made, broke, or its TLS handshake failed.</summary>
-    private static bool IsConnectionFailure([NotNullWhen(true)] Exception? exception) => exception is SocketException or IOException or AuthenticationException;
-
-    private async Task SendOverAsync(SmtpLease lease, EmailMessage message, CancellationToken cancellationToken)
+    private async Task SendOnceAsync(MimeMessage mail, bool newConnection, CancellationToken cancellationToken)
     {
-        // A new MailMessage per attempt: sending one reads its attachments' streams to the end.
-        using var mail = ToMailMessage(message);
+        // Without a deadline of our own a server that stops answering would hold the message (and its row lock in
+        // the ledger) until RabbitMQ's consumer timeout; MailKit's own timeout bounds only each read and write.
+        using var deadline = new CancellationTokenSource(Deadline, timeProvider);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        SmtpLease? lease = null;
         var succeeded = false;
         try
         {
-            await SendAsync(lease.Client, mail, cancellationToken);
+            lease = newConnection ? await connections.RentNewAsync(attempt.Token) : await connections.RentAsync(attempt.Token);
+            await lease.Value.Client.SendAsync(mail, attempt.Token);
             succeeded = true;
+        }
+        catch (Exception exception) when (ToDeliveryException(exception, lease?.Reused == true, cancellationToken) is { } deliveryException)
+        {
+            throw deliveryException;
         }
         finally
         {
-            connections.Return(lease, succeeded);
+            if (lease is { } rented)
+            {
+                connections.Return(rented, succeeded);
+            }
         }
     }
 
-    private MailMessage ToMailMessage(EmailMessage message)
+    /// <summary>
+    /// Our exception for a failed attempt, or null for one to let through (our caller's cancellation, a bug). Its message
+    /// holds the server, the status and any connection failure, never MailKit's message, which may quote the reply.
+    /// </summary>
+    private SmtpDeliveryException? ToDeliveryException(Exception exception, bool overReusedConnection, CancellationToken cancellationToken)
     {
-        var mail = new MailMessage
+        if (exception is OperationCanceledException or TimeoutException)
         {
-            From = new MailAddress(options.Value.SenderAddress, options.Value.SenderName),
-            Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
+            return cancellationToken.IsCancellationRequested
+                ? null
+                : new SmtpDeliveryException($"SMTP server {settings} did not answer within {Deadline.TotalSeconds:0} s.", SmtpFailure.NoAnswer);
+        }
+
+        if (Classify(exception) is not { } failure)
+        {
+            return null;
+        }
+
+        var status = exception switch
+        {
+            SmtpCommandException command => command.StatusCode,
+            ServiceNotAuthenticatedException => SmtpStatusCode.AuthenticationRequired,
+            AuthenticationException { InnerException: SmtpCommandException command } => command.StatusCode,
+            _ => (SmtpStatusCode?)null,
         };
-        mail.To.Add(new MailAddress(message.RecipientAddress, message.RecipientName));
-        mail.Headers.Add("Message-ID", message.MessageId);
-        mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.TextBody, Encoding.UTF8, MediaTypeNames.Text.Plain));
-        mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html));
+        var message = (exception, status) switch
+        {
+            (AuthenticationException, { } code) => $"SMTP server {settings} refused our credentials: {code} ({(int)code}).",
+            (AuthenticationException, null) => $"SMTP server {settings} refused our credentials.",
+            (_, { } code) => $"SMTP server {settings} did not accept the email: {code} ({(int)code})" +
+                              (failure == SmtpFailure.Rejected ? ", a permanent refusal." : "."),
+            (NotSupportedException, _) => $"SMTP server {settings} cannot be used as configured: {exception.Message}",
+            _ => $"SMTP server {settings} could not be reached: {Describe(exception)}.",
+        };
+        return new SmtpDeliveryException(message, failure) { OverReusedConnection = overReusedConnection };
+    }
+
+    private MimeMessage ToMimeMessage(EmailMessage message)
+    {
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
         foreach (var attachment in message.Attachments)
         {
-            mail.Attachments.Add(new Attachment(new MemoryStream(attachment.Content), attachment.FileName, attachment.ContentType));
+            body.Attachments.Add(new MimePart(ContentType.Parse(attachment.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(attachment.Content, writable: false)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                // Base64, so the .ics arrives byte for byte, its CRLF line folding included.
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.FileName,
+            });
         }
 
+        var mail = new MimeMessage
+        {
+            MessageId = message.MessageId,
+            Date = timeProvider.GetLocalNow(),
+            Subject = message.Subject,
+            Body = body.ToMessageBody(),
+        };
+        mail.From.Add(new MailboxAddress(options.Value.SenderName, options.Value.SenderAddress));
+        mail.To.Add(new MailboxAddress(message.RecipientName, message.RecipientAddress));
         return mail;
     }
-
-    private async Task SendAsync(SmtpClient client, MailMessage mail, CancellationToken cancellationToken)
-    {
-        // SendMailAsync ignores SmtpClient.Timeout: without a deadline of our own a server that stops answering would
-        // hold the message (and its row lock in the ledger) until RabbitMQ's consumer timeout.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Deadline);
-        try
-        {
-            await client.SendMailAsync(mail, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SmtpDeliveryException($"SMTP server {settings} did not answer within {Deadline.TotalSeconds:0} s.", SmtpFailure.NoAnswer);
-        }
-        catch (SmtpException exception)
-        {
-            // A server's reply may quote the recipient's address; the status and any connection failure under it do not.
-            var failure = Classify(exception);
-            var connectionFailure = IsConnectionFailure(exception.InnerException)
-                ? $" ({Describe(exception.InnerException)})"
-                : "";
-            throw new SmtpDeliveryException(
-                $"SMTP server {settings} did not accept the email: {exception.StatusCode} ({(int)exception.StatusCode}){connectionFailure}" +
-                (failure == SmtpFailure.Rejected ? ", a permanent refusal." : "."),
-                failure);
-        }
-        catch (Exception exception) when (IsConnectionFailure(exception))
-        {
-            throw new SmtpDeliveryException($"SMTP server {settings} could not be reached: {Describe(exception)}.", SmtpFailure.ConnectionFailed);
-        }
-    }
-
-    private static string Describe(Exception connectionFailure) => $"{connectionFailure.GetType().Name}: {connectionFailure.Message}";
 }

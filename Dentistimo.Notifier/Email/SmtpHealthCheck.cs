@@ -1,30 +1,38 @@
-using System.Net.Sockets;
-using System.Text;
+using MailKit.Net.Smtp;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>Connects and reads the SMTP greeting: proves the server answers without sending anything.</summary>
-internal sealed class SmtpHealthCheck(SmtpSettings settings) : IHealthCheck
+/// <summary>
+/// Connects as sending does (greeting, EHLO, STARTTLS if configured) and sends NOOP: proves the server answers without
+/// sending anything. It does not log in: a probe every few seconds could lock the account while a password is wrong.
+/// </summary>
+internal sealed class SmtpHealthCheck(SmtpSettings settings, TimeProvider timeProvider) : IHealthCheck
 {
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        using var timeout = new CancellationTokenSource(s_timeout, timeProvider);
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            using var client = new TcpClient();
-            await client.ConnectAsync(settings.Host, settings.Port, timeout.Token);
-            var buffer = new byte[512];
-            var read = await client.GetStream().ReadAsync(buffer, timeout.Token);
-            var greeting = Encoding.ASCII.GetString(buffer, 0, read);
-            return greeting.StartsWith("220", StringComparison.Ordinal)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"SMTP server (mail) at {settings} greeted with '{greeting.Trim()}'.");
+            using var client = await SmtpConnectionPool.ConnectAsync(settings, s_timeout, logIn: false, probe.Token);
+            await client.NoOpAsync(probe.Token);
+            await client.DisconnectAsync(quit: true, probe.Token);
+            return HealthCheckResult.Healthy();
         }
-        catch (Exception exception) when (exception is SocketException or OperationCanceledException or IOException)
+        catch (SmtpCommandException exception)
         {
-            return HealthCheckResult.Unhealthy($"SMTP server (mail) at {settings} is unreachable: {exception.Message}");
+            return HealthCheckResult.Unhealthy($"SMTP server (mail) at {settings} answered {exception.StatusCode} ({(int)exception.StatusCode}).");
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy($"SMTP server (mail) at {settings} did not answer within {s_timeout.TotalSeconds:0} s.");
+        }
+        catch (Exception exception) when (SmtpEmailSender.Classify(exception) is not null)
+        {
+            return HealthCheckResult.Unhealthy($"SMTP server (mail) at {settings} cannot be used: {SmtpEmailSender.Describe(exception)}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MailKit.Security;
 
 namespace Dentistimo.Notifier.Email;
 
@@ -7,8 +8,8 @@ namespace Dentistimo.Notifier.Email;
 /// relay <c>StartTls=true</c> with <c>Username</c> and <c>Password</c>.
 /// </summary>
 /// <remarks>
-/// System.Net.Mail speaks TLS only by upgrading a plain connection (STARTTLS, the relay's submission port, usually 587).
-/// A relay address for TLS from the first byte (<c>smtps://</c>, port 465) would fail at the first email, so it is
+/// TLS is by upgrading a plain connection (STARTTLS, the relay's submission port, usually 587), the one way tested
+/// against a relay (MailRelayTests). A relay address for TLS from the first byte (<c>smtps://</c>, port 465) is
 /// refused at start with what to write instead.
 /// </remarks>
 public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? Username, string? Password)
@@ -28,7 +29,7 @@ public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? 
         if (endpoint.Scheme == "smtps")
         {
             throw new ConfigurationException(
-                $"connection string 'ConnectionStrings:mail' asks for TLS from the first byte (smtps://), which System.Net.Mail cannot speak; " +
+                $"connection string 'ConnectionStrings:mail' asks for TLS from the first byte (smtps://), which the notifier does not use; " +
                 $"give the relay's STARTTLS port instead: 'Endpoint=smtp://{endpoint.Host}:587;StartTls=true'.");
         }
 
@@ -50,6 +51,9 @@ public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? 
             parts.TryGetValue("Username", out var username) ? username?.ToString() : null,
             parts.TryGetValue("Password", out var password) ? password?.ToString() : null);
     }
+
+    /// <summary>No TLS at all unless asked: MailKit's default would upgrade whenever the server offers it.</summary>
+    public SecureSocketOptions Security => StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
 
     /// <summary>Where, and how; never the credentials, so that it can be logged.</summary>
     public override string ToString() => $"smtp://{Host}:{Port}{(StartTls ? " (STARTTLS)" : "")}";

@@ -5,6 +5,7 @@ using Dentistimo.Notifier.IntegrationEvents.EventHandling;
 using Dentistimo.Migrations;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,7 +23,11 @@ internal static class Extensions
 
         builder.Services.AddSingleton(SmtpSettings.Parse(builder.Configuration.GetRequiredConnectionString("mail")));
         builder.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
-        builder.Services.AddSingleton<SmtpConnectionPool>();
+        // One connection per email sent at once: MassTransit never hands over more messages than that.
+        builder.Services.AddSingleton(sp => new SmtpConnectionPool(
+            sp.GetRequiredService<SmtpSettings>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ConcurrentMessageLimit));
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
         builder.AddRecipientSeal();
         builder.Services.AddSingleton(EmailTemplates.Embedded);

@@ -47,7 +47,6 @@ public static class BookingOutcomeQueue
     public static void ReceiveBookingOutcomes(this IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context)
     {
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
-        SmtpEmailSender.ReserveThreads(options.ConcurrentMessageLimit); // each message in hand may hold a thread while it sends
 
         // A failed or skipped event carries the patient's name and email address, sealed (RecipientSeal), or in the clear
         // if it was published before recipients were sealed: RabbitMQ deletes it once it has waited as long as BookingApi

@@ -88,8 +88,8 @@ public sealed class MailRelayTests(LaunchedSystemBehindAMailRelay system) : ICla
     {
         // This test process trusts only the system's authorities, not the relay's.
         var settings = SmtpSettings.Parse(system.Relay.ConnectionString);
-        using var connections = new SmtpConnectionPool(settings, TimeProvider.System);
-        var sender = new SmtpEmailSender(settings, connections, Microsoft.Extensions.Options.Options.Create(new EmailOptions()));
+        await using var connections = new SmtpConnectionPool(settings, TimeProvider.System, maxConnections: 1);
+        var sender = new SmtpEmailSender(settings, connections, Microsoft.Extensions.Options.Options.Create(new EmailOptions()), TimeProvider.System);
         var patient = BookingApiDriver.NewPatientEmail();
 
         var exception = await Assert.ThrowsAsync<SmtpDeliveryException>(() => sender.SendAsync(Email(patient), CancellationToken.None));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -7,22 +8,32 @@ namespace Dentistimo.UnitTests.Notifications;
 /// <summary>
 /// Just enough of an SMTP server on loopback to see what a client sends: it answers each recipient with the reply
 /// <c>recipientReplies</c> gives for that recipient command (counted over all connections), and can close a
-/// connection after the email it accepted, as servers do with connections left idle.
+/// connection after the email it accepted, as servers do with connections left idle. Given <c>authReply</c> it offers
+/// AUTH and answers every AUTH command with it; given <c>senderReplies</c> it answers MAIL as those say.
 /// </summary>
 internal sealed class ScriptedSmtpServer : IAsyncDisposable
 {
     private readonly Func<int, string> _recipientReplies;
+    private readonly Func<int, string>? _senderReplies;
+    private readonly string? _authReply;
     private readonly bool _closeAfterEachEmail;
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<string> _emails = [];
     private readonly Task _accepting;
     private int _recipientCommands;
+    private int _senderCommands;
+    private int _authCommands;
     private int _connections;
     private int _accepted;
+    private int _quits;
 
-    public ScriptedSmtpServer(Func<int, string> recipientReplies, bool closeAfterEachEmail = false)
+    public ScriptedSmtpServer(
+        Func<int, string> recipientReplies, bool closeAfterEachEmail = false, Func<int, string>? senderReplies = null, string? authReply = null)
     {
         _recipientReplies = recipientReplies;
+        _senderReplies = senderReplies;
+        _authReply = authReply;
         _closeAfterEachEmail = closeAfterEachEmail;
         _listener.Start();
         _accepting = AcceptAsync();
@@ -32,9 +43,16 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 
     public int RecipientCommands => Volatile.Read(ref _recipientCommands);
 
+    public int AuthCommands => Volatile.Read(ref _authCommands);
+
     public int Connections => Volatile.Read(ref _connections);
 
     public int Accepted => Volatile.Read(ref _accepted);
+
+    public int Quits => Volatile.Read(ref _quits);
+
+    /// <summary>The emails accepted, as sent after DATA (dot-stuffing undone).</summary>
+    public IReadOnlyList<string> Emails => [.. _emails];
 
     public async ValueTask DisposeAsync()
     {
@@ -58,7 +76,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     {
         using var _ = client;
         await using var stream = client.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
         await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
         try
         {
@@ -68,15 +86,28 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
                 var verb = command.Split(' ', ':')[0].ToUpperInvariant();
                 switch (verb)
                 {
+                    case "EHLO":
+                        await writer.WriteLineAsync(_authReply is null ? "250 ok" : "250-scripted\r\n250 AUTH PLAIN LOGIN");
+                        break;
+                    case "AUTH":
+                        Interlocked.Increment(ref _authCommands);
+                        await writer.WriteLineAsync(_authReply);
+                        break;
+                    case "MAIL":
+                        await writer.WriteLineAsync(_senderReplies?.Invoke(Interlocked.Increment(ref _senderCommands)) ?? "250 ok");
+                        break;
                     case "RCPT":
                         await writer.WriteLineAsync(_recipientReplies(Interlocked.Increment(ref _recipientCommands)));
                         break;
                     case "DATA":
                         await writer.WriteLineAsync("354 go ahead");
+                        var email = new StringBuilder();
                         while (await reader.ReadLineAsync(_stopping.Token) is { } line && line != ".")
                         {
+                            email.Append(line.StartsWith('.') ? line[1..] : line).Append("\r\n");
                         }
 
+                        _emails.Enqueue(email.ToString());
                         Interlocked.Increment(ref _accepted);
                         await writer.WriteLineAsync("250 queued");
                         if (_closeAfterEachEmail)
@@ -86,9 +117,10 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 
                         break;
                     case "QUIT":
+                        Interlocked.Increment(ref _quits);
                         await writer.WriteLineAsync("221 bye");
                         return;
-                    default: // EHLO, MAIL, RSET
+                    default: // HELO, RSET, NOOP
                         await writer.WriteLineAsync("250 ok");
                         break;
                 }

@@ -4,60 +4,89 @@ namespace Dentistimo.UnitTests.Notifications;
 
 public sealed class SmtpConnectionPoolTests
 {
-    private static readonly SmtpSettings s_settings = new("127.0.0.1", 25, false, null, null);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public void A_client_whose_email_went_through_serves_the_next_one()
+    public async Task A_connection_whose_email_went_through_serves_the_next_one()
     {
-        using var pool = new SmtpConnectionPool(s_settings, new ManualClock());
-        var first = pool.Rent(s_timeout);
+        await using var server = new ScriptedSmtpServer(_ => "250 ok");
+        await using var pool = PoolFor(server, new ManualClock());
+        var first = await pool.RentAsync(Timeout());
         pool.Return(first, succeeded: true);
 
-        var second = pool.Rent(s_timeout);
+        var second = await pool.RentAsync(Timeout());
 
         Assert.False(first.Reused);
         Assert.True(second.Reused);
         Assert.Same(first.Client, second.Client);
+        Assert.Equal(1, server.Connections);
     }
 
     [Fact]
-    public void A_client_whose_email_failed_is_closed_rather_than_reused()
+    public async Task A_connection_whose_email_failed_is_closed_rather_than_reused()
     {
-        using var pool = new SmtpConnectionPool(s_settings, new ManualClock());
-        var first = pool.Rent(s_timeout);
+        await using var server = new ScriptedSmtpServer(_ => "250 ok");
+        await using var pool = PoolFor(server, new ManualClock());
+        var first = await pool.RentAsync(Timeout());
         pool.Return(first, succeeded: false);
 
-        var second = pool.Rent(s_timeout);
+        var second = await pool.RentAsync(Timeout());
 
+        Assert.False(first.Client.IsConnected);
         Assert.False(second.Reused);
         Assert.NotSame(first.Client, second.Client);
+        Assert.Equal(2, server.Connections);
     }
 
     [Fact]
-    public void A_connection_idle_for_longer_than_servers_allow_is_not_reused()
+    public async Task A_connection_idle_for_longer_than_servers_allow_is_closed_with_QUIT_and_not_reused()
     {
+        await using var server = new ScriptedSmtpServer(_ => "250 ok");
         var clock = new ManualClock();
-        using var pool = new SmtpConnectionPool(s_settings, clock);
-        pool.Return(pool.Rent(s_timeout), succeeded: true);
+        await using var pool = PoolFor(server, clock);
+        pool.Return(await pool.RentAsync(Timeout()), succeeded: true);
 
         clock.Advance(SmtpConnectionPool.MaxIdleTime);
 
-        Assert.False(pool.Rent(s_timeout).Reused);
+        Assert.False((await pool.RentAsync(Timeout())).Reused);
+        Assert.Equal(1, server.Quits);
+        Assert.Equal(2, server.Connections);
     }
 
     [Fact]
-    public void Emails_sent_at_once_each_get_a_client_of_their_own()
+    public async Task Emails_sent_at_once_each_get_a_connection_of_their_own()
     {
-        using var pool = new SmtpConnectionPool(s_settings, new ManualClock());
-        pool.Return(pool.Rent(s_timeout), succeeded: true);
+        await using var server = new ScriptedSmtpServer(_ => "250 ok");
+        await using var pool = PoolFor(server, new ManualClock());
+        pool.Return(await pool.RentAsync(Timeout()), succeeded: true);
 
-        var first = pool.Rent(s_timeout);
-        var second = pool.Rent(s_timeout);
+        var first = await pool.RentAsync(Timeout());
+        var second = await pool.RentAsync(Timeout());
 
         Assert.NotSame(first.Client, second.Client);
         Assert.False(second.Reused);
     }
+
+    [Fact]
+    public async Task No_more_connections_are_open_than_emails_may_be_sent_at_once()
+    {
+        await using var server = new ScriptedSmtpServer(_ => "250 ok");
+        await using var pool = PoolFor(server, new ManualClock(), maxConnections: 1);
+        var first = await pool.RentAsync(Timeout());
+
+        var second = pool.RentAsync(Timeout());
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted);
+        pool.Return(first, succeeded: true);
+
+        Assert.Same(first.Client, (await second).Client);
+        Assert.Equal(1, server.Connections);
+    }
+
+    private static SmtpConnectionPool PoolFor(ScriptedSmtpServer server, TimeProvider clock, int maxConnections = 4) =>
+        new(new SmtpSettings("127.0.0.1", server.Port, StartTls: false, null, null), clock, maxConnections);
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(s_timeout).Token;
 
     private sealed class ManualClock : TimeProvider
     {

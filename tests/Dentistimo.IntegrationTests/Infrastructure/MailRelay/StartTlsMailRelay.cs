@@ -18,7 +18,7 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
-    private int _credentialRefusals;
+    private readonly HashSet<string> _refusedSessions = [];
 
     private StartTlsMailRelay(Process process, string folder, int port, string password)
     {
@@ -35,8 +35,20 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
     /// <summary>The relay's certificate authority, as a PEM file.</summary>
     public string AuthorityFile => Path.Combine(_folder, "authority.pem");
 
-    /// <summary>How many times the relay has refused our credentials (535 at AUTH, 530 at MAIL) so far.</summary>
-    public int CredentialRefusals => Volatile.Read(ref _credentialRefusals);
+    /// <summary>
+    /// In how many sessions the relay has refused our credentials (535 at AUTH, 530 at MAIL) so far. Sessions, not
+    /// replies: a client may try each AUTH mechanism offered, so one attempt can be refused more than once.
+    /// </summary>
+    public int CredentialRefusals
+    {
+        get
+        {
+            lock (_refusedSessions)
+            {
+                return _refusedSessions.Count;
+            }
+        }
+    }
 
     private string RevokedMarker => Path.Combine(_folder, "password-revoked");
 
@@ -83,9 +95,12 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
     {
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line.StartsWith("refused ", StringComparison.Ordinal))
+            if (line.Split(' ') is ["refused", _, var session])
             {
-                Interlocked.Increment(ref _credentialRefusals);
+                lock (_refusedSessions)
+                {
+                    _refusedSessions.Add(session);
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 // MailDev, which speaks neither. It refuses AUTH and mail before STARTTLS, and stamps each message it passes on with
 // a Received header saying how it came in, as real relays do ("ESMTPSA": over TLS, authenticated; RFC 3848).
 // While the file <revoked marker> exists, the password counts as revoked at the provider: AUTH gets 535, and a session
-// that logged in before gets 530 at its next MAIL; each refusal is written to stdout as "refused <code>".
+// that logged in before gets 530 at its next MAIL; each refusal is written to stdout as "refused <code> <session id>".
 //
 // node starttls-relay.js <port> <certificate.pem> <key.pem> <user> <password> <maildev smtp port> <revoked marker>
 // Run with NODE_PATH at MailDev's node_modules, which holds the smtp-server and nodemailer packages.
@@ -13,8 +13,8 @@ const nodemailer = require('nodemailer');
 
 const [port, certificateFile, keyFile, user, password, mailDevPort, revokedMarker] = process.argv.slice(2);
 const revoked = () => fs.existsSync(revokedMarker);
-const refuse = (code, message) => {
-  console.log(`refused ${code}`);
+const refuse = (session, code, message) => {
+  console.log(`refused ${code} ${session.id}`);
   return Object.assign(new Error(message), { responseCode: code });
 };
 const mailDev = nodemailer.createTransport({ host: '127.0.0.1', port: Number(mailDevPort), secure: false, ignoreTLS: true });
@@ -29,12 +29,12 @@ const relay = new SMTPServer({
     if (auth.username === user && auth.password === password && !revoked()) {
       return callback(null, { user: auth.username });
     }
-    return callback(refuse(535, '5.7.8 Invalid username or password'));
+    return callback(refuse(session, 535, '5.7.8 Invalid username or password'));
   },
   onMailFrom(address, session, callback) {
     // smtp-server asks for AUTH before MAIL already; this makes the TLS requirement explicit.
     if (!session.secure) return callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
-    return revoked() ? callback(refuse(530, '5.7.0 Authentication required')) : callback();
+    return revoked() ? callback(refuse(session, 530, '5.7.0 Authentication required')) : callback();
   },
   onData(stream, session, callback) {
     const chunks = [];
