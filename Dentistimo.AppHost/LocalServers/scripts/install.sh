@@ -25,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     trap '$own_policy && rm -f "$policy"' EXIT
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update
+    apt-get update -o DPkg::Lock::Timeout=300
     apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"
 fi
 

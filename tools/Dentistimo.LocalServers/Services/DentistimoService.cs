@@ -86,7 +86,7 @@ public sealed partial class DentistimoService
         if (!File.Exists(Assembly))
         {
             throw new FileNotFoundException(
-                $"{Name}: {Assembly} does not exist. Build first: dotnet build Dentistimo.Local.slnf -c {_options.Configuration}", Assembly);
+                $"{Name}: {Assembly} does not exist. Build first: dotnet build Dentistimo.sln -c {_options.Configuration}", Assembly);
         }
 
         if (await Probe.IsPortOpenAsync(Url.Port, ct))
