@@ -114,7 +114,11 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
     }
 
     /// <param name="readFrom">The <see cref="Changes"/> count taken before <paramref name="seats"/> were read.</param>
-    public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
+    /// <remarks>
+    /// Sent without waiting for the reply (this replica's next command to Redis follows it on the same connection): a
+    /// read that fills many days would otherwise wait out Redis's timeout once per day while Redis is silent.
+    /// </remarks>
+    public void Set(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
         if (readFrom < LastChangeOf(clinicId, date))
         {
@@ -129,7 +133,8 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
 
         try
         {
-            await redis.GetDatabase().StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists);
+            redis.GetDatabase().StringSet(
+                Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists, CommandFlags.FireAndForget);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

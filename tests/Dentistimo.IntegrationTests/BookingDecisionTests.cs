@@ -347,7 +347,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(201, (await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()))).Status);
 
         // Another replica read the day from PostgreSQL just before that booking committed, and caches it only now.
-        await cache.SetAsync(AnotherClinic, date, BookedSeats.None, readFrom);
+        cache.Set(AnotherClinic, date, BookedSeats.None, readFrom);
 
         var cached = await redis.GetDatabase().StringGetAsync(cache.Key(AnotherClinic, date));
         Assert.NotEqual("{}", (string?)cached);
