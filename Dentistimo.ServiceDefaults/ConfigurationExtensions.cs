@@ -14,15 +14,18 @@ public static class ConfigurationExtensions
             : throw new ConfigurationException(
                 $"missing connection string 'ConnectionStrings:{name}' (environment variable ConnectionStrings__{name}).");
 
-    /// <summary>The base address of another service, preferring HTTPS as Aspire's service discovery does.</summary>
-    public static Uri GetRequiredServiceUri(this IConfiguration configuration, string serviceName)
+    /// <summary>
+    /// The address that service discovery resolves to another service: HTTPS where it has such an endpoint, else HTTP.
+    /// Checked now, so that a missing or malformed address stops the service at start rather than failing its first call.
+    /// </summary>
+    public static Uri GetRequiredServiceDiscoveryUri(this IConfiguration configuration, string serviceName)
     {
         foreach (var endpoint in (string[])["https", "http"])
         {
             if (configuration[$"services:{serviceName}:{endpoint}:0"] is { Length: > 0 } address)
             {
-                return Uri.TryCreate(address, UriKind.Absolute, out var uri)
-                    ? uri
+                return Uri.TryCreate(address, UriKind.Absolute, out _)
+                    ? new Uri($"https+http://{serviceName}")
                     : throw new ConfigurationException(
                         $"'services:{serviceName}:{endpoint}:0' is '{address}', which is not an absolute URI.");
             }

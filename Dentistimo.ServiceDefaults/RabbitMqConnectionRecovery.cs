@@ -2,12 +2,12 @@ using MassTransit;
 using MassTransit.RabbitMqTransport;
 using MassTransit.RabbitMqTransport.Configuration;
 using MassTransit.Transports;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Dentistimo.ServiceDefaults;
 
 /// <summary>
 /// Makes MassTransit drop a RabbitMQ connection that the broker closed but MassTransit keeps reusing, so that it
@@ -19,10 +19,11 @@ namespace Microsoft.Extensions.Hosting;
 /// with AlreadyClosedException, and never recovers (the failure is swallowed where it would otherwise discard the
 /// connection). The fault-injection tests saw this after about one RabbitMQ restart in four, with the notifier's queue
 /// filling up for good. MassTransit discards a cached connection when a use of it fails, so while the bus is unhealthy
-/// and the broker answers, this makes a use that fails if the connection is closed. (MassTransit 8.5 reworked this code,
-/// but it needs a RabbitMQ.Client that our package source does not have.)
+/// and the broker answers, this makes a use that fails if the connection is closed. (MassTransit 8.5 reworked this
+/// code; until the fault-injection tests show that 8.5 recovers by itself, this stays.)
 /// </remarks>
-public sealed class RabbitMqConnectionRecovery(IBusInstance busInstance, Uri messaging, TimeProvider timeProvider, ILogger<RabbitMqConnectionRecovery> logger)
+public sealed class RabbitMqConnectionRecovery(
+    IBusInstance busInstance, IConnectionFactory brokerConnections, TimeProvider timeProvider, ILogger<RabbitMqConnectionRecovery> logger)
     : BackgroundService
 {
     private static readonly TimeSpan s_checkInterval = TimeSpan.FromSeconds(5);
@@ -64,15 +65,9 @@ public sealed class RabbitMqConnectionRecovery(IBusInstance busInstance, Uri mes
 
     private async Task<bool> BrokerAnswersAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = messaging,
-            ClientProvidedName = "connection recovery probe",
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-        };
         try
         {
-            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            await using var connection = await brokerConnections.CreateConnectionAsync("connection recovery probe", cancellationToken);
             return true;
         }
         catch (Exception exception) when (exception is BrokerUnreachableException or OperationInterruptedException or IOException)
@@ -93,11 +88,4 @@ public sealed class RabbitMqConnectionRecovery(IBusInstance busInstance, Uri mes
     }
 
     private sealed class ClosedConnectionException() : Exception("The cached RabbitMQ connection is closed.");
-}
-
-public static class RabbitMqConnectionRecoveryExtensions
-{
-    /// <summary>Adds <see cref="RabbitMqConnectionRecovery"/> for the MassTransit bus on <paramref name="messaging"/>; call after AddMassTransit.</summary>
-    public static IServiceCollection AddRabbitMqConnectionRecovery(this IServiceCollection services, Uri messaging) =>
-        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RabbitMqConnectionRecovery>(provider, messaging));
 }

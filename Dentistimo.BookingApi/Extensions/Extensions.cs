@@ -39,19 +39,23 @@ internal static class Extensions
 
     private static void AddBookingDatabase(this IHostApplicationBuilder builder)
     {
-        // The pool is bounded (Maximum Pool Size in the connection string, 100 by default): overload queues here, not in PostgreSQL.
-        var dataSourceBuilder = new NpgsqlDataSourceBuilder(builder.Configuration.GetRequiredConnectionString("bookingdb"));
-        // The decision statement is long: preparing it once per connection saves PostgreSQL parsing and planning it per request.
-        if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        builder.Configuration.GetRequiredConnectionString("bookingdb");
+        // One data source, and so one pool, for EF Core and the raw SQL of decisions, the outbox and retention: bounded by
+        // Maximum Pool Size in the connection string (100 by default), so overload queues here, not in PostgreSQL.
+        // Aspire adds its traces and metrics; health is DatabaseHealthCheck's (it also tells a migration in progress).
+        builder.AddNpgsqlDataSource("bookingdb", settings => settings.DisableHealthChecks = true, dataSource =>
         {
-            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 16;
-        }
+            // The decision statement is long: preparing it once per connection saves PostgreSQL parsing and planning it per request.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            }
 
-        // Nothing here changes a session's state (no SET, temporary tables, LISTEN or session advisory locks), so a
-        // pooled connection needs no reset: by default every reuse costs PostgreSQL seven more statements (RESET ALL, ...).
-        dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
-
-        builder.Services.AddSingleton(_ => dataSourceBuilder.Build());
+            // Nothing here changes a session's state (no SET, temporary tables, LISTEN or session advisory locks), so a
+            // pooled connection needs no reset: by default every reuse costs PostgreSQL seven more statements (RESET ALL, ...).
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        });
+        // No retrying execution strategy: an unreachable database answers 503 at once (DatabaseUnavailableHandler).
         builder.Services.AddDbContextPool<BookingDbContext>((services, options) => options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddMigration<BookingDbContext, ClinicRegistry>("bookingdb");
         builder.Services.AddSingleton<BookingStore>();
@@ -63,8 +67,9 @@ internal static class Extensions
 
     private static void AddAvailabilityCache(this IHostApplicationBuilder builder)
     {
-        var cache = builder.Configuration.GetRequiredConnectionString("cache");
-        builder.Services.AddSingleton(_ => new RedisConnection(cache));
+        builder.Configuration.GetRequiredConnectionString("cache");
+        // Health is RedisHealthCheck's: a Redis that does not answer degrades BookingApi rather than making it unhealthy.
+        builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true, RedisTimeouts.Configure);
         builder.Services.AddSingleton<AvailabilityCache>();
 
         // A day's rendered answer lives as long as its seats do in this replica's memory.
@@ -79,7 +84,7 @@ internal static class Extensions
 
     private static void AddMessaging(this IHostApplicationBuilder builder)
     {
-        var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
+        var messaging = builder.AddRabbitMqBesideMassTransit("messaging");
         builder.Services.AddMassTransit(bus =>
         {
             bus.UsingRabbitMq((context, rabbit) =>
@@ -88,7 +93,6 @@ internal static class Extensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
-        builder.Services.AddRabbitMqConnectionRecovery(messaging);
         builder.AddRecipientSeal();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();

@@ -34,7 +34,7 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// stop such a late write. So each copy carries the <see cref="Changes"/> count from before it was read, and counts only
 /// while no booking has changed its day since (<see cref="LastChangeOf"/>).
 /// </remarks>
-public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
+public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
 {
     /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
     private const int MaxLocalDays = 10_000;
@@ -93,8 +93,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
         try
         {
-            var values = await redis.Database.StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray())
-                .WaitAsync(RedisConnection.CommandTimeout);
+            var values = await redis.GetDatabase().StringGetAsync(missing.Select(i => (RedisKey)Key(days[i].ClinicId, days[i].Date)).ToArray());
             for (var m = 0; m < values.Length; m++)
             {
                 if (values[m].HasValue && values[m] != Invalidated)
@@ -115,7 +114,11 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
     }
 
     /// <param name="readFrom">The <see cref="Changes"/> count taken before <paramref name="seats"/> were read.</param>
-    public async Task SetAsync(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
+    /// <remarks>
+    /// Sent without waiting for the reply (this replica's next command to Redis follows it on the same connection): a
+    /// read that fills many days would otherwise wait out Redis's timeout once per day while Redis is silent.
+    /// </remarks>
+    public void Set(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
         if (readFrom < LastChangeOf(clinicId, date))
         {
@@ -130,8 +133,8 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
 
         try
         {
-            await redis.Database.StringSetAsync(Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists)
-                .WaitAsync(RedisConnection.CommandTimeout);
+            redis.GetDatabase().StringSet(
+                Key(clinicId, date), JsonSerializer.Serialize(seats.BySlotStart), _timeToLive, When.NotExists, CommandFlags.FireAndForget);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -156,7 +159,7 @@ public sealed class AvailabilityCache(RedisConnection redis, IOptions<BookingOpt
         {
             if (redis.IsConnected)
             {
-                redis.Database.StringSet(Key(clinicId, date), Invalidated, s_invalidatedTimeToLive, When.Always, CommandFlags.FireAndForget);
+                redis.GetDatabase().StringSet(Key(clinicId, date), Invalidated, s_invalidatedTimeToLive, When.Always, CommandFlags.FireAndForget);
                 return;
             }
         }

@@ -70,7 +70,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
             if (seats[i] is null)
             {
                 seats[i] = byDay.GetValueOrDefault(days[i]) ?? BookedSeats.None;
-                await cache.SetAsync(days[i].ClinicId, days[i].Date, seats[i]!, readFrom);
+                cache.Set(days[i].ClinicId, days[i].Date, seats[i]!, readFrom);
             }
         }
 

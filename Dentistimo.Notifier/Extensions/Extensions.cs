@@ -15,8 +15,14 @@ internal static class Extensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddDbContextPool<NotifierDbContext>(options =>
-            options.UseNpgsql(builder.Configuration.GetRequiredConnectionString("notifierdb")));
+        builder.Configuration.GetRequiredConnectionString("notifierdb");
+        // Health is DatabaseHealthCheck's (it also tells a migration in progress). No retrying execution strategy: it refuses
+        // the transactions SentEmailLedger begins, and a message that fails on the database is retried by MassTransit.
+        builder.AddNpgsqlDbContext<NotifierDbContext>("notifierdb", settings =>
+        {
+            settings.DisableHealthChecks = true;
+            settings.DisableRetry = true;
+        });
         builder.Services.AddMigration<NotifierDbContext>("notifierdb");
         builder.Services.AddSingleton<SendsInProgress>();
         builder.Services.AddScoped<SentEmailLedger>();
@@ -36,7 +42,7 @@ internal static class Extensions
         builder.Services.AddHealthChecks().AddCheck<SmtpHealthCheck>("mail", tags: [ServiceDefaultsExtensions.ReadinessTag]);
 
         builder.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.SectionName);
-        var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
+        var messaging = builder.AddRabbitMqBesideMassTransit("messaging");
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddBookingOutcomeConsumers();
@@ -46,8 +52,7 @@ internal static class Extensions
                 rabbit.ReceiveBookingOutcomes(context);
             });
         });
-        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ErrorQueueRedrive>(sp, messaging));
-        builder.Services.AddRabbitMqConnectionRecovery(messaging);
+        builder.Services.AddSingleton<ErrorQueueRedrive>();
 
         // On SIGTERM MassTransit stops taking messages and waits for those in hand. A send once started is never
         // cancelled (SentEmailLedger); anything else a consumer is doing, above all waiting between retries while SMTP is

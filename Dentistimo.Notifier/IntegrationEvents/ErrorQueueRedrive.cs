@@ -11,15 +11,14 @@ namespace Dentistimo.Notifier.IntegrationEvents;
 /// Safe to repeat: the sent-email ledger keeps a re-driven message whose email was sent from sending it again (all but
 /// one whose last attempt got no answer from SMTP, which may have accepted it: see <see cref="Infrastructure.SentEmailLedger"/>).
 /// </summary>
-public sealed class ErrorQueueRedrive(Uri messaging, IOptions<DeliveryOptions> options, ILogger<ErrorQueueRedrive> logger)
+public sealed class ErrorQueueRedrive(IConnectionFactory brokerConnections, IOptions<DeliveryOptions> options, ILogger<ErrorQueueRedrive> logger)
 {
     private static readonly string[] s_faultHeaderPrefixes = ["MT-Fault-", "MT-Reason"];
 
     /// <returns>How many messages were moved.</returns>
     public async Task<int> MoveBackAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory { Uri = messaging, ClientProvidedName = "notifier error-queue re-drive" };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await brokerConnections.CreateConnectionAsync("notifier error-queue re-drive", cancellationToken);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 

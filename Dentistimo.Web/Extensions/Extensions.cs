@@ -46,7 +46,7 @@ internal static class Extensions
         builder.AddValidatedOptions<NoScriptRequestIdOptions>(NoScriptRequestIdOptions.SectionName);
         builder.Services.AddSingleton<NoScriptRequestIds>();
 
-        var bookingApi = builder.Configuration.GetRequiredServiceUri("bookingapi");
+        var bookingApi = builder.Configuration.GetRequiredServiceDiscoveryUri("bookingapi");
         builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);
 
         builder.Services.AddSignalR();
@@ -95,7 +95,7 @@ internal static class Extensions
     /// </summary>
     private static void AddAvailabilityEvents(this IHostApplicationBuilder builder)
     {
-        var messaging = new Uri(builder.Configuration.GetRequiredConnectionString("messaging"));
+        var messaging = builder.AddRabbitMqBesideMassTransit("messaging");
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConsumer<SlotAvailabilityChangedHandler>();
@@ -108,7 +108,6 @@ internal static class Extensions
                 });
             });
         });
-        builder.Services.AddRabbitMqConnectionRecovery(messaging);
     }
 
     public static IEndpointRouteBuilder MapAvailabilityHub(this IEndpointRouteBuilder app)

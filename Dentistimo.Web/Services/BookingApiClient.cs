@@ -8,10 +8,13 @@ using Polly;
 
 namespace Dentistimo.Web.Services;
 
-/// <summary>BookingApi did not answer, even after the resilience pipeline's retries; pages show a "try again later" page.</summary>
+/// <summary>BookingApi did not answer, even after the resilience handler's retries; pages show a "try again later" page.</summary>
 public sealed class BookingApiUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>BookingApi over HTTP. Transient failures are retried by the service defaults' resilience pipeline.</summary>
+/// <summary>
+/// BookingApi over HTTP, found by service discovery. Transient failures are retried by the service defaults' standard
+/// resilience handler, whose timeouts and open circuit throw Polly's <see cref="ExecutionRejectedException"/>.
+/// </summary>
 public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
     /// <summary>

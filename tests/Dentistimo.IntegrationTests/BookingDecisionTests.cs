@@ -5,6 +5,7 @@ using Dentistimo.Contracts;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Dentistimo.IntegrationTests;
 
@@ -340,15 +341,15 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     {
         var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 12);
         var cache = _api.Services.GetRequiredService<AvailabilityCache>();
-        var redis = _api.Services.GetRequiredService<RedisConnection>();
+        var redis = _api.Services.GetRequiredService<IConnectionMultiplexer>();
         await Eventually.TrueAsync(() => redis.IsConnected, TimeSpan.FromSeconds(30), "BookingApi to connect to Redis");
         var readFrom = cache.Changes;
         Assert.Equal(201, (await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()))).Status);
 
         // Another replica read the day from PostgreSQL just before that booking committed, and caches it only now.
-        await cache.SetAsync(AnotherClinic, date, BookedSeats.None, readFrom);
+        cache.Set(AnotherClinic, date, BookedSeats.None, readFrom);
 
-        var cached = await redis.Database.StringGetAsync(cache.Key(AnotherClinic, date));
+        var cached = await redis.GetDatabase().StringGetAsync(cache.Key(AnotherClinic, date));
         Assert.NotEqual("{}", (string?)cached);
         Assert.Equal(1, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
     }

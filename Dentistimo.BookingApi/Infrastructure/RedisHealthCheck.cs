@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace Dentistimo.BookingApi.Infrastructure;
+
+/// <summary>How long BookingApi waits for Redis: Redis is an optimisation, and every read can go to PostgreSQL instead.</summary>
+internal static class RedisTimeouts
+{
+    /// <summary>The longest a command, asynchronous or not, waits for a Redis that is connected but silent.</summary>
+    public static readonly TimeSpan Command = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often StackExchange.Redis looks for commands past their timeout, which they may overrun by up to this.</summary>
+    private static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(250);
+
+    public static void Configure(ConfigurationOptions options)
+    {
+        // Not aborting: a Redis that is down at start leaves a multiplexer that reconnects in the background.
+        options.AbortOnConnectFail = false;
+        // Connected while the host starts, before the first request: a Redis that is down delays the start by this.
+        options.ConnectTimeout = 2_000;
+        options.HeartbeatInterval = s_heartbeat;
+        options.SyncTimeout = (int)Command.TotalMilliseconds;
+        options.AsyncTimeout = (int)(Command - s_heartbeat).TotalMilliseconds;
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!redis.IsConnected)
+        {
+            // Degraded, not unhealthy: availability reads fall back to PostgreSQL and bookings never wait for Redis.
+            return HealthCheckResult.Degraded("Redis (cache) is unreachable: not connected.");
+        }
+
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (TimeoutException)
+        {
+            return HealthCheckResult.Degraded($"Redis (cache) does not answer within {RedisTimeouts.Command.TotalSeconds:0.#} s.");
+        }
+        catch (RedisException exception)
+        {
+            return HealthCheckResult.Degraded($"Redis (cache) is unreachable: {exception.Message}");
+        }
+    }
+}
