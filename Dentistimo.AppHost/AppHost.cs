@@ -11,6 +11,8 @@ var messagingPassword = builder.AddParameter("messaging-password", Generated(22)
 var recipientSealKey = builder.AddParameter("recipient-seal-key", Generated(64), secret: true, persist: true);
 // Every web replica derives the same request id from a form sent without scripts, so one key for all of them.
 var webRequestIdKey = builder.AddParameter("web-request-id-key", Generated(32), secret: true, persist: true);
+// The notifier's operator endpoints answer only to this key, which the dashboard's commands send.
+var notifierAdminKey = builder.AddParameter("notifier-admin-key", Generated(32), secret: true, persist: true);
 
 IResourceBuilder<IResourceWithConnectionString> bookingDb, notifierDb, cache, messaging, mail;
 if (string.Equals(builder.Configuration["Servers:RunAs"], "Containers", StringComparison.OrdinalIgnoreCase))
@@ -64,6 +66,7 @@ builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithEnvironment("RecipientSeal__Key", recipientSealKey)
     // The links in the emails lead to the web app.
     .WithEnvironment("Email__PublicBaseUrl", web.GetEndpoint("http"))
+    .WithErrorQueueRedrive(notifierAdminKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -1,17 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dentistimo.Notifier.IntegrationEvents;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// Operator endpoints. The notifier has no public ingress (only the web app does), and re-driving sends no email the
-/// ledger knows was sent, so the worst an unwelcome caller inside the network can do is make failed messages retry.
+/// Operator endpoints, reachable only with the key the AppHost generates (<c>Admin:ApiKey</c>), sent as a bearer token:
+/// a browser cannot add that header to a cross-site request without a preflight, which this service never grants.
 /// </summary>
 public static class ErrorQueueApi
 {
     public static IEndpointRouteBuilder MapErrorQueueApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/admin/error-queue/redrive", async (ErrorQueueRedrive redrive, CancellationToken cancellationToken) =>
-            TypedResults.Ok(new { moved = await redrive.MoveBackAsync(cancellationToken) }));
+                TypedResults.Ok(new { moved = await redrive.MoveBackAsync(cancellationToken) }))
+            .AddEndpointFilter(RequireAdminKey);
         return app;
     }
+
+    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        var presented = context.HttpContext.Request.Headers.Authorization.ToString() is { } header
+            && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+        // No key configured means no operator access at all, not open access.
+        return expected is { Length: > 0 }
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected))
+                ? await next(context)
+                : TypedResults.Unauthorized();
+    }
+}
+
+/// <summary>The operator endpoints' credential (configuration section <c>Admin</c>).</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    public string? ApiKey { get; set; }
 }

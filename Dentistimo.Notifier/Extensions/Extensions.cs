@@ -53,6 +53,7 @@ internal static class Extensions
             });
         });
         builder.Services.AddSingleton<ErrorQueueRedrive>();
+        builder.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
 
         // On SIGTERM MassTransit stops taking messages and waits for those in hand. A send once started is never
         // cancelled (SentEmailLedger); anything else a consumer is doing, above all waiting between retries while SMTP is

@@ -43,5 +43,13 @@ public sealed class PatientBookingTests
             BookingApi: app.GetEndpoint("bookingapi", "http"),
             MailInbox: app.GetEndpoint("mail", "http")));
         await scenario.RunAsync(ct).WaitAsync(s_scenarioTimeout, ct);
+
+        // The dashboard's operator command reaches the notifier with the key the AppHost generated; without it, nothing.
+        var redrive = await app.ResourceCommands.ExecuteCommandAsync("notifier", OperatorCommands.RedriveErrorQueue, ct);
+        Assert.True(redrive.Success, redrive.Message);
+        Assert.Equal("0 message(s) sent back to be tried again.", redrive.Message);
+        using var notifier = app.CreateHttpClient("notifier", "http");
+        using var anonymous = await notifier.PostAsync("/admin/error-queue/redrive", null, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -280,10 +281,10 @@ public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
         // SMTP is back: a notifier that reaches it.
         await using var notifier = await NotificationScenario.StartNotifierAsync(_resources, retryLimit: 2);
         using var consumed = ConsumedMessages.Observe(notifier.Services.GetRequiredService<IBus>());
-        using var redrive = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+        using var redrive = await notifier.CreateAdminClient().PostAsync("/admin/error-queue/redrive", null);
         Assert.Equal(1, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
         await consumed.WaitUntilFinishedAsync(1, s_recovery);
-        using var again = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+        using var again = await notifier.CreateAdminClient().PostAsync("/admin/error-queue/redrive", null);
         Assert.Equal(0, (int)(await again.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
 
         var email = Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_recovery));
@@ -326,7 +327,21 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
 
         // What an earlier version parked, kept for good until it is re-driven.
         await queues.PublishAsync(BookingOutcomeQueue.LegacyErrorQueueName, failed);
-        using var redrive = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+
+        // Without the operator key, from this site or another, nothing moves.
+        using (var anonymous = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null))
+        using (var crossSite = new HttpRequestMessage(HttpMethod.Post, "/admin/error-queue/redrive"))
+        {
+            crossSite.Headers.Add("Origin", "https://evil.example");
+            crossSite.Headers.Authorization = new("Bearer", "guessed");
+            using var refused = await notifier.CreateClient().SendAsync(crossSite);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+
+        Assert.Single(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
+        using var redrive = await notifier.CreateAdminClient().PostAsync("/admin/error-queue/redrive", null);
 
         Assert.Equal(2, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
         Assert.Equal(2, (await queues.WaitForAsync(errorQueue, 2, s_timeout)).Count); // failing again, now with a time limit

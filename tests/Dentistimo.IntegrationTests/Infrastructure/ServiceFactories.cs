@@ -53,8 +53,19 @@ public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDict
 public sealed class NotifierFactory(IsolatedResources resources, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<SmtpEmailSender>
 {
+    public const string AdminKey = "integration-tests-admin-key";
+
+    /// <summary>A client that sends the operator key, as the AppHost's dashboard command does.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("ConnectionStrings:notifierdb", resources.NotifierDb);
         builder.UseSetting("ConnectionStrings:messaging", resources.Messaging);
         builder.UseSetting("ConnectionStrings:mail", resources.Mail);
