@@ -24,7 +24,7 @@ public sealed class FaultInjectionCollection : ICollectionFixture<FaultInjection
 /// </summary>
 public sealed partial class FaultInjectionServers : IAsyncLifetime
 {
-    /// <summary>PostgreSQL on 5832, Redis 6680, RabbitMQ 5973 (management 15973), MailDev SMTP 1325 (web 1380).</summary>
+    /// <summary>PostgreSQL on 5832, Redis 6680, RabbitMQ 5973 (management 15973), MailDev SMTP 1425 (web 1480).</summary>
     public const int PortOffset = 300;
 
     private readonly List<FaultReport> _reports = [];

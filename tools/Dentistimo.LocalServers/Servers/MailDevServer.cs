@@ -8,7 +8,7 @@ namespace Dentistimo.LocalServers;
 /// </summary>
 public sealed class MailDevServer : LocalServer
 {
-    internal MailDevServer(ServerContext context) : base(context, "MailDev", 1025, "maildev")
+    internal MailDevServer(ServerContext context) : base(context, "MailDev", 1125, "maildev")
     {
     }
 
