@@ -48,7 +48,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     private const int MaxDeadlockAttempts = 3;
 
-    // Migrations/20261121120000_DecideBookingsFunction and 20261207080000_PatientAppointmentLimit hold the decision itself and says how it works.
+    // Migrations/20261121120000_DecideBookingsFunction and 20261207080000_PatientAppointmentLimit hold the decision itself and say how it works.
     private const string DecideSql = """
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @max_upcomings, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
@@ -80,7 +80,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Takes a seat and confirms the request's booking, or records it as fully booked when no seat is free, or as over the
-    /// patient's limit when they hold no seat of theirs free, writing its confirmed or rejected event (and, when confirmed, an availability event) to the outbox.
+    /// patient's limit when they already hold as many upcoming appointments as allowed, writing its confirmed or rejected
+    /// event (and, when confirmed, an availability event) to the outbox.
     /// </summary>
     public async Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
