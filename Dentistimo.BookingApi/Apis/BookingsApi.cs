@@ -23,6 +23,7 @@ public static class BookingsApi
         [RejectionReason.NoSuchSlot.ToApiCode()] = ("No such time", "The clinic has no appointment starting at that time, or it is closed that day."),
         [RejectionReason.OutsideBookingWindow.ToApiCode()] = ("Outside the booking window", "That time has passed or is too far ahead to book."),
         [RejectionReason.PatientAlreadyBooked.ToApiCode()] = ("Already booked", "You already have an appointment at that time."),
+        [RejectionReason.PatientLimitReached.ToApiCode()] = ("Too many upcoming appointments", "You already hold as many upcoming appointments as one patient may."),
     };
 
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)

@@ -26,7 +26,11 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddValidatedOptions<BookingOptions>(BookingOptions.SectionName);
-        builder.Services.AddSingleton(sp => new BookingPolicy(sp.GetRequiredService<IOptions<BookingOptions>>().Value.HorizonDays));
+        builder.Services.AddSingleton(sp =>
+        {
+            var booking = sp.GetRequiredService<IOptions<BookingOptions>>().Value;
+            return new BookingPolicy(booking.HorizonDays, booking.MaxUpcomingPerPatient);
+        });
         builder.Services.AddSingleton<ClinicCatalog>();
         builder.Services.AddSingleton<AvailabilityService>();
         builder.Services.AddSingleton<BookingService>();

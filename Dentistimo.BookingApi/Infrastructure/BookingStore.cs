@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dentistimo.BookingApi.Model;
+using Dentistimo.Contracts.Api;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,6 +15,9 @@ public enum DecideOutcome
 
     PatientAlreadyBooked,
 
+    /// <summary>The patient already holds the most upcoming appointments allowed: recorded as rejected, the seat left free.</summary>
+    PatientLimitReached,
+
     /// <summary>Another request with the same request id was decided first; read its decision.</summary>
     AlreadyDecided,
 
@@ -22,13 +26,17 @@ public enum DecideOutcome
 }
 
 /// <summary>A booking request to decide, with both events it may cause: <paramref name="Booking"/> carries the reference it gets if confirmed.</summary>
+/// <param name="MaxUpcomingPerPatient">How many appointments not yet started the patient may hold, this one included.</param>
 /// <param name="LocalDate">The slot's Stockholm date, carried in the availability event.</param>
-public sealed record DecisionRequest(BookingRecord Booking, int Capacity, DateOnly LocalDate, OutboxMessage Confirmed, OutboxMessage Rejected);
+/// <param name="Rejected">The rejection event; the decision writes its reason code into it.</param>
+public sealed record DecisionRequest(
+    BookingRecord Booking, int Capacity, int MaxUpcomingPerPatient, DateOnly LocalDate, OutboxMessage Confirmed, OutboxMessage Rejected);
 
 /// <summary>
 /// Booking decisions in PostgreSQL. Each call is one SQL statement, so it is atomic without an explicit transaction
-/// and costs one round trip, however many requests it decides: for each it takes a seat from the slot's counter (the
-/// CHECK constraint makes overbooking impossible) or finds none free, records the decision, and writes its events to the outbox.
+/// and costs one round trip, however many requests it decides: for each it takes a seat from the slot's counter and one
+/// from the patient's (CHECK constraints make overbooking either impossible) or finds none free, records the decision,
+/// and writes its events to the outbox.
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
@@ -40,14 +48,15 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     private const int MaxDeadlockAttempts = 3;
 
-    // Migrations/20261121120000_DecideBookingsFunction holds the decision itself and says how it works.
+    // Migrations/20261121120000_DecideBookingsFunction and 20261207080000_PatientAppointmentLimit hold the decision itself and say how it works.
     private const string DecideSql = """
-        SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @booking_references,
+        SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @max_upcomings, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
                                @event_ids, @event_types, @event_bodies, @rejected_event_types, @rejected_event_bodies,
                                @availability_event_ids, @local_dates, @start_utc_texts)
         """;
 
+    // The event is written only when there is one (@event_id not null): some rejections are not emailed.
     private const string RejectSql = """
         WITH request AS (
             INSERT INTO booking_requests (id, request_id, fingerprint, clinic_id, start_utc, status, reason_code, reference,
@@ -56,10 +65,11 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                     @patient_name, @patient_email, @patient_phone, @language, @decided_at)
             ON CONFLICT ON CONSTRAINT booking_request_decided_once DO NOTHING
             RETURNING id
+        ), rejected_event AS (
+            INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+            SELECT @event_id, @event_type, @event_body::jsonb, @decided_at FROM request WHERE @event_id IS NOT NULL
         )
-        INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-        SELECT @event_id, @event_type, @event_body::jsonb, @decided_at FROM request
-        RETURNING sequence
+        SELECT id FROM request
         """;
 
     public Task<BookingRecord?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -69,8 +79,9 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         FindOneAsync($"{SelectBooking} WHERE request_id = @value", requestId, cancellationToken);
 
     /// <summary>
-    /// Takes a seat and confirms the request's booking, or records it as fully booked when no seat is free, writing its
-    /// confirmed or rejected event (and, when confirmed, an availability event) to the outbox.
+    /// Takes a seat and confirms the request's booking, or records it as fully booked when no seat is free, or as over the
+    /// patient's limit when they already hold as many upcoming appointments as allowed, writing its confirmed or rejected
+    /// event (and, when confirmed, an availability event) to the outbox.
     /// </summary>
     public async Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -102,7 +113,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Decides every request in one round trip and one commit, in the order given, each as <see cref="DecideAsync"/> would,
-    /// with outcomes <see cref="DecideOutcome.Confirmed"/> or <see cref="DecideOutcome.FullyBooked"/>.
+    /// with outcomes <see cref="DecideOutcome.Confirmed"/>, <see cref="DecideOutcome.FullyBooked"/> or <see cref="DecideOutcome.PatientLimitReached"/>.
     /// </summary>
     /// <exception cref="PostgresException">Any request's unique violation, which decides none of them.</exception>
     public async Task<DecideOutcome[]> DecideAllAsync(IReadOnlyList<DecisionRequest> requests, CancellationToken cancellationToken)
@@ -114,6 +125,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("clinic_ids", requests, r => r.Booking.ClinicId);
         Add("start_utcs", requests, r => r.Booking.StartUtc);
         Add("capacities", requests, r => r.Capacity);
+        Add("max_upcomings", requests, r => r.MaxUpcomingPerPatient);
         Add("booking_references", requests, r => r.Booking.Reference!);
         Add("patient_names", requests, r => r.Booking.Patient.Name);
         Add("patient_emails", requests, r => r.Booking.Patient.Email);
@@ -129,19 +141,29 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
 
-        var confirmed = (bool[])(await command.ExecuteScalarAsync(cancellationToken))!;
-        return confirmed.Select(seat => seat ? DecideOutcome.Confirmed : DecideOutcome.FullyBooked).ToArray();
+        var rejections = (string?[])(await command.ExecuteScalarAsync(cancellationToken))!;
+        return rejections.Select(rejection => rejection switch
+        {
+            null => DecideOutcome.Confirmed,
+            RejectionCodes.FullyBooked => DecideOutcome.FullyBooked,
+            RejectionCodes.PatientLimitReached => DecideOutcome.PatientLimitReached,
+            _ => throw new InvalidOperationException($"decide_bookings rejected a request as '{rejection}', which it never should."),
+        }).ToArray();
 
         void Add<T>(string name, IReadOnlyList<DecisionRequest> all, Func<DecisionRequest, T> value) =>
             command.Parameters.Add(new NpgsqlParameter<T[]>(name, all.Select(value).ToArray()));
     }
 
+    /// <summary>Records a rejection decided without a seat, with its event when there is one to send.</summary>
     /// <returns>False when the request id was already decided; read that decision instead.</returns>
-    public async Task<bool> TryRejectAsync(BookingRecord booking, OutboxMessage rejected, CancellationToken cancellationToken)
+    public async Task<bool> TryRejectAsync(BookingRecord booking, OutboxMessage? rejected, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(RejectSql);
-        AddBookingParameters(command, booking, rejected);
+        AddBookingParameters(command, booking);
         command.Parameters.AddWithValue("reason_code", booking.ReasonCode!);
+        command.Parameters.Add(new NpgsqlParameter<Guid?>("event_id", NpgsqlDbType.Uuid) { TypedValue = rejected?.MessageId });
+        command.Parameters.Add(new NpgsqlParameter<string?>("event_type", NpgsqlDbType.Text) { TypedValue = rejected?.MessageType });
+        command.Parameters.Add(new NpgsqlParameter<string?>("event_body", NpgsqlDbType.Text) { TypedValue = rejected?.Body });
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
@@ -167,7 +189,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         return counts;
     }
 
-    private static void AddBookingParameters(NpgsqlCommand command, BookingRecord booking, OutboxMessage outgoing)
+    private static void AddBookingParameters(NpgsqlCommand command, BookingRecord booking)
     {
         command.Parameters.AddWithValue("id", booking.Id);
         command.Parameters.AddWithValue("request_id", booking.RequestId);
@@ -179,9 +201,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?>("patient_phone", NpgsqlDbType.Text) { TypedValue = booking.Patient.Phone });
         command.Parameters.AddWithValue("language", booking.Language);
         command.Parameters.AddWithValue("decided_at", booking.DecidedAt);
-        command.Parameters.AddWithValue("event_id", outgoing.MessageId);
-        command.Parameters.AddWithValue("event_type", outgoing.MessageType);
-        command.Parameters.AddWithValue("event_body", outgoing.Body);
     }
 
     private async Task<BookingRecord?> FindOneAsync(string sql, Guid value, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// constraint (a retried request id, a patient's second appointment at that time), PostgreSQL decides none of them,
 /// and the batch's requests are decided again one by one, which tells each its own outcome. So is a batch PostgreSQL
 /// chose to break a deadlock with: two batches that wait on each other's uncommitted unique keys (the same patient at
-/// the same time in both) can still deadlock.
+/// the same time in both), or that take one patient's row and a slot's in opposite orders, can still deadlock.
 /// </remarks>
 public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions> options, ILogger<DecisionBatcher> logger) : IHostedService
 {

@@ -8,7 +8,9 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// <summary>
 /// Patients' names, email addresses and phone numbers are kept only while a booking needs them: a booking request is
 /// deleted <see cref="BookingOptions.PatientDataRetentionDays"/> after its appointment, or after its rejection, and so is
-/// an outbox message parked for that long. Slot counters hold no patient data and stay. Every replica runs this; deleting what is already gone costs nothing.
+/// an outbox message parked for that long. A patient's count of upcoming appointments, which is keyed by their email
+/// address, goes as soon as every appointment it counts has started: it counts nothing after that. Slot counters hold no
+/// patient data and stay. Every replica runs this; deleting what is already gone costs nothing.
 /// </summary>
 public sealed class PatientDataRetention(
     DatabaseMigrator<BookingDbContext> migrator,
@@ -38,7 +40,7 @@ public sealed class PatientDataRetention(
         }
     }
 
-    /// <returns>How many booking requests and parked outbox messages were deleted.</returns>
+    /// <returns>How many booking requests, parked outbox messages and patients' appointment counts were deleted.</returns>
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(options.Value.PatientDataRetentionDays);
@@ -82,9 +84,16 @@ public sealed class PatientDataRetention(
             deleted += await parked.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // A decision taking a seat from a row being deleted waits, then inserts the row afresh (its upsert).
+        await using (var counts = dataSource.CreateCommand("DELETE FROM patient_appointments WHERE cardinality(starts_after(upcoming_starts, @now)) = 0"))
+        {
+            counts.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
+            deleted += await counts.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (deleted > 0)
         {
-            logger.LogInformation("Deleted {Count} booking requests and parked messages, with their patient details, older than {Cutoff:u}", deleted, cutoff);
+            logger.LogInformation("Deleted {Count} booking requests, parked messages and appointment counts, with their patient details, older than {Cutoff:u}", deleted, cutoff);
         }
 
         return deleted;

@@ -10,6 +10,10 @@ public sealed class BookingOptions
     [Range(1, 730)]
     public int HorizonDays { get; set; } = 90;
 
+    /// <summary>How many upcoming appointments one email address may hold across all clinics (<see cref="Model.Scheduling.BookingPolicy.MaxUpcomingPerPatient"/>).</summary>
+    [Range(1, 100)]
+    public int MaxUpcomingPerPatient { get; set; } = Model.Scheduling.BookingPolicy.DefaultMaxUpcomingPerPatient;
+
     /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
     [Range(1, 3600)]
     public int AvailabilityCacheSeconds { get; set; } = 15;

@@ -99,7 +99,8 @@ public sealed class BookingService(
                 confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), recipient);
 
             var outcome = await decisions.DecideAsync(new DecisionRequest(
-                confirmed, slot.Capacity, slot.LocalDate, OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient))));
+                confirmed, slot.Capacity, policy.MaxUpcomingPerPatient, slot.LocalDate,
+                OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient))));
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:
@@ -107,6 +108,8 @@ public sealed class BookingService(
                     return new BookingResult.Decided(confirmed);
                 case DecideOutcome.FullyBooked:
                     return new BookingResult.Decided(fullyBooked);
+                case DecideOutcome.PatientLimitReached:
+                    return new BookingResult.Decided(fullyBooked with { ReasonCode = RejectionReason.PatientLimitReached.ToApiCode() });
                 case DecideOutcome.PatientAlreadyBooked:
                     return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, recipient, cancellationToken);
                 case DecideOutcome.AlreadyDecided:
@@ -124,7 +127,9 @@ public sealed class BookingService(
         BookingRecord booking, RejectionReason reason, ClinicEntry clinic, SealedRecipient recipient, CancellationToken cancellationToken)
     {
         var rejected = booking with { Status = BookingStatus.Rejected, ReasonCode = reason.ToApiCode() };
-        return await store.TryRejectAsync(rejected, OutboxMessage.For(RejectedEvent(rejected, clinic, recipient)), cancellationToken)
+        // Still recorded, so that a retry gets the same answer; but only a decision on a real, bookable slot is emailed.
+        var rejectedEvent = RejectionCodes.IsEmailed(rejected.ReasonCode) ? OutboxMessage.For(RejectedEvent(rejected, clinic, recipient)) : null;
+        return await store.TryRejectAsync(rejected, rejectedEvent, cancellationToken)
             ? new BookingResult.Decided(rejected)
             : await ReplayStoredAsync(booking, cancellationToken);
     }

@@ -11,7 +11,22 @@ public static class RejectionCodes
     public const string OutsideBookingWindow = "outside-booking-window";
     public const string PatientAlreadyBooked = "patient-already-booked";
 
-    public static IReadOnlyList<string> All { get; } = [FullyBooked, NoSuchSlot, OutsideBookingWindow, PatientAlreadyBooked];
+    /// <summary>The address already holds <c>Booking:MaxUpcomingPerPatient</c> upcoming appointments, at any clinics.</summary>
+    public const string PatientLimitReached = "patient-limit-reached";
+
+    public static IReadOnlyList<string> All { get; } = [FullyBooked, NoSuchSlot, OutsideBookingWindow, PatientAlreadyBooked, PatientLimitReached];
+
+    /// <summary>
+    /// Decisions that depend on the address's other appointments. Only the address's owner may learn them, by email:
+    /// the web tells whoever typed the address a neutral sentence instead, so that it cannot be used to probe addresses.
+    /// </summary>
+    public static bool DependsOnThePatientsOtherAppointments(string? code) => code is PatientAlreadyBooked or PatientLimitReached;
+
+    /// <summary>
+    /// Decisions on a real slot in the booking window, which the patient is emailed about. A time that never existed or
+    /// cannot be booked now gets no email: otherwise any request could make us send mail to any address.
+    /// </summary>
+    public static bool IsEmailed(string code) => code is FullyBooked or PatientAlreadyBooked or PatientLimitReached;
 }
 
 /// <summary>A slot's state in BookingApi's answers, which the calendar colours (R2.1).</summary>

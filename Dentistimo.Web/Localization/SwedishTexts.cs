@@ -128,7 +128,7 @@ public static class SwedishTexts
         ["Every dentist is already booked at that time."] = "Alla tandläkare är redan bokade på den tiden.",
         ["The clinic has no appointment at that time."] = "Kliniken har ingen tid att boka just då.",
         ["That time has passed or is too far ahead to book."] = "Tiden har passerat eller ligger för långt fram för att bokas.",
-        ["You already have an appointment at that time."] = "Du har redan en tid bokad då.",
+        ["We have sent the details to the email address you gave."] = "Vi har skickat mer information till e-postadressen du angav.",
         ["The booking could not be made."] = "Bokningen kunde inte göras.",
         ["The clinic is closed on this public holiday."] = "Kliniken är stängd den här helgdagen.",
         ["The clinic is closed on this day."] = "Kliniken är stängd den här dagen.",

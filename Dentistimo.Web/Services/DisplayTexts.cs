@@ -9,12 +9,16 @@ public static class DisplayTexts
 {
     public static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
+    /// <summary>
+    /// Why a time could not be booked, as the pages say it. A reason that depends on the address's other appointments
+    /// is the address owner's to learn, by the email they were sent: to whoever typed the address the pages say only that.
+    /// </summary>
     public static string RejectionReason(string? reasonCode) => reasonCode switch
     {
+        _ when RejectionCodes.DependsOnThePatientsOtherAppointments(reasonCode) => "We have sent the details to the email address you gave.",
         RejectionCodes.FullyBooked => "Every dentist is already booked at that time.",
         RejectionCodes.NoSuchSlot => "The clinic has no appointment at that time.",
         RejectionCodes.OutsideBookingWindow => "That time has passed or is too far ahead to book.",
-        RejectionCodes.PatientAlreadyBooked => "You already have an appointment at that time.",
         _ => "The booking could not be made.",
     };
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
 using Dentistimo.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -153,6 +154,78 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         // The database finds the second appointment by its unique key, which holds the email address; the server's log
         // must not quote it.
         Assert.DoesNotContain(email.Split('@')[0], await File.ReadAllTextAsync(_resources.Servers.Postgres.LogFile), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task One_address_in_any_spelling_holds_at_most_two_upcoming_appointments_across_clinics()
+    {
+        var mailbox = $"limit-{Guid.NewGuid():N}";
+        var (_, first) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 30);
+        var (_, second) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 31);
+        var (thirdDate, third) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 32);
+
+        var answers = new List<(int Status, JsonObject Body)>();
+        foreach (var (clinic, start, email) in new[]
+                 {
+                     (YourDentist, first, $"{mailbox}@tandläkare.se"),
+                     (AnotherClinic, second, $"{mailbox.ToUpperInvariant()}@XN--TANDLKARE-Z2A.SE"),
+                     (YourDentist, third, $"{mailbox}@Tandläkare.se"),
+                 })
+        {
+            answers.Add(await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinic, start, email)));
+        }
+
+        Assert.Equal([201, 201, 409], answers.Select(answer => answer.Status));
+        Assert.Equal(RejectionCodes.PatientLimitReached, (string?)answers[2].Body["reasonCode"]);
+        // The seat the third request took for a moment is free again.
+        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, thirdDate, third))["booked"]!);
+        var rejectedId = Guid.Parse((string)answers[2].Body["booking"]!["requestId"]!);
+        await _events.WaitForAsync(e => e.Rejected.Any(r => r.Event.RequestId == rejectedId), TimeSpan.FromSeconds(30));
+        Assert.Equal(RejectionCodes.PatientLimitReached, _events.Rejected.Single(r => r.Event.RequestId == rejectedId).Event.ReasonCode);
+        Assert.DoesNotContain(_events.AvailabilityChanged, e => e.Event.StartUtc == third);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_from_one_address_never_confirm_more_than_its_limit()
+    {
+        const int requests = 24;
+        var email = BookingApiDriver.NewPatientEmail();
+        var starts = new List<(int Clinic, DateTimeOffset Start)>();
+        foreach (var (clinic, daysAhead) in new[] { (YourDentist, 40), (AnotherClinic, 41), (YourDentist, 42) })
+        {
+            var (date, _) = await _driver.FindBookableSlotAsync(clinic, daysAhead);
+            starts.AddRange((await _driver.AvailableStartsAsync(clinic, date)).Take(requests / 3).Select(start => (clinic, start)));
+        }
+
+        var requestIds = starts.Select(_ => Guid.NewGuid()).ToList();
+        var answers = await Task.WhenAll(starts.Select((slot, i) =>
+            _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestIds[i], slot.Clinic, slot.Start, i % 2 == 0 ? email : email.ToUpperInvariant()))));
+
+        Assert.Equal(requests, answers.Length);
+        Assert.Equal(2, answers.Count(answer => answer.Status == 201));
+        Assert.All(answers.Where(answer => answer.Status != 201), answer => Assert.Equal(RejectionCodes.PatientLimitReached, (string?)answer.Body["reasonCode"]));
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM booking_requests WHERE request_id = ANY(@ids) AND status = 'confirmed'", requestIds));
+        Assert.Equal(2, await CountAsync(
+            "SELECT sum(booked) FROM slot_bookings WHERE (clinic_id, start_utc) IN (SELECT clinic_id, start_utc FROM booking_requests WHERE request_id = ANY(@ids))",
+            requestIds));
+    }
+
+    [Fact]
+    public async Task A_patient_whose_appointments_have_started_may_book_again()
+    {
+        var email = BookingApiDriver.NewPatientEmail();
+        var (_, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 45);
+        // Two appointments already started, as the migration or an earlier day left them.
+        await CountAsync($"""
+            WITH earlier AS (
+                INSERT INTO patient_appointments (patient_email, upcoming_starts, max_upcoming)
+                VALUES ('{email}', ARRAY[now() - interval '2 days', now() - interval '1 hour'], 2) RETURNING 1)
+            SELECT count(*) FROM earlier
+            """);
+
+        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, email));
+
+        Assert.Equal(201, answer.Status);
     }
 
     [Theory]
@@ -388,7 +461,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync(); // rolled back: the slot stays free
         // As autovacuum leaves them: statistics that say each table is a page or two.
-        await using (var analyze = new NpgsqlCommand("ANALYZE slot_bookings, booking_requests, outbox_messages", connection, transaction))
+        await using (var analyze = new NpgsqlCommand("ANALYZE slot_bookings, booking_requests, outbox_messages, patient_appointments", connection, transaction))
         {
             await analyze.ExecuteNonQueryAsync();
         }
@@ -399,16 +472,16 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
             await using var decide = new NpgsqlCommand("""
                 SELECT decide_bookings(
                     ARRAY[gen_random_uuid()], ARRAY[gen_random_uuid()], ARRAY['fingerprint'], ARRAY[1], ARRAY[timestamptz '2099-01-05 08:00Z'],
-                    ARRAY[3], ARRAY['DT-' || upper(left(md5(random()::text), 8))], ARRAY['Key Patient'],
+                    ARRAY[3], ARRAY[2], ARRAY['DT-' || upper(left(md5(random()::text), 8))], ARRAY['Key Patient'],
                     ARRAY['key-' || gen_random_uuid() || '@example.com'], ARRAY[NULL::text], ARRAY['en'], ARRAY[now()],
                     ARRAY[gen_random_uuid()], ARRAY['BookingConfirmed'], ARRAY['{}'], ARRAY['BookingRejected'], ARRAY['{}'],
                     ARRAY[gen_random_uuid()], ARRAY['2099-01-05'], ARRAY['2099-01-05T08:00:00Z'])
                 """, connection, transaction);
-            Assert.Equal(request < 3, ((bool[])(await decide.ExecuteScalarAsync())!)[0]);
+            Assert.Equal(request < 3 ? null : "fully-booked", ((string?[])(await decide.ExecuteScalarAsync())!)[0]);
         }
 
         await using var scans = new NpgsqlCommand(
-            "SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('slot_bookings', 'booking_requests', 'outbox_messages')",
+            "SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('slot_bookings', 'booking_requests', 'outbox_messages', 'patient_appointments')",
             connection, transaction);
         await using var reader = await scans.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -71,6 +71,57 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
     }
 
     [Fact]
+    public async Task Requests_that_could_never_be_booked_send_no_email_and_only_decisions_on_a_real_slot_do()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+        var (_, start) = await driver.FindBookableSlotAsync(clinicId: 3, daysAhead: 9);
+        var strangers = Enumerable.Range(0, 4).Select(_ => BookingApiDriver.NewPatientEmail()).ToList();
+
+        var neverBookable = await Task.WhenAll(
+            driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, new DateTimeOffset(9999, 12, 31, 6, 0, 0, TimeSpan.Zero), strangers[0])),
+            driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, start.AddMinutes(15), strangers[1])),
+            driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, new DateTimeOffset(2020, 1, 7, 8, 0, 0, TimeSpan.Zero), strangers[2])),
+            driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 99, start, strangers[3])));
+        Assert.Equal([409, 409, 409, 400], neverBookable.Select(answer => answer.Status));
+        Assert.Equal(["no-such-slot", "no-such-slot", "outside-booking-window"], neverBookable.Take(3).Select(answer => (string?)answer.Body["reasonCode"]));
+
+        // A real decision made after them is emailed: once it has arrived, theirs would have too.
+        var patient = BookingApiDriver.NewPatientEmail();
+        Assert.Equal(201, (await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, start, patient))).Status);
+        Assert.Single(await inbox.WaitForAsync(patient, 1, s_timeout));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var stranger in strangers)
+        {
+            Assert.Empty(await inbox.ForRecipientAsync(stranger));
+        }
+    }
+
+    [Fact]
+    public async Task A_patient_over_the_limit_learns_why_by_email_in_their_language()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var patient = BookingApiDriver.NewPatientEmail();
+        var (date, _) = await driver.FindBookableSlotAsync(clinicId: 4, daysAhead: 12);
+        var starts = (await driver.AvailableStartsAsync(4, date)).Take(3).ToList();
+
+        var statuses = new List<int>();
+        foreach (var start in starts)
+        {
+            statuses.Add((await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 4, start, patient, "Åsa Öberg", "sv"))).Status);
+        }
+
+        Assert.Equal([201, 201, 409], statuses);
+        var emails = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 3, s_timeout);
+        var rejection = Assert.Single(emails, email => email.Subject.StartsWith("Bokningen gick inte igenom", StringComparison.Ordinal));
+        Assert.Contains("Du har redan så många kommande tider som en patient kan ha samtidigt", rejection.Text);
+    }
+
+    [Fact]
     public async Task A_patient_whose_email_domain_has_Swedish_letters_gets_the_confirmation()
     {
         await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);

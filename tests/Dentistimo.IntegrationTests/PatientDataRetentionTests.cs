@@ -34,6 +34,31 @@ public sealed class PatientDataRetentionTests : IClassFixture<IsolatedResources>
         Assert.Equal(new[] { visitRecentlyPast, visitAhead, rejectedRecently }.Order(), remaining.Order());
     }
 
+    [Fact]
+    public async Task A_patient_s_count_of_upcoming_appointments_goes_once_every_appointment_it_counts_has_started()
+    {
+        var (started, upcoming) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
+        await using var connection = new NpgsqlConnection(_resources.BookingDb);
+        await connection.OpenAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO patient_appointments (patient_email, upcoming_starts, max_upcoming) VALUES
+                (@started, ARRAY[now() - interval '3 days', now() - interval '1 minute'], 2),
+                (@upcoming, ARRAY[now() - interval '3 days', now() + interval '1 day'], 2)
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("started", started);
+            insert.Parameters.AddWithValue("upcoming", upcoming);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await _api.Services.GetRequiredService<PatientDataRetention>().DeleteExpiredAsync(CancellationToken.None);
+
+        await using var remaining = new NpgsqlCommand("SELECT array_agg(patient_email) FROM patient_appointments WHERE patient_email IN (@started, @upcoming)", connection);
+        remaining.Parameters.AddWithValue("started", started);
+        remaining.Parameters.AddWithValue("upcoming", upcoming);
+        Assert.Equal([upcoming], (string[])(await remaining.ExecuteScalarAsync())!);
+    }
+
     private async Task<Guid> InsertAsync(DateTimeOffset decided, DateTimeOffset appointment, bool confirmed)
     {
         var id = Guid.CreateVersion7(decided);

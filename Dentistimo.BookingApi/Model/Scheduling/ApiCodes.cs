@@ -14,6 +14,7 @@ public static class ApiCodes
         RejectionReason.NoSuchSlot => RejectionCodes.NoSuchSlot,
         RejectionReason.OutsideBookingWindow => RejectionCodes.OutsideBookingWindow,
         RejectionReason.PatientAlreadyBooked => RejectionCodes.PatientAlreadyBooked,
+        RejectionReason.PatientLimitReached => RejectionCodes.PatientLimitReached,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

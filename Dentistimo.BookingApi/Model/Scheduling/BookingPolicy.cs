@@ -10,13 +10,24 @@ namespace Dentistimo.BookingApi.Model.Scheduling;
 public sealed class BookingPolicy
 {
     public const int DefaultHorizonDays = 90;
+    public const int DefaultMaxUpcomingPerPatient = 2;
 
     /// <param name="horizonDays">How many Stockholm dates, today included, take bookings; 90 by default.</param>
-    public BookingPolicy(int horizonDays = DefaultHorizonDays)
+    /// <param name="maxUpcomingPerPatient">How many appointments not yet started one email address may hold; 2 by default.</param>
+    public BookingPolicy(int horizonDays = DefaultHorizonDays, int maxUpcomingPerPatient = DefaultMaxUpcomingPerPatient)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizonDays, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxUpcomingPerPatient, 1);
         HorizonDays = horizonDays;
+        MaxUpcomingPerPatient = maxUpcomingPerPatient;
     }
+
+    /// <summary>
+    /// The most appointments that have not started yet one patient (one email address, in any case, at any clinics) may
+    /// hold, so that a few addresses cannot empty a clinic's week. PostgreSQL enforces it, as it does capacity, since only
+    /// it sees every replica's decisions (migration PatientAppointmentLimit).
+    /// </summary>
+    public int MaxUpcomingPerPatient { get; }
 
     /// <summary>
     /// The booking window in whole Stockholm dates, today and the <c>HorizonDays - 1</c> after it, rather than a span

@@ -14,4 +14,7 @@ public enum RejectionReason
 
     /// <summary>Decided where bookings are stored, not here: the patient already holds an appointment.</summary>
     PatientAlreadyBooked,
+
+    /// <summary>Decided where bookings are stored, not here: the patient already holds the most upcoming appointments allowed.</summary>
+    PatientLimitReached,
 }

@@ -60,7 +60,7 @@ public static class DentistimoDatabases
 
             var outcome = await store.DecideAsync(
                 new DecisionRequest(
-                    booking, Capacity: 2, DateOnly.FromDateTime(start.UtcDateTime),
+                    booking, Capacity: 2, MaxUpcomingPerPatient: 2, DateOnly.FromDateTime(start.UtcDateTime),
                     OutboxMessage.For(new BookingConfirmed(booking.Id, booking.RequestId, booking.Reference!, appointment, recipient)),
                     OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, booking.Id, recipient))),
                 CancellationToken.None);

@@ -251,11 +251,48 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         var answer = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=3&date={Iso(date)}"), fields);
 
         var rejection = answer.QuerySelector("#rejection")!;
-        Assert.Contains("You already have an appointment at that time.", rejection.TextContent);
+        // Whether an address holds an appointment is its owner's to learn, by email; the page only points there.
+        Assert.Contains("We have sent the details to the email address you gave.", rejection.TextContent);
+        Assert.DoesNotContain("already", rejection.TextContent, StringComparison.OrdinalIgnoreCase);
         var alternatives = rejection.QuerySelectorAll("p").Single(paragraph => paragraph.TextContent.StartsWith("Other free times that day:", StringComparison.Ordinal));
         // The clinic has another dentist free then, but the patient already holds that time: it is no alternative.
         Assert.DoesNotContain(ClinicTime.ToLocal(start).ToString("HH:mm", CultureInfo.InvariantCulture), alternatives.TextContent);
         Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)answer.QuerySelector("#Form_Email")!).Value);
+    }
+
+    [Fact]
+    public async Task The_form_and_the_booking_s_page_tell_whoever_typed_an_address_nothing_about_its_other_appointments()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1, daysAhead: 33);
+        var (_, elsewhere) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 34);
+        var held = (await system.Api.AvailableStartsAsync(1, date))[1];
+        // Someone else's address: one appointment at the time asked for, and one more, which reaches the limit of two.
+        var victim = BookingApiDriver.NewPatientEmail();
+        Assert.Equal(201, (await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 1, held, victim))).Status);
+        var client = system.Web.CreateClient();
+        var atTheirTime = ValidFields(held);
+        atTheirTime["Form.Email"] = victim.ToUpperInvariant();
+
+        var sameTime = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}&lang=en"), atTheirTime);
+        var sameTimeText = sameTime.QuerySelector("#rejection")!.TextContent;
+        Assert.Contains("We have sent the details to the email address you gave.", sameTimeText);
+        Assert.DoesNotContain("already", sameTimeText, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(201, (await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 4, elsewhere, victim))).Status);
+        var overTheLimit = ValidFields(start);
+        overTheLimit["Form.Email"] = victim;
+        var limit = await PostFormAsync(client, await GetPageAsync(client, $"/book?clinic=1&date={Iso(date)}&lang=sv"), overTheLimit);
+
+        var limitText = limit.QuerySelector("#rejection")!.TextContent;
+        Assert.Contains("Vi har skickat mer information till e-postadressen du angav.", limitText);
+        Assert.DoesNotContain("redan", limitText, StringComparison.OrdinalIgnoreCase);
+
+        // The rejection's own page, where the email links to, says no more.
+        var rejected = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 1, start, victim));
+        Assert.Equal("patient-limit-reached", (string?)rejected.Body["reasonCode"]);
+        var page = await GetPageAsync(client, $"/bookings/{rejected.Body["booking"]!["id"]}?lang=en");
+        Assert.Contains("We have sent the details to the email address you gave.", page.QuerySelector("#rejection")!.TextContent);
+        Assert.DoesNotContain("already", page.QuerySelector("#rejection")!.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("upcoming", page.Body!.TextContent, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

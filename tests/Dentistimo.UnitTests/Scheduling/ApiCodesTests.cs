@@ -10,6 +10,7 @@ public class ApiCodesTests
     [InlineData(RejectionReason.NoSuchSlot, "no-such-slot")]
     [InlineData(RejectionReason.OutsideBookingWindow, "outside-booking-window")]
     [InlineData(RejectionReason.PatientAlreadyBooked, "patient-already-booked")]
+    [InlineData(RejectionReason.PatientLimitReached, "patient-limit-reached")]
     public void Rejection_reasons_have_stable_codes(RejectionReason reason, string code) =>
         Assert.Equal(code, reason.ToApiCode());
 

@@ -109,6 +109,14 @@ public class BookingPolicyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BookingPolicy(days));
 
     [Fact]
+    public void A_patient_holds_at_most_two_upcoming_appointments_unless_configured()
+    {
+        Assert.Equal(2, new BookingPolicy().MaxUpcomingPerPatient);
+        Assert.Equal(5, new BookingPolicy(maxUpcomingPerPatient: 5).MaxUpcomingPerPatient);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BookingPolicy(maxUpcomingPerPatient: 0));
+    }
+
+    [Fact]
     public void A_negative_booked_count_is_a_bug()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _policy.Decide(ById(YourDentist), MondayNine, -1, Now));

@@ -17,4 +17,16 @@ public sealed class DisplayTextsTests
         Assert.NotEqual(DisplayTexts.RejectionReason("a-code-from-a-newer-bookingapi"), sentence);
         Assert.True(SwedishTexts.All.ContainsKey(sentence), $"No Swedish for \"{sentence}\"");
     }
+
+    [Fact]
+    public void Reasons_that_depend_on_the_address_s_other_appointments_read_alike_and_point_to_the_email()
+    {
+        var alreadyBooked = DisplayTexts.RejectionReason(RejectionCodes.PatientAlreadyBooked);
+
+        Assert.Equal(alreadyBooked, DisplayTexts.RejectionReason(RejectionCodes.PatientLimitReached));
+        Assert.Equal("We have sent the details to the email address you gave.", alreadyBooked);
+        Assert.Equal(
+            [RejectionCodes.PatientAlreadyBooked, RejectionCodes.PatientLimitReached],
+            RejectionCodes.All.Where(code => DisplayTexts.RejectionReason(code) == alreadyBooked));
+    }
 }
