@@ -41,6 +41,7 @@ internal static class Extensions
         });
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
 
+        builder.AddValidatedOptions<MapOptions>(MapOptions.SectionName);
         builder.AddTrustedProxies();
         builder.AddValidatedOptions<BookingAttemptLimitOptions>(BookingAttemptLimitOptions.SectionName);
         builder.Services.AddSingleton<BookingAttemptLimiter>();
