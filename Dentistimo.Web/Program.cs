@@ -21,6 +21,7 @@ app.UseSecurityHeaders();
 // the language that request asked for with ?lang=. The exception handler keeps the query, and stays first to catch all.
 app.UseApplicationLocalization();
 app.UseStatusCodePagesWithReExecute("/Error");
+app.UseFormBodyLimit();
 app.UseCrossOriginProtection();
 app.UseOutputCache();
 // Compressed inside the output cache, so a cached page is compressed once, not per view. Only the cached pages, which
