@@ -7,7 +7,7 @@ namespace Dentistimo.Web.Infrastructure;
 /// The proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> name the client: only the last hop's entry,
 /// and only when the connection comes from <c>ForwardedHeaders:KnownProxies</c> (addresses) or
 /// <c>ForwardedHeaders:KnownNetworks</c> (CIDR). Anyone else's header is ignored, so a client cannot pick the address
-/// that the per-client booking limit counts. Unset, only loopback is trusted (ASP.NET Core's default).
+/// that the per-client booking limit counts. Loopback is always trusted, as ASP.NET Core does by default.
 /// On Azure Container Apps the ingress (Envoy) connects from the environment's infrastructure subnet: set
 /// KnownNetworks to that subnet's CIDR (docs/threat-model.md).
 /// </summary>
@@ -26,6 +26,11 @@ public static class TrustedProxies
         options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         // The rightmost entry is the one the trusted proxy wrote; those to its left are the client's to invent.
         options.ForwardLimit = 1;
+        // Exactly these: ASPNETCORE_FORWARDEDHEADERS_ENABLED empties both lists, which would trust any sender.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Add(IPAddress.IPv6Loopback);
+        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
         foreach (var proxy in section.GetSection("KnownProxies").Get<string[]>() ?? [])
         {
             options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)

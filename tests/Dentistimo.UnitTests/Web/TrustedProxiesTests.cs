@@ -43,6 +43,24 @@ public class TrustedProxiesTests
         Assert.Equal(counted, BookingAttemptLimiter.ClientKey(context.Connection.RemoteIpAddress));
     }
 
+    [Fact]
+    public async Task ASPNETCORE_FORWARDEDHEADERS_ENABLED_which_trusts_every_sender_is_overruled_by_the_configured_proxies()
+    {
+        // What the host does when that variable is true.
+        var options = new ForwardedHeadersOptions();
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        TrustedProxies.Configure(options, new ConfigurationBuilder().AddInMemoryCollection(s_settings).Build().GetSection(TrustedProxies.SectionName));
+        var middleware = new ForwardedHeadersMiddleware(_ => Task.CompletedTask, NullLoggerFactory.Instance, Options.Create(options));
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.9");
+        context.Request.Headers["X-Forwarded-For"] = "198.51.100.1";
+
+        await middleware.Invoke(context);
+
+        Assert.Equal("203.0.113.9", context.Connection.RemoteIpAddress.ToString());
+    }
+
     [Theory]
     [InlineData("KnownProxies:0", "proxy.example")]
     [InlineData("KnownNetworks:0", "10.0.0.0")]
