@@ -8,6 +8,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+// First, so that everything after sees the client's address and scheme, as told by a trusted proxy only.
+app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
@@ -19,6 +21,7 @@ app.UseSecurityHeaders();
 // the language that request asked for with ?lang=. The exception handler keeps the query, and stays first to catch all.
 app.UseApplicationLocalization();
 app.UseStatusCodePagesWithReExecute("/Error");
+app.UseFormBodyLimit();
 app.UseCrossOriginProtection();
 app.UseOutputCache();
 // Compressed inside the output cache, so a cached page is compressed once, not per view. Only the cached pages, which

@@ -24,6 +24,7 @@ internal static class Extensions
         builder.AddLocalization();
         builder.Services.AddRazorPages()
             .AddMvcOptions(options => options.Filters.Add<BookingApiUnavailableFilter>())
+            .AddRazorPagesOptions(options => options.Conventions.Add(new PageMethodsConvention()))
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();
 
@@ -41,6 +42,9 @@ internal static class Extensions
         });
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
 
+        builder.AddValidatedOptions<MapOptions>(MapOptions.SectionName);
+        builder.AddValidatedOptions<FormBodyLimitOptions>(FormBodyLimitOptions.SectionName);
+        builder.AddTrustedProxies();
         builder.AddValidatedOptions<BookingAttemptLimitOptions>(BookingAttemptLimitOptions.SectionName);
         builder.Services.AddSingleton<BookingAttemptLimiter>();
         builder.AddValidatedOptions<NoScriptRequestIdOptions>(NoScriptRequestIdOptions.SectionName);

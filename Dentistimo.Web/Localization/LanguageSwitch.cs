@@ -13,8 +13,14 @@ public static class LanguageSwitch
         var parameters = QueryHelpers.ParseQuery(query);
         parameters[Languages.QueryKey] = language;
         var builder = new QueryBuilder(parameters.SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? ""))));
-        return path + builder.ToQueryString();
+        return SiteRelative(path) + builder.ToQueryString();
     }
+
+    /// <summary>
+    /// The path as a link that cannot leave the site: a request for <c>//evil.example/x</c> (or <c>/\evil.example</c>,
+    /// which browsers read alike) would otherwise link to another host. Its leading slashes and backslashes become one slash.
+    /// </summary>
+    public static string SiteRelative(PathString path) => "/" + path.ToUriComponent().TrimStart('/', '\\');
 
     /// <summary>
     /// On an error page, the address that failed, which the patient asked for: the error page's own address would show

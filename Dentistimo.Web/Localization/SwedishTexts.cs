@@ -19,6 +19,11 @@ public static class SwedishTexts
         ["We cannot reach the booking service right now. Please try again in a minute."] =
             "Vi når inte bokningstjänsten just nu. Försök igen om en stund.",
         ["Something went wrong"] = "Något gick fel",
+        ["That cannot be done here"] = "Det går inte att göra här",
+        ["This page cannot be used that way."] = "Sidan kan inte användas på det sättet.",
+        ["The form is too large"] = "Formuläret är för stort",
+        ["What was sent is more than a booking form holds. Please check what you entered and try again."] =
+            "Det som skickades är mer än ett bokningsformulär rymmer. Kontrollera det du skrev och försök igen.",
         ["Please try again in a minute."] = "Försök igen om en stund.",
 
         // Home
@@ -101,6 +106,7 @@ public static class SwedishTexts
         ["Use letters, spaces, hyphens, apostrophes and full stops."] = "Använd bokstäver, mellanslag, bindestreck, apostrofer och punkter.",
         ["Enter your email address."] = "Skriv din e-postadress.",
         ["Use at most 254 characters."] = "Använd högst 254 tecken.",
+        ["Use at most 40 characters."] = "Använd högst 40 tecken.",
         ["Enter an email address such as name@example.com."] = "Skriv en e-postadress, till exempel namn@exempel.se.",
         ["Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty."] =
             "Skriv ett telefonnummer med 6 till 15 siffror, till exempel +46 31 123 45 67, eller lämna fältet tomt.",

@@ -4,6 +4,7 @@ using Dentistimo.Web.Infrastructure;
 using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Localization;
@@ -54,6 +55,20 @@ public sealed class BookModel(
     public BookingResponse? Rejection { get; private set; }
 
     public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
+
+    /// <summary>
+    /// After binding and validation, before any answer: a sent form's answer shows back what the patient typed, so
+    /// no cache may keep it, and it shows at most each field's rule's length.
+    /// </summary>
+    [NonHandler]
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (HttpMethods.IsPost(Request.Method))
+        {
+            Response.Headers.CacheControl = "no-store";
+            Form.CutToRuleLengths(ModelState, nameof(Form));
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync(string? clinic, string? date, string? time, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Dentistimo.Contracts.Api;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.Extensions.Localization;
 
@@ -15,6 +16,21 @@ public sealed class BookingForm
     public const string NamePattern = @"\s*" + PatientDetailsFormat.Name + @"\s*";
     public const string EmailPattern = @"\s*" + PatientDetailsFormat.Email + @"\s*";
     public const string PhonePattern = @"\s*" + PatientDetailsFormat.Phone + @"\s*";
+
+    /// <summary>15 digits with a separator between each fit; BookingApi's rule counts digits, not characters.</summary>
+    public const int MaxPhoneLength = 40;
+
+    /// <summary>A request id in .NET's longest Guid format (X, 68 characters).</summary>
+    private const int MaxRequestIdLength = 68;
+
+    /// <summary>How much of each field the page may show back: its rule's length, so a megabyte typed is not echoed.</summary>
+    private static readonly IReadOnlyDictionary<string, int> s_echoLengths = new Dictionary<string, int>
+    {
+        [nameof(Name)] = PatientDetailsFormat.MaxNameLength,
+        [nameof(Email)] = PatientDetailsFormat.MaxEmailLength,
+        [nameof(Phone)] = MaxPhoneLength,
+        [nameof(RequestId)] = MaxRequestIdLength,
+    };
 
     /// <summary>
     /// The messages for a time that cannot be booked as sent and for a value not in its field's format: also what the
@@ -48,11 +64,33 @@ public sealed class BookingForm
     [RegularExpression(EmailPattern, ErrorMessage = Messages.EmailFormat)]
     public string? Email { get; set; }
 
+    [StringLength(MaxPhoneLength, ErrorMessage = "Use at most 40 characters.")]
     [RegularExpression(PhonePattern, ErrorMessage = Messages.PhoneFormat)]
     public string? Phone { get; set; }
 
     [MustBeChecked(ErrorMessage = "Tick the box to let us store your details for this booking.")]
     public bool Consent { get; set; }
+
+    /// <summary>
+    /// Cuts each field, and the value the page shows back from <paramref name="modelState"/>, at its rule's length,
+    /// after validation: a value too long keeps its "Use at most" message, and is never sent on cut.
+    /// </summary>
+    public void CutToRuleLengths(ModelStateDictionary modelState, string prefix)
+    {
+        Name = Cut(Name, PatientDetailsFormat.MaxNameLength);
+        Email = Cut(Email, PatientDetailsFormat.MaxEmailLength);
+        Phone = Cut(Phone, MaxPhoneLength);
+        foreach (var (field, maxLength) in s_echoLengths)
+        {
+            var key = $"{prefix}.{field}";
+            if (modelState.TryGetValue(key, out var entry) && entry.AttemptedValue is { } typed && typed.Length > maxLength)
+            {
+                modelState.SetModelValue(key, Cut(typed, maxLength), Cut(typed, maxLength));
+            }
+        }
+    }
+
+    private static string? Cut(string? value, int maxLength) => value is { } text && text.Length > maxLength ? text[..maxLength] : value;
 }
 
 /// <summary>A checkbox the patient must tick; [Required] cannot say that of a bool.</summary>

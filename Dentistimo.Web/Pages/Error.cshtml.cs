@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dentistimo.Web.Pages;
@@ -15,10 +16,18 @@ public sealed class ErrorModel : PageModel
     /// <summary>The status the failed request was answered with; null after an exception.</summary>
     public int? ErrorStatusCode => HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode;
 
-    public IActionResult OnGet() => ShowsAFailedRequest ? Page() : NotFound();
-
-    /// <summary>A form post that failed is shown here as a post.</summary>
-    public IActionResult OnPost() => OnGet();
+    /// <summary>
+    /// Any method: the page is shown with the failed request's own (a form post, a PUT answered 405), and has no
+    /// handler for most of them, so the check is made before any handler would run.
+    /// </summary>
+    [NonHandler]
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (!ShowsAFailedRequest)
+        {
+            context.Result = NotFound();
+        }
+    }
 
     private bool ShowsAFailedRequest =>
         HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null || HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;

@@ -109,7 +109,7 @@
     L.control.zoom({ zoomInTitle: mapElement.dataset.textZoomIn, zoomOutTitle: mapElement.dataset.textZoomOut }).addTo(map);
     let tilesLoaded = 0;
     let problemShown = false;
-    L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+    L.tileLayer(mapElement.dataset.tileUrl, {
       maxZoom: 19,
       attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
     })

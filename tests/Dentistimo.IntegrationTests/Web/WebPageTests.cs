@@ -197,7 +197,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         foreach (var page in new[] { home, booking })
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            Assert.Equal("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+            var contentSecurityPolicy = page.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("frame-ancestors 'none'", contentSecurityPolicy.Split("; "));
+            Assert.Equal(Dentistimo.Web.Infrastructure.SecurityHeaders.ContentSecurityPolicy(new()), contentSecurityPolicy);
             Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
             Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
         }
