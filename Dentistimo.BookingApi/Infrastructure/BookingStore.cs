@@ -40,12 +40,13 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     private const int MaxDeadlockAttempts = 3;
 
-    // Migrations/20261121120000_DecideBookingsFunction holds the decision itself and says how it works.
+    // Migrations/20261121120000_DecideBookingsFunction holds the decision itself and says how it works
+    // (20261207080000_OutboxTraceParent adds the trace parents).
     private const string DecideSql = """
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
                                @event_ids, @event_types, @event_bodies, @rejected_event_types, @rejected_event_bodies,
-                               @availability_event_ids, @local_dates, @start_utc_texts)
+                               @availability_event_ids, @local_dates, @start_utc_texts, @trace_parents)
         """;
 
     private const string RejectSql = """
@@ -57,8 +58,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             ON CONFLICT ON CONSTRAINT booking_request_decided_once DO NOTHING
             RETURNING id
         )
-        INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-        SELECT @event_id, @event_type, @event_body::jsonb, @decided_at FROM request
+        INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
+        SELECT @event_id, @event_type, @event_body::jsonb, @decided_at, @trace_parent FROM request
         RETURNING sequence
         """;
 
@@ -128,6 +129,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("availability_event_ids", requests, _ => Guid.CreateVersion7());
         Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        // Both events of a decision, and its availability event, were made in the same request, so share its trace.
+        Add("trace_parents", requests, r => r.Confirmed.TraceParent);
 
         var confirmed = (bool[])(await command.ExecuteScalarAsync(cancellationToken))!;
         return confirmed.Select(seat => seat ? DecideOutcome.Confirmed : DecideOutcome.FullyBooked).ToArray();
@@ -182,6 +185,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("event_id", outgoing.MessageId);
         command.Parameters.AddWithValue("event_type", outgoing.MessageType);
         command.Parameters.AddWithValue("event_body", outgoing.Body);
+        command.Parameters.Add(new NpgsqlParameter<string?>("trace_parent", NpgsqlDbType.Text) { TypedValue = outgoing.TraceParent });
     }
 
     private async Task<BookingRecord?> FindOneAsync(string sql, Guid value, CancellationToken cancellationToken)
