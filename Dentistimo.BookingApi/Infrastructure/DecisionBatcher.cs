@@ -65,6 +65,11 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
                 batch.Add(pending);
             }
 
+            if (batch.Count == 0)
+            {
+                continue; // another worker took what woke this one
+            }
+
             batch.Sort((x, y) => (x.Request.Booking.ClinicId, x.Request.Booking.StartUtc).CompareTo((y.Request.Booking.ClinicId, y.Request.Booking.StartUtc)));
             await DecideAsync(batch);
             batch.Clear();
