@@ -48,12 +48,13 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     private const int MaxDeadlockAttempts = 3;
 
-    // Migrations/20261121120000_DecideBookingsFunction and 20261207080000_PatientAppointmentLimit hold the decision itself and say how it works.
+    // Migrations/20261121120000_DecideBookingsFunction, 20261207080000_PatientAppointmentLimit and
+    // 20261207090000_OutboxTraceParent hold the decision itself and say how it works.
     private const string DecideSql = """
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @max_upcomings, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
                                @event_ids, @event_types, @event_bodies, @rejected_event_types, @rejected_event_bodies,
-                               @availability_event_ids, @local_dates, @start_utc_texts)
+                               @availability_event_ids, @local_dates, @start_utc_texts, @trace_parents)
         """;
 
     // The event is written only when there is one (@event_id not null): some rejections are not emailed.
@@ -66,8 +67,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             ON CONFLICT ON CONSTRAINT booking_request_decided_once DO NOTHING
             RETURNING id
         ), rejected_event AS (
-            INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-            SELECT @event_id, @event_type, @event_body::jsonb, @decided_at FROM request WHERE @event_id IS NOT NULL
+            INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
+            SELECT @event_id, @event_type, @event_body::jsonb, @decided_at, @trace_parent FROM request WHERE @event_id IS NOT NULL
         )
         SELECT id FROM request
         """;
@@ -140,6 +141,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("availability_event_ids", requests, _ => Guid.CreateVersion7());
         Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        // Both events of a decision, and its availability event, were made in the same request, so share its trace.
+        Add("trace_parents", requests, r => r.Confirmed.TraceParent);
 
         var rejections = (string?[])(await command.ExecuteScalarAsync(cancellationToken))!;
         return rejections.Select(rejection => rejection switch
@@ -164,6 +167,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<Guid?>("event_id", NpgsqlDbType.Uuid) { TypedValue = rejected?.MessageId });
         command.Parameters.Add(new NpgsqlParameter<string?>("event_type", NpgsqlDbType.Text) { TypedValue = rejected?.MessageType });
         command.Parameters.Add(new NpgsqlParameter<string?>("event_body", NpgsqlDbType.Text) { TypedValue = rejected?.Body });
+        command.Parameters.Add(new NpgsqlParameter<string?>("trace_parent", NpgsqlDbType.Text) { TypedValue = rejected?.TraceParent });
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 

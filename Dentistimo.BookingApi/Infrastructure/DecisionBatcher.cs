@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dentistimo.BookingApi.Services;
 using Microsoft.Extensions.Options;
@@ -20,10 +21,13 @@ namespace Dentistimo.BookingApi.Infrastructure;
 /// </remarks>
 public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions> options, ILogger<DecisionBatcher> logger) : IHostedService
 {
+    private static readonly ActivitySource s_activitySource = new("Dentistimo.BookingApi.Decisions");
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private Task _workers = Task.CompletedTask;
 
-    private sealed record Pending(DecisionRequest Request, TaskCompletionSource<DecideOutcome> Outcome);
+    /// <param name="Caller">The trace of the request that queued it: the workers run outside any request.</param>
+    private sealed record Pending(DecisionRequest Request, TaskCompletionSource<DecideOutcome> Outcome, ActivityContext Caller);
 
     /// <remarks>
     /// Not cancellable once queued: the decision will be made, and the caller must see it through (evict the day from
@@ -32,7 +36,8 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
     /// </remarks>
     public Task<DecideOutcome> DecideAsync(DecisionRequest request)
     {
-        var pending = new Pending(request, new TaskCompletionSource<DecideOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(
+            request, new TaskCompletionSource<DecideOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         // Once stopping, nothing takes from the queue any more: decide on the caller's own round trip.
         return _queue.Writer.TryWrite(pending) ? pending.Outcome.Task : store.DecideAsync(request, CancellationToken.None);
     }
@@ -60,14 +65,32 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
                 batch.Add(pending);
             }
 
+            if (batch.Count == 0)
+            {
+                continue; // another worker took what woke this one
+            }
+
             batch.Sort((x, y) => (x.Request.Booking.ClinicId, x.Request.Booking.StartUtc).CompareTo((y.Request.Booking.ClinicId, y.Request.Booking.StartUtc)));
             await DecideAsync(batch);
             batch.Clear();
         }
     }
 
+    /// <summary>
+    /// A span for a batch's round trip, so that its SQL shows in a request's trace: a child of the first request's, and
+    /// linked to the others' (one span cannot have several parents). A quiet system's batch of one is the request's own.
+    /// </summary>
+    private static Activity? StartDecisionActivity(IReadOnlyList<Pending> batch)
+    {
+        var links = batch.Skip(1).Where(pending => pending.Caller != default).Select(pending => new ActivityLink(pending.Caller));
+        var activity = s_activitySource.StartActivity("Decide booking batch", ActivityKind.Internal, batch[0].Caller, links: links);
+        activity?.SetTag("dentistimo.batch_size", batch.Count);
+        return activity;
+    }
+
     private async Task DecideAsync(List<Pending> batch)
     {
+        using var activity = StartDecisionActivity(batch);
         try
         {
             var outcomes = await store.DecideAllAsync(batch.Select(pending => pending.Request).ToList(), CancellationToken.None);
@@ -96,6 +119,7 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
 
     private async Task DecideAloneAsync(Pending pending)
     {
+        using var activity = StartDecisionActivity([pending]);
         try
         {
             pending.Outcome.TrySetResult(await store.DecideAsync(pending.Request, CancellationToken.None));

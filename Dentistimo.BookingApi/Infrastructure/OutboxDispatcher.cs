@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dentistimo.Migrations;
 using MassTransit;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
@@ -43,6 +45,8 @@ public sealed class OutboxDispatcher(
     OutboxSignal signal,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private static readonly ActivitySource s_activitySource = new("Dentistimo.BookingApi.Outbox");
+
     private const int BatchSize = 200;
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
 
@@ -110,14 +114,23 @@ public sealed class OutboxDispatcher(
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(s_publishTimeout);
         // Publishes are handed to the channel in sequence order; awaiting them together waits for every confirm at once.
-        await Task.WhenAll(readable.Select(row => bus.Publish(
-            row.Event,
-            row.Event.GetType(),
-            context => context.MessageId = row.Message.MessageId,
-            publishTimeout.Token)));
+        await Task.WhenAll(readable.Select(row => PublishAsync(row.Message, row.Event, publishTimeout.Token)));
 
         await transaction.CommitAsync(cancellationToken);
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// Publishes in the trace of the request that caused the message, so MassTransit's send and the consumers' work join
+    /// it. The span is this method's own: it ends with the message's confirm and is no parent of the next message.
+    /// </summary>
+    private async Task PublishAsync(OutboxMessage message, object integrationEvent, CancellationToken cancellationToken)
+    {
+        using var activity = ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out var requestContext)
+            ? s_activitySource.StartActivity($"outbox publish {message.MessageType}", ActivityKind.Internal, requestContext)
+            : null;
+        activity?.SetTag("messaging.message.id", message.MessageId);
+        await bus.Publish(integrationEvent, integrationEvent.GetType(), context => context.MessageId = message.MessageId, cancellationToken);
     }
 
     private static bool TryRead(OutboxMessage message, [NotNullWhen(true)] out object? integrationEvent, out string problem)
@@ -154,14 +167,15 @@ public sealed class OutboxDispatcher(
     private static async Task ParkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage claimed, string problem, CancellationToken cancellationToken)
     {
         await using var park = new NpgsqlCommand("""
-            INSERT INTO outbox_messages (sequence, message_id, message_type, body, created_at, parked_at, parked_because)
-            OVERRIDING SYSTEM VALUE VALUES (@sequence, @message_id, @message_type, @body::jsonb, @created_at, now(), @problem)
+            INSERT INTO outbox_messages (sequence, message_id, message_type, body, created_at, trace_parent, parked_at, parked_because)
+            OVERRIDING SYSTEM VALUE VALUES (@sequence, @message_id, @message_type, @body::jsonb, @created_at, @trace_parent, now(), @problem)
             """, connection, transaction);
         park.Parameters.AddWithValue("sequence", claimed.Sequence);
         park.Parameters.AddWithValue("message_id", claimed.Message.MessageId);
         park.Parameters.AddWithValue("message_type", claimed.Message.MessageType);
         park.Parameters.AddWithValue("body", claimed.Message.Body);
         park.Parameters.AddWithValue("created_at", claimed.CreatedAt);
+        park.Parameters.Add(new NpgsqlParameter<string?>("trace_parent", NpgsqlDbType.Text) { TypedValue = claimed.Message.TraceParent });
         park.Parameters.AddWithValue("problem", problem);
         await park.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -180,7 +194,7 @@ public sealed class OutboxDispatcher(
                 SELECT sequence FROM outbox_messages
                 WHERE parked_at IS NULL
                 ORDER BY sequence LIMIT @batch_size FOR UPDATE SKIP LOCKED)
-            RETURNING sequence, message_id, message_type, body::text, created_at
+            RETURNING sequence, message_id, message_type, body::text, created_at, trace_parent
             """, connection, transaction);
         claim.Parameters.AddWithValue("batch_size", BatchSize);
 
@@ -190,7 +204,9 @@ public sealed class OutboxDispatcher(
             while (await reader.ReadAsync(cancellationToken))
             {
                 claimed.Add(new ClaimedMessage(
-                    reader.GetInt64(0), new OutboxMessage(reader.GetGuid(1), reader.GetString(2), reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4)));
+                    reader.GetInt64(0),
+                    new OutboxMessage(reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                    reader.GetFieldValue<DateTimeOffset>(4)));
             }
         }
 

@@ -1,10 +1,15 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dentistimo.Contracts.IntegrationEvents;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
 /// <summary>An integration event waiting in the outbox table for the dispatcher to publish it.</summary>
-public sealed record OutboxMessage(Guid MessageId, string MessageType, string Body)
+/// <param name="TraceParent">
+/// The W3C traceparent of the request that caused the event (outbox_messages.trace_parent), so that it is published in
+/// that request's trace; null when there was no trace.
+/// </param>
+public sealed record OutboxMessage(Guid MessageId, string MessageType, string Body, string? TraceParent)
 {
     /// <summary>
     /// A body missing a field, or null where the event has none, does not read: it is parked rather than published
@@ -24,8 +29,10 @@ public sealed record OutboxMessage(Guid MessageId, string MessageType, string Bo
         [nameof(SlotAvailabilityChanged)] = typeof(SlotAvailabilityChanged),
     };
 
+    /// <summary>The event, in the trace of the request being handled now.</summary>
     public static OutboxMessage For<TEvent>(TEvent integrationEvent) where TEvent : class =>
-        new(Guid.CreateVersion7(), typeof(TEvent).Name, JsonSerializer.Serialize(integrationEvent, SerializerOptions));
+        new(Guid.CreateVersion7(), typeof(TEvent).Name, JsonSerializer.Serialize(integrationEvent, SerializerOptions),
+            Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);
 
     public object Deserialize() =>
         JsonSerializer.Deserialize(Body, MessageTypes[MessageType], SerializerOptions)

@@ -132,6 +132,7 @@ public sealed class BookingEmailRenderer(
         draft.Values["subject"] = subject;
         draft.Values["content"] = EmailTemplates.Fill(templates.Body(draft.Language, draft.Kind, "html"), draft.Values, s_html.Encode);
         return new EmailMessage(
+            RequestId: draft.RequestId,
             MessageId: $"<{draft.Kind.ToStoredName()}.{draft.RequestId:N}@{MessageDomain}>",
             RecipientName: draft.Recipient.Name ?? "",
             RecipientAddress: draft.Recipient.Email,

@@ -2,8 +2,10 @@ namespace Dentistimo.Notifier.Email;
 
 public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
 
+/// <param name="RequestId">The booking request the email tells the outcome of; an id that traces and logs may show.</param>
 /// <param name="MessageId">The SMTP Message-ID, derived from the booking request so a resent email is recognisably the same.</param>
 public sealed record EmailMessage(
+    Guid RequestId,
     string MessageId,
     string RecipientName,
     string RecipientAddress,

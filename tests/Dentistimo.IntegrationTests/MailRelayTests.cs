@@ -100,5 +100,5 @@ public sealed class MailRelayTests(LaunchedSystemBehindAMailRelay system) : ICla
     }
 
     private static EmailMessage Email(string recipient) =>
-        new($"<{Guid.NewGuid():N}@dentistimo.test>", "Test Patient", recipient, "Appointment confirmed", "text", "<p>html</p>", []);
+        new(Guid.NewGuid(), $"<{Guid.NewGuid():N}@dentistimo.test>", "Test Patient", recipient, "Appointment confirmed", "text", "<p>html</p>", []);
 }

@@ -4,10 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using Dentistimo.IntegrationTests.Infrastructure;
+using Dentistimo.Notifier.Email;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Dentistimo.IntegrationTests;
@@ -80,6 +84,87 @@ public sealed class TelemetryExportTests : IClassFixture<IsolatedResources>
         finally
         {
             service.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>
+    /// The outbox and RabbitMQ must not break the trace: the form's request, BookingApi's decision and its SQL, the
+    /// publish, the notifier's consume and the SMTP send are one trace, and no span of it carries what the patient typed.
+    /// All three services run in this process, so one listener sees every span the services' OpenTelemetry would export.
+    /// </summary>
+    [Fact]
+    public async Task A_booking_made_in_the_web_form_is_one_trace_from_the_form_to_the_SMTP_send_without_patient_data()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var api = new BookingApiFactory(_resources);
+        var apiAddress = await api.StartedOnKestrelAsync();
+        var (date, start) = await new BookingApiDriver(new HttpClient { BaseAddress = apiAddress }).FindBookableSlotAsync(clinicId: 1, daysAhead: 4);
+        await using var web = new WebFactory(apiAddress, _resources.Messaging);
+        var client = web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var address = $"/book?clinic=1&date={date:yyyy-MM-dd}";
+        var requestId = Guid.NewGuid();
+        var patient = new { Name = "Selma Ottilia Lagerlöf", Email = BookingApiDriver.NewPatientEmail(), Phone = "+46 70 555 01 23" };
+
+        using var formResponse = await client.GetAsync(address);
+        var form = new HtmlParser().ParseDocument(await formResponse.Content.ReadAsStringAsync());
+        var fields = form.QuerySelectorAll("#booking-form input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
+        fields["Form.RequestId"] = requestId.ToString();
+        fields["Form.Start"] = start.ToString("O");
+        fields["Form.Name"] = patient.Name;
+        fields["Form.Email"] = patient.Email;
+        fields["Form.Phone"] = patient.Phone;
+        fields["Form.Consent"] = "true";
+        using var answer = await client.PostAsync(address, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+
+        await Eventually.TrueAsync(() => spans.Any(span => IsFor(span, "Dentistimo.Notifier.Email", requestId)), TimeSpan.FromSeconds(60), "the SMTP send's span");
+        var decision = spans.Single(span => IsFor(span, "Dentistimo.BookingApi.Bookings", requestId));
+        var trace = spans.Where(span => span.TraceId == decision.TraceId).ToList();
+        var smtpSend = spans.Single(span => IsFor(span, "Dentistimo.Notifier.Email", requestId));
+
+        var formPost = Assert.Single(trace, span => span.Parent is null && span.ParentSpanId == default);
+        Assert.Equal((ActivityKind.Server, "/book"), (formPost.Kind, formPost.GetTagItem("url.path")));
+        Assert.Equal(decision.TraceId, smtpSend.TraceId);
+        Assert.Equal(ActivityKind.Client, smtpSend.Kind);
+        Assert.Equal(SmtpSettings.Parse(_resources.Mail).Port, smtpSend.GetTagItem("server.port"));
+        Assert.Contains(trace, span => span.Source.Name == "Npgsql" && trace.Any(batch => batch.OperationName == "Decide booking batch" && span.ParentSpanId == batch.SpanId));
+        Assert.Contains(trace, span => span.OperationName == "outbox publish BookingConfirmed");
+        Assert.Contains(Ancestors(smtpSend, trace), span => span.Source.Name == "MassTransit" && span.Kind == ActivityKind.Consumer);
+
+        var patientData = new[] { patient.Name, patient.Email, patient.Phone, patient.Phone.Replace(" ", "") };
+        foreach (var span in spans)
+        {
+            var texts = span.TagObjects.Select(tag => $"{tag.Key}={tag.Value}")
+                .Concat(span.Events.SelectMany(spanEvent => spanEvent.Tags.Select(tag => $"{spanEvent.Name} {tag.Key}={tag.Value}")))
+                .Concat(span.Baggage.Select(item => $"{item.Key}={item.Value}"))
+                .Append(span.DisplayName)
+                .Append(span.StatusDescription ?? "");
+            foreach (var text in texts)
+            {
+                Assert.False(patientData.Any(value => text.Contains(value, StringComparison.OrdinalIgnoreCase)),
+                    $"span '{span.DisplayName}' ({span.Source.Name}) carries patient data: {text}");
+            }
+        }
+    }
+
+    private static bool IsFor(Activity span, string source, Guid requestId) =>
+        span.Source.Name == source && Equals(span.GetTagItem("dentistimo.request_id"), requestId);
+
+    private static IEnumerable<Activity> Ancestors(Activity span, IReadOnlyList<Activity> trace)
+    {
+        for (var parent = trace.FirstOrDefault(candidate => candidate.SpanId == span.ParentSpanId); parent is not null;
+             parent = trace.FirstOrDefault(candidate => candidate.SpanId == parent.ParentSpanId))
+        {
+            yield return parent;
         }
     }
 
