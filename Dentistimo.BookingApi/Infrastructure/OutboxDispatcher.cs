@@ -35,13 +35,14 @@ public sealed class OutboxSignal
 /// Publishes the outbox to RabbitMQ, modelled on MassTransit's bus outbox (MassTransit.EntityFrameworkCore is not in our
 /// package source). A batch is claimed by deleting it (rows chosen with FOR UPDATE SKIP LOCKED, so replicas share the
 /// work), published in sequence order with publisher confirms, and the delete committed only after RabbitMQ confirmed
-/// them all. A failure or crash before the commit rolls the delete back and the rows are published again:
-/// at-least-once, and consumers deduplicate by message id. Shutdown abandons the batch in hand the same way.
+/// them all. When some publishes fail, the confirmed ones stay deleted and the others go back; a crash before the
+/// commit rolls the whole delete back and the rows are published again: at-least-once, and consumers deduplicate by
+/// message id. Shutdown abandons the batch in hand the same way.
 /// </summary>
 public sealed class OutboxDispatcher(
     DatabaseMigrator<BookingDbContext> migrator,
     NpgsqlDataSource dataSource,
-    IBus bus,
+    IBusControl bus,
     OutboxSignal signal,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -67,6 +68,14 @@ public sealed class OutboxDispatcher(
         {
             try
             {
+                // While the bus has no connection, a publish only waits out its timeout and may still go out after the
+                // batch was given up, to be published twice: the rows wait until the bus is back.
+                if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+                {
+                    await Task.Delay(s_pollInterval, stoppingToken);
+                    continue;
+                }
+
                 var published = await PublishBatchAsync(stoppingToken);
                 backoff = TimeSpan.Zero;
                 if (published < BatchSize)
@@ -97,24 +106,40 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
-        var readable = new List<(OutboxMessage Message, object Event)>();
+        var readable = new List<(ClaimedMessage Row, object Event)>();
         foreach (var row in claimed)
         {
             if (TryRead(row.Message, out var integrationEvent, out var problem))
             {
-                readable.Add((row.Message, integrationEvent));
+                readable.Add((row, integrationEvent));
             }
             else
             {
                 logger.LogError("Outbox message {MessageId} ({MessageType}) cannot be read and is parked: {Problem}", row.Message.MessageId, row.Message.MessageType, problem);
-                await ParkAsync(connection, transaction, row, problem, cancellationToken);
+                await PutBackAsync(connection, transaction, row, problem, cancellationToken);
             }
         }
 
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(s_publishTimeout);
         // Publishes are handed to the channel in sequence order; awaiting them together waits for every confirm at once.
-        await Task.WhenAll(readable.Select(row => PublishAsync(row.Message, row.Event, publishTimeout.Token)));
+        var publishes = readable.Select(row => (row.Row, Confirmed: PublishAsync(row.Row.Message, row.Event, publishTimeout.Token))).ToList();
+        try
+        {
+            await Task.WhenAll(publishes.Select(publish => publish.Confirmed));
+        }
+        catch when (!cancellationToken.IsCancellationRequested && publishes.Any(publish => publish.Confirmed.IsCompletedSuccessfully))
+        {
+            // RabbitMQ took some before the failure (a broker coming back, say): only the others are published again,
+            // so no consumer gets a confirmed message twice.
+            foreach (var (row, _) in publishes.Where(publish => !publish.Confirmed.IsCompletedSuccessfully))
+            {
+                await PutBackAsync(connection, transaction, row, problem: null, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            throw;
+        }
 
         await transaction.CommitAsync(cancellationToken);
         return claimed.Count;
@@ -163,21 +188,26 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>The claim deleted the row: it comes back, set aside with its reason, under its own sequence number.</summary>
-    private static async Task ParkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage claimed, string problem, CancellationToken cancellationToken)
+    /// <summary>
+    /// The claim deleted the row: it comes back under its own sequence number, to be published again, or, with a
+    /// <paramref name="problem"/>, set aside with that reason.
+    /// </summary>
+    private static async Task PutBackAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage claimed, string? problem, CancellationToken cancellationToken)
     {
-        await using var park = new NpgsqlCommand("""
+        await using var putBack = new NpgsqlCommand("""
             INSERT INTO outbox_messages (sequence, message_id, message_type, body, created_at, trace_parent, parked_at, parked_because)
-            OVERRIDING SYSTEM VALUE VALUES (@sequence, @message_id, @message_type, @body::jsonb, @created_at, @trace_parent, now(), @problem)
+            OVERRIDING SYSTEM VALUE VALUES (@sequence, @message_id, @message_type, @body::jsonb, @created_at, @trace_parent,
+                                            CASE WHEN @problem IS NULL THEN NULL ELSE now() END, @problem)
             """, connection, transaction);
-        park.Parameters.AddWithValue("sequence", claimed.Sequence);
-        park.Parameters.AddWithValue("message_id", claimed.Message.MessageId);
-        park.Parameters.AddWithValue("message_type", claimed.Message.MessageType);
-        park.Parameters.AddWithValue("body", claimed.Message.Body);
-        park.Parameters.AddWithValue("created_at", claimed.CreatedAt);
-        park.Parameters.Add(new NpgsqlParameter<string?>("trace_parent", NpgsqlDbType.Text) { TypedValue = claimed.Message.TraceParent });
-        park.Parameters.AddWithValue("problem", problem);
-        await park.ExecuteNonQueryAsync(cancellationToken);
+        putBack.Parameters.AddWithValue("sequence", claimed.Sequence);
+        putBack.Parameters.AddWithValue("message_id", claimed.Message.MessageId);
+        putBack.Parameters.AddWithValue("message_type", claimed.Message.MessageType);
+        putBack.Parameters.AddWithValue("body", claimed.Message.Body);
+        putBack.Parameters.AddWithValue("created_at", claimed.CreatedAt);
+        putBack.Parameters.Add(new NpgsqlParameter<string?>("trace_parent", NpgsqlDbType.Text) { TypedValue = claimed.Message.TraceParent });
+        putBack.Parameters.Add(new NpgsqlParameter<string?>("problem", NpgsqlDbType.Text) { TypedValue = problem });
+        await putBack.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
