@@ -19,10 +19,12 @@ namespace Dentistimo.BookingApi.Infrastructure.Migrations;
 /// requests again (<see cref="DecisionBatcher"/>).
 ///
 /// The row holds the address, so <see cref="PatientDataRetention"/> deletes it once every appointment it counts has started.
+///
+/// The function also takes <c>trace_parents</c>, last and NULL by default, and writes them to the decision's outbox rows.
 /// </remarks>
 [DbContext(typeof(BookingDbContext))]
-[Migration("20261207080000_PatientAppointmentLimit")]
-public sealed class PatientAppointmentLimit : Migration
+[Migration("20261207080000_PatientLimitAndOutboxTraces")]
+public sealed class PatientLimitAndOutboxTraces : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
@@ -45,6 +47,10 @@ public sealed class PatientAppointmentLimit : Migration
             FROM booking_requests WHERE status = 'confirmed' AND start_utc > now()
             GROUP BY lower(patient_email);
 
+            -- Each outbox row keeps the W3C traceparent of the request that caused it, so the dispatcher publishes it in that
+            -- request's trace: without it the outbox ends the trace at BookingApi.
+            ALTER TABLE outbox_messages ADD COLUMN trace_parent text NULL;
+
             DROP FUNCTION decide_bookings;
 
             CREATE FUNCTION decide_bookings(
@@ -53,7 +59,8 @@ public sealed class PatientAppointmentLimit : Migration
                 patient_phones text[], languages text[], decided_ats timestamptz[],
                 event_ids uuid[], event_types text[], event_bodies text[],
                 rejected_event_types text[], rejected_event_bodies text[],
-                availability_event_ids uuid[], local_dates text[], start_utc_texts text[])
+                availability_event_ids uuid[], local_dates text[], start_utc_texts text[],
+                trace_parents text[] DEFAULT NULL)
             RETURNS text[]
             LANGUAGE plpgsql
             -- Migration DecideBookingsByKey says why.
@@ -107,19 +114,19 @@ public sealed class PatientAppointmentLimit : Migration
                             CASE WHEN rejection IS NULL THEN booking_references[i] END,
                             patient_names[i], patient_emails[i], patient_phones[i], languages[i], decided_ats[i]);
 
-                    INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+                    INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
                     VALUES (event_ids[i],
                             CASE WHEN rejection IS NULL THEN event_types[i] ELSE rejected_event_types[i] END,
                             CASE WHEN rejection IS NULL THEN event_bodies[i]::jsonb
                                  ELSE jsonb_set(rejected_event_bodies[i]::jsonb, '{reasonCode}', to_jsonb(rejection)) END,
-                            decided_ats[i]);
+                            decided_ats[i], trace_parents[i]);
 
                     IF rejection IS NULL THEN
-                        INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+                        INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
                         VALUES (availability_event_ids[i], 'SlotAvailabilityChanged',
                                 jsonb_build_object('clinicId', clinic_ids[i], 'date', local_dates[i], 'startUtc', start_utc_texts[i],
                                                    'capacity', seat_capacity, 'booked', seat_booked),
-                                decided_ats[i]);
+                                decided_ats[i], trace_parents[i]);
                     END IF;
 
                     rejections := rejections || rejection;
