@@ -22,6 +22,10 @@ public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDict
         builder.UseSetting("ConnectionStrings:cache", resources.Cache);
         builder.UseSetting("ConnectionStrings:messaging", resources.Messaging);
         builder.UseSetting("Booking:CacheKeyPrefix", resources.CacheKeyPrefix);
+        if (_onKestrel)
+        {
+            builder.UseUrls(AnyFreeLoopbackPort);
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -29,6 +33,11 @@ public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDict
     }
 
     /// <summary>Starts the service in memory and waits until its schema is migrated and the clinics are seeded.</summary>
+    // The port goes in as a URL, not UseKestrel(0): that one sets it on the server after Build(), when the app's own
+    // thread may already have started it ("Addresses cannot be modified after the server has started").
+    internal const string AnyFreeLoopbackPort = "http://127.0.0.1:0";
+    private bool _onKestrel;
+
     public async Task<BookingApiFactory> StartedAsync()
     {
         _ = Server;
@@ -39,7 +48,8 @@ public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDict
     /// <summary>Starts the service on a real port, for callers that need an address, such as the web app.</summary>
     public async Task<Uri> StartedOnKestrelAsync()
     {
-        UseKestrel(0);
+        _onKestrel = true;
+        UseKestrel();
         StartServer();
         await WaitUntilMigratedAsync();
         return Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
@@ -96,6 +106,10 @@ public sealed class WebFactory(Uri bookingApi, string messaging, IReadOnlyDictio
     {
         builder.UseSetting("services:bookingapi:http:0", bookingApi.ToString());
         builder.UseSetting("ConnectionStrings:messaging", messaging);
+        if (_onKestrel)
+        {
+            builder.UseUrls(BookingApiFactory.AnyFreeLoopbackPort);
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -103,9 +117,12 @@ public sealed class WebFactory(Uri bookingApi, string messaging, IReadOnlyDictio
     }
 
     /// <summary>Starts the web app on a real port, for a browser.</summary>
+    private bool _onKestrel;
+
     public Uri StartedOnKestrel()
     {
-        UseKestrel(0);
+        _onKestrel = true;
+        UseKestrel();
         StartServer();
         return Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Select(address => new Uri(address)).First();

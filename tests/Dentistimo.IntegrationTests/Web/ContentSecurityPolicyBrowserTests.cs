@@ -91,6 +91,7 @@ public sealed class ContentSecurityPolicyBrowserTests(WebSystemFixture system) :
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Staging");
+            builder.UseUrls(BookingApiFactory.AnyFreeLoopbackPort);
             builder.UseSetting("services:bookingapi:http:0", bookingApi.ToString());
             builder.UseSetting("ConnectionStrings:messaging", messaging);
             builder.ConfigureTestServices(services => services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new FailingHandler()));
@@ -98,7 +99,7 @@ public sealed class ContentSecurityPolicyBrowserTests(WebSystemFixture system) :
 
         public Uri StartedOnKestrel()
         {
-            UseKestrel(0);
+            UseKestrel();
             StartServer();
             return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         }
