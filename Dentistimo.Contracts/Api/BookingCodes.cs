@@ -29,6 +29,19 @@ public static class RejectionCodes
     public static bool IsEmailed(string code) => code is FullyBooked or PatientAlreadyBooked or PatientLimitReached;
 }
 
+/// <summary>Why BookingApi refused to cancel or move an appointment, beside the <see cref="RejectionCodes"/> a move's new time may get.</summary>
+public static class ChangeRefusalCodes
+{
+    /// <summary>The appointment has started, or starts within <c>Booking:CancellationCutoffHours</c>: the patient calls the clinic.</summary>
+    public const string TooLateToChange = "too-late-to-change";
+
+    /// <summary>The request was turned down: there is no appointment to change.</summary>
+    public const string NotConfirmed = "not-confirmed";
+
+    /// <summary>A cancelled appointment cannot be moved; the patient books again.</summary>
+    public const string Cancelled = "cancelled";
+}
+
 /// <summary>A slot's state in BookingApi's answers, which the calendar colours (R2.1).</summary>
 public static class SlotStateCodes
 {

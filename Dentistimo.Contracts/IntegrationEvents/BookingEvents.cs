@@ -18,7 +18,8 @@ public sealed record AppointmentDetails(
     double Latitude,
     double Longitude,
     DateTimeOffset StartUtc,
-    DateTimeOffset EndUtc);
+    DateTimeOffset EndUtc,
+    string? ClinicPhone = null);
 
 // Events published before recipients were sealed carry the recipient in the clear (Recipient) and no SealedRecipient;
 // BookingApi's outbox may still hold some when this version starts, and RabbitMQ's queues too, so both are optional and
@@ -48,6 +49,46 @@ public sealed record BookingRejected(
     Guid? BookingId = null,
     SealedRecipient? SealedRecipient = null,
     BookingRecipient? Recipient = null);
+
+/// <summary>
+/// A confirmed appointment was cancelled by the patient; its seat is free again. <see cref="CalendarSequence"/> is the
+/// SEQUENCE of the calendar entry that cancels it (UID: the booking id).
+/// </summary>
+public sealed record BookingCancelled(
+    Guid BookingId,
+    Guid RequestId,
+    string Reference,
+    AppointmentDetails Appointment,
+    int CalendarSequence,
+    SealedRecipient SealedRecipient);
+
+/// <summary>
+/// A confirmed appointment was moved to <see cref="AppointmentDetails.StartUtc"/> at the same clinic. Each move has its own
+/// <see cref="MoveId"/>, the identity of its email; <see cref="CalendarSequence"/> grows with every move, so the new
+/// calendar entry replaces the old one.
+/// </summary>
+public sealed record BookingMoved(
+    Guid BookingId,
+    Guid RequestId,
+    Guid MoveId,
+    string Reference,
+    AppointmentDetails Appointment,
+    DateTimeOffset PreviousStartUtc,
+    int CalendarSequence,
+    SealedRecipient SealedRecipient);
+
+/// <summary>
+/// A confirmed appointment starts within <c>Reminders:HoursBefore</c>. Published once per appointment time:
+/// <see cref="ReminderId"/> is the identity of its email.
+/// </summary>
+public sealed record AppointmentReminderDue(
+    Guid BookingId,
+    Guid RequestId,
+    Guid ReminderId,
+    string Reference,
+    AppointmentDetails Appointment,
+    int CalendarSequence,
+    SealedRecipient SealedRecipient);
 
 /// <summary>A slot's free capacity changed; browsers showing that clinic and day refresh it live.</summary>
 public sealed record SlotAvailabilityChanged(int ClinicId, DateOnly Date, DateTimeOffset StartUtc, int Capacity, int Booked);
