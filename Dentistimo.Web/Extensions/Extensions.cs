@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Localization;
+using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -51,7 +52,9 @@ internal static class Extensions
         builder.Services.AddSingleton<NoScriptRequestIds>();
 
         var bookingApi = builder.Configuration.GetRequiredServiceDiscoveryUri("bookingapi");
-        builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi);
+        // The Authorization header carries a booking's manage token: HttpClient's logs never show its value.
+        builder.Services.AddHttpClient<BookingApiClient>(http => http.BaseAddress = bookingApi)
+            .RedactLoggedHeaders([HeaderNames.Authorization]);
 
         builder.Services.AddSignalR();
         builder.AddAvailabilityEvents();

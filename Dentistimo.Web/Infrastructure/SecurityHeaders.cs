@@ -51,10 +51,22 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = contentSecurityPolicy;
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                // Unless the page asked for less: one whose address is a key (UseForKeyedAddress).
+                headers.TryAdd("Referrer-Policy", "strict-origin-when-cross-origin");
                 return Task.CompletedTask;
             });
             return next(context);
         });
+    }
+
+    /// <summary>
+    /// For a page whose address is a key to a booking (its id, a manage token): kept by no cache along the way, listed by
+    /// no search engine, and sent to no other site as a Referer, not even its origin.
+    /// </summary>
+    public static void UseForKeyedAddress(this HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Robots-Tag"] = "noindex";
+        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 }

@@ -139,5 +139,49 @@ public static class SwedishTexts
         ["The clinic is closed on this public holiday."] = "Kliniken är stängd den här helgdagen.",
         ["The clinic is closed on this day."] = "Kliniken är stängd den här dagen.",
         ["The clinic is not open on this weekday."] = "Kliniken har inte öppet den här veckodagen.",
+
+        // Changing an appointment
+        ["Change or cancel this appointment"] = "Ändra eller avboka tiden",
+        ["This appointment is cancelled"] = "Tiden är avbokad",
+        ["This appointment is cancelled."] = "Tiden är avbokad.",
+        ["Book a new time"] = "Boka en ny tid",
+        ["Book a new time at {0}"] = "Boka en ny tid hos {0}",
+        ["Your appointment"] = "Din tid",
+        ["Your appointment is cancelled"] = "Din tid är avbokad",
+        ["Your appointment is moved to {0}"] = "Din tid är flyttad till {0}",
+        ["We send you an email with the new time."] = "Vi skickar ett mejl med den nya tiden.",
+        ["Status"] = "Status",
+        ["Cancelled"] = "Avbokad",
+        ["Confirmed"] = "Bekräftad",
+        ["Not confirmed"] = "Inte bekräftad",
+        ["This booking was never confirmed, so there is nothing to change."] = "Bokningen bekräftades aldrig, så det finns inget att ändra.",
+        ["This appointment can no longer be changed online. To change or cancel it, please call the clinic."] =
+            "Tiden kan inte längre ändras på webben. Ring kliniken för att ändra eller avboka den.",
+        ["This appointment can no longer be changed online. To change or cancel it, please call the clinic on {0}."] =
+            "Tiden kan inte längre ändras på webben. Ring kliniken på {0} för att ändra eller avboka den.",
+        ["You can cancel or move this appointment online until {0}."] = "Du kan avboka eller flytta tiden på webben till och med {0}.",
+        ["{0} at {1}"] = "{0} kl. {1}",
+        ["Cancel this appointment?"] = "Avboka tiden?",
+        ["The time goes to someone else. You can book a new one afterwards."] = "Tiden går till någon annan. Du kan boka en ny efteråt.",
+        ["Cancel the appointment"] = "Avboka tiden",
+        ["Move to another time"] = "Flytta till en annan tid",
+        ["Date"] = "Datum",
+        ["Show free times"] = "Visa lediga tider",
+        ["Choose another date above."] = "Välj ett annat datum ovan.",
+        ["Free times on {0}"] = "Lediga tider {0}",
+        ["Move"] = "Flytta",
+        ["It is too late to change this appointment online. Please call the clinic on {0}."] =
+            "Det är för sent att ändra tiden på webben. Ring kliniken på {0}.",
+        ["It is too late to change this appointment online. Please call the clinic."] =
+            "Det är för sent att ändra tiden på webben. Ring kliniken.",
+        ["This appointment is cancelled, so it cannot be moved. Please book a new time."] =
+            "Tiden är avbokad och kan inte flyttas. Boka en ny tid.",
+        ["That time was just taken; choose another."] = "Den tiden blev just bokad; välj en annan.",
+        ["That time cannot be booked for you. Please choose another time."] = "Den tiden kan inte bokas åt dig. Välj en annan tid.",
+        ["The appointment could not be changed. Please try again."] = "Tiden kunde inte ändras. Försök igen.",
+        ["Many people are using the booking service right now. Nothing was changed. Please try again in {0} seconds."] =
+            "Många använder bokningstjänsten just nu. Ingenting har ändrats. Försök igen om {0} sekunder.",
+        ["You have sent many requests in a short time. Nothing was changed. Please try again in {0} seconds."] =
+            "Du har skickat många förfrågningar på kort tid. Ingenting har ändrats. Försök igen om {0} sekunder.",
     };
 }

@@ -136,7 +136,11 @@ public sealed class BookModel(
         switch (outcome)
         {
             case BookingOutcome.Confirmed { Booking: var booking }:
-                return Redirect($"/bookings/{booking.Id}?{Languages.QueryKey}={Languages.Current}");
+                // The manage token comes with this answer only: the confirmation page links to the manage page with it.
+                return Redirect($"/bookings/{booking.Id}" + QueryString.Create(
+                    booking.ManageToken is { Length: > 0 } token
+                        ? [KeyValuePair.Create(Languages.QueryKey, (string?)Languages.Current), KeyValuePair.Create("token", (string?)token)]
+                        : [KeyValuePair.Create(Languages.QueryKey, (string?)Languages.Current)]));
             case BookingOutcome.Rejected { Booking: var booking }:
                 Rejection = booking;
                 await ReloadDayAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dentistimo.Contracts.Api;
@@ -194,6 +195,70 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
             default:
                 throw new BookingApiUnavailableException($"BookingApi answered a booking request with {(int)response.StatusCode}.");
         }
+    }
+
+    /// <summary>A booking as its manage page shows it, if <paramref name="manageToken"/> is its key.</summary>
+    /// <returns>Null for an unknown booking and for a wrong token alike: BookingApi tells them apart to no one.</returns>
+    public async Task<ManagedBookingResponse?> GetManagedBookingAsync(Guid bookingId, string manageToken, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => http.SendAsync(WithManageToken(HttpMethod.Get, $"/api/bookings/{bookingId}/manage", manageToken), cancellationToken));
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => null,
+            HttpStatusCode.OK => await ReadAsync<ManagedBookingResponse>(response, cancellationToken),
+            _ => throw new BookingApiUnavailableException($"BookingApi answered GET /api/bookings/{{id}}/manage with {(int)response.StatusCode}."),
+        };
+    }
+
+    /// <summary>Cancels the appointment; cancelling one already cancelled answers it again.</summary>
+    public Task<BookingChangeOutcome> CancelBookingAsync(Guid bookingId, string manageToken, CancellationToken cancellationToken) =>
+        ChangeBookingAsync(WithManageToken(HttpMethod.Post, $"/api/bookings/{bookingId}/cancellation", manageToken), cancellationToken);
+
+    /// <summary>Moves the appointment to <paramref name="start"/> at the same clinic.</summary>
+    public Task<BookingChangeOutcome> MoveBookingAsync(Guid bookingId, string manageToken, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        var request = WithManageToken(HttpMethod.Post, $"/api/bookings/{bookingId}/move", manageToken);
+        request.Content = JsonContent.Create(new MoveBookingRequest(start), options: JsonSerializerOptions.Web);
+        return ChangeBookingAsync(request, cancellationToken);
+    }
+
+    private async Task<BookingChangeOutcome> ChangeBookingAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri!.OriginalString;
+        using (request)
+        using (var response = await SendAsync(() => http.SendAsync(request, cancellationToken)))
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    return new BookingChangeOutcome.Changed(await ReadAsync<BookingResponse>(response, cancellationToken));
+                case HttpStatusCode.NotFound:
+                    return new BookingChangeOutcome.NotFound();
+                case HttpStatusCode.Conflict:
+                    var problem = await ReadAsync<JsonObject>(response, cancellationToken);
+                    return new BookingChangeOutcome.Refused(problem["reasonCode"]?.GetValue<string>()
+                        ?? throw new BookingApiUnavailableException("BookingApi's 409 to a change carried no reasonCode."));
+                case HttpStatusCode.BadRequest:
+                    return new BookingChangeOutcome.Invalid();
+                case HttpStatusCode.TooManyRequests:
+                    return new BookingChangeOutcome.TooManyRequests(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5));
+                default:
+                    // The booking id is the patient's key too, so the path is logged by its shape only.
+                    throw new BookingApiUnavailableException(
+                        $"BookingApi answered POST {path[(path.LastIndexOf('/') + 1)..]} of a booking with {(int)response.StatusCode}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The manage token travels in the Authorization header only, never in BookingApi's URL, where access logs and
+    /// traces would keep it; the header's value is redacted from HttpClient's logs (AddApplicationServices).
+    /// </summary>
+    private static HttpRequestMessage WithManageToken(HttpMethod method, string path, string manageToken)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", manageToken);
+        return request;
     }
 
     private static string DayKey(int clinicId, DateOnly date) => $"day:{clinicId}:{date:yyyy-MM-dd}";

@@ -63,3 +63,20 @@ public abstract record BookingOutcome
 
     public sealed record TooManyRequests(TimeSpan RetryAfter) : BookingOutcome;
 }
+
+/// <summary>What became of a cancellation or a move, as far as the manage page needs to know.</summary>
+public abstract record BookingChangeOutcome
+{
+    public sealed record Changed(BookingResponse Booking) : BookingChangeOutcome;
+
+    /// <summary>No such booking, or not its token: the page answers 404 either way.</summary>
+    public sealed record NotFound : BookingChangeOutcome;
+
+    /// <param name="ReasonCode">A <see cref="ChangeRefusalCodes"/> or, for a move's new time, a <see cref="RejectionCodes"/> code.</param>
+    public sealed record Refused(string ReasonCode) : BookingChangeOutcome;
+
+    /// <summary>The new time was not a time at all; the form sends only times it listed, so it was stale or tampered with.</summary>
+    public sealed record Invalid : BookingChangeOutcome;
+
+    public sealed record TooManyRequests(TimeSpan RetryAfter) : BookingChangeOutcome;
+}

@@ -22,6 +22,24 @@ public static class DisplayTexts
         _ => "The booking could not be made.",
     };
 
+    /// <summary>
+    /// Why an appointment could not be cancelled or moved, as the manage page says it; <c>{0}</c> is the clinic's phone
+    /// number, given when <paramref name="hasPhone"/>.
+    /// </summary>
+    public static string ChangeRefusal(string? reasonCode, bool hasPhone) => reasonCode switch
+    {
+        ChangeRefusalCodes.TooLateToChange => hasPhone
+            ? "It is too late to change this appointment online. Please call the clinic on {0}."
+            : "It is too late to change this appointment online. Please call the clinic.",
+        ChangeRefusalCodes.NotConfirmed => "This booking was never confirmed, so there is nothing to change.",
+        ChangeRefusalCodes.Cancelled => "This appointment is cancelled, so it cannot be moved. Please book a new time.",
+        RejectionCodes.FullyBooked => "That time was just taken; choose another.",
+        // The address's other appointments are the address owner's to learn: a forwarded link must not tell them.
+        RejectionCodes.PatientAlreadyBooked or RejectionCodes.PatientLimitReached => "That time cannot be booked for you. Please choose another time.",
+        RejectionCodes.NoSuchSlot or RejectionCodes.OutsideBookingWindow => RejectionReason(reasonCode),
+        _ => "The appointment could not be changed. Please try again.",
+    };
+
     public static string ClosedReason(string? closedReason) => closedReason switch
     {
         ClosedReasonCodes.PublicHoliday => "The clinic is closed on this public holiday.",

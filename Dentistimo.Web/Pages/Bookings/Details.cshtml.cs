@@ -1,5 +1,7 @@
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
+using Dentistimo.Web.Infrastructure;
+using Dentistimo.Web.Localization;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -27,24 +29,36 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
     /// </summary>
     public bool DayIsBookable { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The manage page's address, when the form came here with the booking's manage token (BookingApi hands it to the
+    /// request alone): the same link as in the confirmation email. The manage page judges the token.
+    /// </summary>
+    public string? ManageLink { get; private set; }
+
+    public bool IsCancelled => Booking.Status == BookingResponse.CancelledStatus;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? token, CancellationToken cancellationToken)
     {
         if (await bookingApi.GetBookingAsync(id, cancellationToken) is not { } booking)
         {
             return NotFound();
         }
 
-        // The address is the patient's key to the booking: kept by no cache along the way, and listed by no search engine.
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers["X-Robots-Tag"] = "noindex";
+        // The address is the patient's key to the booking, and with a token also to changing it.
+        Response.UseForKeyedAddress();
         Booking = booking;
+        if (booking.IsConfirmed && !string.IsNullOrEmpty(token))
+        {
+            ManageLink = ManageModel.Link(booking.Id, token, Languages.Current);
+        }
+
         var date = DateOnly.FromDateTime(LocalStart.DateTime);
         if (booking.IsConfirmed)
         {
             ClinicAddress = await FindAddressAsync(booking.ClinicId, cancellationToken);
         }
 
-        if (!booking.IsConfirmed && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
+        if (!booking.IsConfirmed && !IsCancelled && await bookingApi.GetCurrentDayAsync(booking.ClinicId, date, cancellationToken) is { } day)
         {
             OtherFreeSlots = day.BookableSlotsOtherThan(booking.Start).ToList();
             DayIsBookable = calendar.IsBookable(date, await bookingApi.GetBookingWindowAsync(cancellationToken));

@@ -1,0 +1,220 @@
+using System.Globalization;
+using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
+using Dentistimo.Web.Infrastructure;
+using Dentistimo.Web.Localization;
+using Dentistimo.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Dentistimo.Web.Pages.Bookings;
+
+/// <summary>
+/// Issue #26: the patient cancels or moves an appointment from the link in its emails. Mail scanners open every link,
+/// so a GET only shows; changes are POSTs with the token in the form, and each answer redirects back here (PRG) with a
+/// notice or a refusal code. A wrong token and an unknown booking are the same 404. The token in the form is also what
+/// a cross-site forger lacks, so no antiforgery token is needed (cross-site posts are refused by
+/// <see cref="CrossOriginProtection"/> all the same), and the page works on any replica without a shared key ring.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class ManageModel(
+    BookingApiClient bookingApi,
+    BookingAttemptLimiter attempts,
+    StockholmCalendar calendar,
+    TimeProvider time,
+    IStringLocalizer<ManageModel> localizer,
+    ILogger<ManageModel> logger)
+    : PageModel
+{
+    public const string CancelledNotice = "cancelled";
+    public const string MovedNotice = "moved";
+
+    /// <summary>A token is 43 characters (<see cref="ManageTokens"/>); anything much longer is not one and is not sent on.</summary>
+    private const int MaxTokenLength = 128;
+
+    private const string DateFormat = "yyyy-MM-dd";
+
+    private const string ChooseAFreeTime = BookingForm.Messages.ChooseAFreeTime;
+
+    /// <summary>The refusal code for an answer the page has no words of its own for.</summary>
+    private const string UnknownRefusal = "unknown";
+
+    /// <summary>The manage page's address, as the confirmation email and page link to it.</summary>
+    public static string Link(Guid bookingId, string token, string language) =>
+        $"/bookings/{bookingId}/manage" + QueryString.Create([KeyValuePair.Create("token", (string?)token), KeyValuePair.Create(Languages.QueryKey, (string?)language)]);
+
+    public ManagedBookingResponse Managed { get; private set; } = null!;
+
+    public BookingResponse Booking => Managed.Booking;
+
+    public string Token { get; private set; } = "";
+
+    public DateTimeOffset LocalStart => ClinicTime.ToLocal(Booking.Start);
+
+    public DateTimeOffset LocalEnd => ClinicTime.ToLocal(Booking.End);
+
+    public DateOnly AppointmentDate => DateOnly.FromDateTime(LocalStart.DateTime);
+
+    public bool IsCancelled => Booking.Status == BookingResponse.CancelledStatus;
+
+    /// <summary>Whether it can still be cancelled or moved online; BookingApi judges each change again.</summary>
+    public bool CanChange => Booking.IsConfirmed && Managed.ChangeableUntil is { } until && until > time.GetUtcNow();
+
+    /// <summary><see cref="CancelledNotice"/> or <see cref="MovedNotice"/>: what the change just made did.</summary>
+    public string? Notice { get; private set; }
+
+    /// <summary>Why BookingApi refused the change just asked for: a code for <see cref="DisplayTexts.ChangeRefusal"/>.</summary>
+    public string? RefusalCode { get; private set; }
+
+    /// <summary>The day whose free times the move section lists, and the days it may be.</summary>
+    public DateOnly MoveDate { get; private set; }
+
+    public DateOnly FirstMoveDate { get; private set; }
+
+    public DateOnly LastMoveDate { get; private set; }
+
+    /// <summary>Null when BookingApi no longer lists the clinic.</summary>
+    public DayAvailability? MoveDay { get; private set; }
+
+    public bool HasFreeTimes => MoveDay?.Slots.Any(slot => slot.IsBookable && slot.Start != Booking.Start) == true;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? token, string? date, string? notice, string? refused, CancellationToken cancellationToken)
+    {
+        // After a refusal the day is shown as it is now: the time just taken must show as taken.
+        if (await LoadAsync(id, token, date, currentDay: refused is not null, cancellationToken) is { } notFound)
+        {
+            return notFound;
+        }
+
+        Notice = notice is CancelledNotice or MovedNotice ? notice : null;
+        RefusalCode = refused;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(Guid id, [FromForm] string? token, CancellationToken cancellationToken)
+    {
+        if (!IsPlausible(token))
+        {
+            return NotFound();
+        }
+
+        if (attempts.TryAcquire(HttpContext.Connection.RemoteIpAddress) is { } clientWait)
+        {
+            return await AskToWaitAsync(id, token, date: null, clientWait, cancellationToken);
+        }
+
+        var outcome = await bookingApi.CancelBookingAsync(id, token, cancellationToken);
+        return await AnswerAsync(id, token, outcome, CancelledNotice, date: null, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostMoveAsync(Guid id, [FromForm] string? token, [FromForm] string? start, [FromForm] string? date, CancellationToken cancellationToken)
+    {
+        if (!IsPlausible(token))
+        {
+            return NotFound();
+        }
+
+        // The time comes from the listed slots: anything else is a stale or tampered form, or none was chosen.
+        if (!DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var newStart))
+        {
+            return await ShowAgainAsync(id, token, date, ChooseAFreeTime, cancellationToken);
+        }
+
+        if (attempts.TryAcquire(HttpContext.Connection.RemoteIpAddress) is { } clientWait)
+        {
+            return await AskToWaitAsync(id, token, date, clientWait, cancellationToken);
+        }
+
+        var outcome = await bookingApi.MoveBookingAsync(id, token, newStart, cancellationToken);
+        var newDate = ClinicTime.LocalDate(newStart).ToString(DateFormat, CultureInfo.InvariantCulture);
+        return outcome is BookingChangeOutcome.Invalid
+            ? await ShowAgainAsync(id, token, date, ChooseAFreeTime, cancellationToken)
+            : await AnswerAsync(id, token, outcome, MovedNotice, newDate, cancellationToken);
+    }
+
+    private async Task<IActionResult> AnswerAsync(
+        Guid id, string token, BookingChangeOutcome outcome, string notice, string? date, CancellationToken cancellationToken)
+    {
+        var here = Link(id, token, Languages.Current);
+        switch (outcome)
+        {
+            case BookingChangeOutcome.Changed:
+                logger.LogInformation("Booking {BookingId} {Change} by its patient", id, notice);
+                return Redirect($"{here}&notice={notice}");
+            case BookingChangeOutcome.Refused { ReasonCode: var code }:
+                logger.LogInformation("BookingApi refused to have booking {BookingId} {Change}: {ReasonCode}", id, notice, code);
+                var day = date is null ? "" : $"&date={date}";
+                return Redirect($"{here}&refused={Uri.EscapeDataString(code)}{day}");
+            case BookingChangeOutcome.TooManyRequests { RetryAfter: var wait }:
+                return await AskToWaitAsync(id, token, date, wait, cancellationToken, byBookingApi: true);
+            case BookingChangeOutcome.NotFound:
+                return NotFound();
+            default:
+                logger.LogWarning("BookingApi refused the request to have booking {BookingId} {Change} as invalid", id, notice);
+                return Redirect($"{here}&refused={UnknownRefusal}");
+        }
+    }
+
+    /// <summary>The page again, with <paramref name="message"/> beside the move's times.</summary>
+    private async Task<IActionResult> ShowAgainAsync(Guid id, string token, string? date, string message, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, token, date, currentDay: false, cancellationToken) is { } notFound)
+        {
+            return notFound;
+        }
+
+        ModelState.AddModelError("start", localizer[message]);
+        return Page();
+    }
+
+    /// <summary>429 with Retry-After: nothing was changed, and the page says when to try again.</summary>
+    private async Task<IActionResult> AskToWaitAsync(
+        Guid id, string token, string? date, TimeSpan wait, CancellationToken cancellationToken, bool byBookingApi = false)
+    {
+        if (await LoadAsync(id, token, date, currentDay: false, cancellationToken) is { } notFound)
+        {
+            return notFound;
+        }
+
+        logger.LogWarning("A change to booking {BookingId} was turned away by {Limit}", id, byBookingApi ? "BookingApi's limits" : "the per-client limit");
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        ModelState.AddModelError("", localizer[byBookingApi
+            ? "Many people are using the booking service right now. Nothing was changed. Please try again in {0} seconds."
+            : "You have sent many requests in a short time. Nothing was changed. Please try again in {0} seconds.", seconds]);
+        return Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id, string? token, string? date, bool currentDay, CancellationToken cancellationToken)
+    {
+        if (!IsPlausible(token) || await bookingApi.GetManagedBookingAsync(id, token, cancellationToken) is not { } managed)
+        {
+            return NotFound();
+        }
+
+        // The address carries the key to change the booking.
+        Response.UseForKeyedAddress();
+        Managed = managed;
+        Token = token;
+        if (!CanChange)
+        {
+            return null;
+        }
+
+        var window = await bookingApi.GetBookingWindowAsync(cancellationToken);
+        FirstMoveDate = calendar.Today;
+        LastMoveDate = FirstMoveDate.AddDays(window.HorizonDays - 1);
+        MoveDate = DateOnly.TryParseExact(date, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var asked) && calendar.IsBookable(asked, window)
+            ? asked
+            : calendar.IsBookable(AppointmentDate, window) ? AppointmentDate : FirstMoveDate;
+        MoveDay = currentDay
+            ? await bookingApi.GetCurrentDayAsync(Booking.ClinicId, MoveDate, cancellationToken)
+            : await bookingApi.GetDayAsync(Booking.ClinicId, MoveDate, cancellationToken);
+        return null;
+    }
+
+    private static bool IsPlausible([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+        !string.IsNullOrEmpty(token) && token.Length <= MaxTokenLength;
+}
