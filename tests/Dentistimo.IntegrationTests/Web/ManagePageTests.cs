@@ -9,6 +9,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
+using Dentistimo.IntegrationTests.Infrastructure;
 using Dentistimo.Web.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -315,6 +316,42 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
         Assert.DoesNotContain(ourSpans.SelectMany(span => span.Tags), tag => tag.Value?.Contains(ManageContractStub.Token, StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public async Task A_confirmed_booking_s_page_links_to_its_manage_page_with_the_token_BookingApi_answered_and_sends_no_referrer()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 6);
+        await using var web = system.Web.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new BookingApiAnsweringAManageToken())));
+        var client = web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var answer = await client.PostAsync($"/book?clinic=4&date={date:yyyy-MM-dd}&lang=sv", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Form.RequestId"] = Guid.NewGuid().ToString(),
+            ["Form.Start"] = start.ToString("O"),
+            ["Form.Name"] = "Astrid Lindgren",
+            ["Form.Email"] = BookingApiDriver.NewPatientEmail(),
+            ["Form.Consent"] = "true",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var location = answer.Headers.Location!.OriginalString;
+        Assert.Matches($"^/bookings/[0-9a-f-]{{36}}\\?lang=sv&token={ManageContractStub.Token}$", location);
+        var bookingId = location[10..46];
+        using var confirmation = await client.GetAsync(location);
+        Assert.Equal("no-referrer", confirmation.Headers.GetValues("Referrer-Policy").Single());
+        Assert.True(confirmation.Headers.CacheControl!.NoStore);
+        var page = await ParseAsync(confirmation);
+        Assert.Equal("noindex", page.QuerySelector("meta[name=robots]")!.GetAttribute("content"));
+        var link = page.QuerySelector("#manage-link")!;
+        Assert.Equal("Ändra eller avboka tiden", link.TextContent.Trim());
+        // The confirmation email's link has the same shape.
+        Assert.Equal($"/bookings/{bookingId}/manage?token={ManageContractStub.Token}&lang=sv", link.GetAttribute("href"));
+
+        // Without the token, as the emails' booking link opens it, the page offers no change.
+        var withoutToken = await GetPageAsync(client, $"/bookings/{bookingId}?lang=sv");
+        Assert.Null(withoutToken.QuerySelector("#manage-link"));
+    }
+
     private WebApplicationFactory<BookingApiClient> WebWith(ManageContractStub stub) =>
         system.Web.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
             services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new ManageContractStub.Handler(stub))));
@@ -349,6 +386,24 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
     {
         var html = await response.Content.ReadAsStringAsync();
         return await BrowsingContext.New(Configuration.Default).OpenAsync(request => request.Content(html).Address(response.RequestMessage!.RequestUri!));
+    }
+
+    /// <summary>The real BookingApi, whose answer to a booking request carries a manage token as the contract has it.</summary>
+    private sealed class BookingApiAnsweringAManageToken : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method != HttpMethod.Post || request.RequestUri!.AbsolutePath != "/api/bookings" || response.StatusCode != HttpStatusCode.Created)
+            {
+                return response;
+            }
+
+            var booking = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(cancellationToken))!;
+            booking["manageToken"] = ManageContractStub.Token;
+            response.Content = JsonContent.Create(booking);
+            return response;
+        }
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
