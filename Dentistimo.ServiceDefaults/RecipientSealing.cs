@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +25,7 @@ public sealed class RecipientSealOptions
 
     /// <summary>
     /// The notifier's <see cref="Key"/> before the last rotation, so that events sealed with it (still in the outbox or
-    /// a queue, or parked in the error queue) still open. Unset once no such events remain. BookingApi ignores it.
+    /// a queue, or parked in the error queue) still open, and links to manage a booking sent before it still work.
     /// </summary>
     [MinLength(32)]
     public string? PreviousKey { get; set; }
@@ -56,6 +57,8 @@ public static class RecipientSealing
 
         var seal = new RecipientSeal(key, options.PreviousKey);
         builder.Services.AddSingleton(seal);
+        // The links that manage a booking are keyed by the same secret, so they need no secret of their own.
+        builder.Services.AddSingleton(new ManageTokens(key, options.PreviousKey));
         return seal;
     }
 }

@@ -26,6 +26,14 @@ public static class BookingsApi
         [RejectionReason.PatientLimitReached.ToApiCode()] = ("Too many upcoming appointments", "You already hold as many upcoming appointments as one patient may."),
     };
 
+    // {0} is the clinic's name, {1} its phone number.
+    private static readonly IReadOnlyDictionary<string, (string Title, string Detail)> s_changeRefusals = new Dictionary<string, (string, string)>
+    {
+        [ChangeRefusalCodes.TooLateToChange] = ("Too late to change online", "The appointment starts soon or has started. Please call {0} at {1}."),
+        [ChangeRefusalCodes.NotConfirmed] = ("No appointment to change", "This booking request was turned down, so there is no appointment to change."),
+        [ChangeRefusalCodes.Cancelled] = ("Appointment cancelled", "This appointment is cancelled. Please book a new time."),
+    };
+
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings");
@@ -52,6 +60,25 @@ public static class BookingsApi
         api.MapGet("/{bookingId:guid}", GetBookingAsync).WithName("GetBooking")
             .WithSummary("A booking request's decision, for the page the patient returns to")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The manage token is a bearer token, never in the URL, where logs and traces would keep it.
+        api.MapGet("/{bookingId:guid}/manage", GetManagedBookingAsync).WithName("GetManagedBooking")
+            .WithSummary("A booking as the page that cancels or moves it shows it (bearer: the manage token)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{bookingId:guid}/cancellation", CancelBookingAsync).WithName("CancelBooking")
+            .WithSummary("Cancel a confirmed appointment (bearer: the manage token); sending it again changes nothing")
+            .RequireRateLimiting(RateLimitPolicy)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/{bookingId:guid}/move", MoveBookingAsync).WithName("MoveBooking")
+            .WithSummary("Move a confirmed appointment to another free time at its clinic (bearer: the manage token), all or nothing")
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -61,7 +88,7 @@ public static class BookingsApi
     /// </param>
     public static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RequestBookingAsync(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateBookingRequest? request,
-        BookingService bookings, ClinicCatalog catalog, CancellationToken cancellationToken)
+        BookingService bookings, ClinicCatalog catalog, ManageTokens manageTokens, CancellationToken cancellationToken)
     {
         if (BookingRequestValidator.Validate(request ?? CreateBookingRequest.Missing, out var errors) is not { } command)
         {
@@ -70,7 +97,7 @@ public static class BookingsApi
 
         return await bookings.RequestAsync(command, cancellationToken) switch
         {
-            BookingResult.Decided { Booking: var booking } => await RespondAsync(booking, catalog, cancellationToken),
+            BookingResult.Decided { Booking: var booking } => await RespondAsync(booking, catalog, manageTokens, cancellationToken),
             BookingResult.UnknownClinic => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["clinicId"] = [$"There is no clinic with id {command.ClinicId}."] }),
             BookingResult.RequestIdReused => TypedResults.Problem(
@@ -86,20 +113,77 @@ public static class BookingsApi
     {
         if (await bookings.FindAsync(bookingId, cancellationToken) is not { } booking)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound, title: "No such booking", detail: $"There is no booking with id {bookingId}.");
+            return NoSuchBooking(bookingId);
         }
 
         return TypedResults.Ok(BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken)));
     }
 
+    public static async Task<Results<Ok<ManagedBookingResponse>, ProblemHttpResult>> GetManagedBookingAsync(
+        Guid bookingId, HttpRequest request, AppointmentChangeService changes, CancellationToken cancellationToken)
+    {
+        if (await changes.FindAsync(bookingId, BearerToken(request), cancellationToken) is not { } managed)
+        {
+            return NoSuchBooking(bookingId);
+        }
+
+        return TypedResults.Ok(new ManagedBookingResponse(
+            BookingResponses.From(managed.Booking, managed.Clinic), managed.ChangeableUntil, managed.Clinic?.Clinic.Phone));
+    }
+
+    public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBookingAsync(
+        Guid bookingId, HttpRequest request, AppointmentChangeService changes, ClinicCatalog catalog, CancellationToken cancellationToken) =>
+        await RespondToChangeAsync(bookingId, await changes.CancelAsync(bookingId, BearerToken(request), cancellationToken), catalog, cancellationToken);
+
+    public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult, ValidationProblem>> MoveBookingAsync(
+        Guid bookingId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] MoveBookingRequest? move, HttpRequest request,
+        AppointmentChangeService changes, ClinicCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (move?.Start is not { } start)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["start"] = ["Give the new start time, e.g. 2026-12-10T10:00:00+01:00."] });
+        }
+
+        var answer = await RespondToChangeAsync(bookingId, await changes.MoveAsync(bookingId, BearerToken(request), start, cancellationToken), catalog, cancellationToken);
+        return answer.Result is Ok<BookingResponse> moved ? moved : (ProblemHttpResult)answer.Result;
+    }
+
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> RespondToChangeAsync(
+        Guid bookingId, ChangeResult result, ClinicCatalog catalog, CancellationToken cancellationToken)
+    {
+        switch (result)
+        {
+            case ChangeResult.Changed { Booking: var booking }:
+                return TypedResults.Ok(BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken)));
+            case ChangeResult.Refused { Code: var code, Clinic: var clinic }:
+                var (title, detail) = s_changeRefusals.TryGetValue(code, out var refusal) ? refusal : s_rejections[code];
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: title,
+                    detail: string.Format(System.Globalization.CultureInfo.InvariantCulture, detail, clinic.Clinic.Name, clinic.Clinic.Phone),
+                    type: $"https://dentistimo.com/problems/{code}",
+                    extensions: new Dictionary<string, object?> { ["reasonCode"] = code });
+            default:
+                return NoSuchBooking(bookingId);
+        }
+    }
+
+    private static ProblemHttpResult NoSuchBooking(Guid bookingId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "No such booking", detail: $"There is no booking with id {bookingId}.");
+
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is var value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
+
     private static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RespondAsync(
-        BookingRecord booking, ClinicCatalog catalog, CancellationToken cancellationToken)
+        BookingRecord booking, ClinicCatalog catalog, ManageTokens manageTokens, CancellationToken cancellationToken)
     {
         var response = BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken));
         if (booking.Status == BookingStatus.Confirmed)
         {
-            return TypedResults.Created($"/api/bookings/{booking.Id}", response);
+            // Only whoever made the request learns the key, here and in the confirmation email.
+            return TypedResults.Created($"/api/bookings/{booking.Id}", response with { ManageToken = manageTokens.For(booking.Id) });
         }
 
         var (title, detail) = s_rejections[booking.ReasonCode!];
@@ -119,7 +203,12 @@ internal static class BookingResponses
     public static BookingResponse From(BookingRecord booking, ClinicEntry? clinic) => new(
         booking.Id,
         booking.RequestId,
-        booking.Status == BookingStatus.Confirmed ? BookingResponse.ConfirmedStatus : BookingResponse.RejectedStatus,
+        booking.Status switch
+        {
+            BookingStatus.Confirmed => BookingResponse.ConfirmedStatus,
+            BookingStatus.Cancelled => BookingResponse.CancelledStatus,
+            _ => BookingResponse.RejectedStatus,
+        },
         booking.ReasonCode,
         BookingsApi.ReasonFor(booking.ReasonCode),
         booking.Reference,

@@ -34,6 +34,11 @@ internal static class Extensions
         builder.Services.AddSingleton<ClinicCatalog>();
         builder.Services.AddSingleton<AvailabilityService>();
         builder.Services.AddSingleton<BookingService>();
+        builder.AddValidatedOptions<ReminderOptions>(ReminderOptions.SectionName);
+        builder.Services.AddSingleton(sp => new AppointmentChangePolicy(
+            sp.GetRequiredService<IOptions<BookingOptions>>().Value.CancellationCutoffHours,
+            sp.GetRequiredService<IOptions<ReminderOptions>>().Value.HoursBefore));
+        builder.Services.AddSingleton<AppointmentChangeService>();
 
         builder.AddBookingDatabase();
         builder.AddAvailabilityCache();
@@ -67,6 +72,9 @@ internal static class Extensions
         builder.Services.AddHostedService(services => services.GetRequiredService<DecisionBatcher>());
         builder.Services.AddSingleton<PatientDataRetention>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PatientDataRetention>());
+        builder.Services.AddSingleton<AppointmentStore>();
+        builder.Services.AddSingleton<AppointmentReminders>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AppointmentReminders>());
     }
 
     private static void AddAvailabilityCache(this IHostApplicationBuilder builder)

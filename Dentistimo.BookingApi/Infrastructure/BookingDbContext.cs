@@ -17,6 +17,7 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             clinic.Property(c => c.Id).HasColumnName("id").ValueGeneratedNever();
             clinic.Property(c => c.Name).HasColumnName("name");
             clinic.Property(c => c.Address).HasColumnName("address");
+            clinic.Property(c => c.Phone).HasColumnName("phone");
             clinic.Property(c => c.Latitude).HasColumnName("latitude");
             clinic.Property(c => c.Longitude).HasColumnName("longitude");
             clinic.Property(c => c.Dentists).HasColumnName("dentists");

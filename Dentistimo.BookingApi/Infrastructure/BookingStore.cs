@@ -207,6 +207,14 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("decided_at", booking.DecidedAt);
     }
 
+    internal static BookingStatus ParseStatus(string status) => status switch
+    {
+        "confirmed" => BookingStatus.Confirmed,
+        "rejected" => BookingStatus.Rejected,
+        "cancelled" => BookingStatus.Cancelled,
+        _ => throw new InvalidOperationException($"Unknown booking status '{status}'."),
+    };
+
     private async Task<BookingRecord?> FindOneAsync(string sql, Guid value, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
@@ -223,7 +231,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             Fingerprint: reader.GetString(2),
             ClinicId: reader.GetInt32(3),
             StartUtc: reader.GetFieldValue<DateTimeOffset>(4),
-            Status: reader.GetString(5) == "confirmed" ? BookingStatus.Confirmed : BookingStatus.Rejected,
+            Status: ParseStatus(reader.GetString(5)),
             ReasonCode: reader.IsDBNull(6) ? null : reader.GetString(6),
             Reference: reader.IsDBNull(7) ? null : reader.GetString(7),
             Patient: new PatientDetails(reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)),

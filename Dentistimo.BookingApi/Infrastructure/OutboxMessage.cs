@@ -27,6 +27,9 @@ public sealed record OutboxMessage(Guid MessageId, string MessageType, string Bo
         [nameof(BookingConfirmed)] = typeof(BookingConfirmed),
         [nameof(BookingRejected)] = typeof(BookingRejected),
         [nameof(SlotAvailabilityChanged)] = typeof(SlotAvailabilityChanged),
+        [nameof(BookingCancelled)] = typeof(BookingCancelled),
+        [nameof(BookingMoved)] = typeof(BookingMoved),
+        [nameof(AppointmentReminderDue)] = typeof(AppointmentReminderDue),
     };
 
     /// <summary>The event, in the trace of the request being handled now.</summary>

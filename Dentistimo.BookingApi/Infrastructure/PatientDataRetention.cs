@@ -51,12 +51,12 @@ public sealed class PatientDataRetention(
         while (true)
         {
             // Ids are UUID v7, ordered by when the request was decided, so the primary key finds every request decided
-            // before the cutoff; of those, a confirmed one goes only once its appointment is past the cutoff too.
+            // before the cutoff; of those, one still confirmed goes only once its appointment is past the cutoff too.
             await using var command = dataSource.CreateCommand("""
                 WITH expired AS (
                     DELETE FROM booking_requests WHERE id IN (
                         SELECT id FROM booking_requests
-                        WHERE id > @after AND id < @decided_before AND (status = 'rejected' OR start_utc < @cutoff)
+                        WHERE id > @after AND id < @decided_before AND (status <> 'confirmed' OR start_utc < @cutoff)
                         ORDER BY id LIMIT @batch_size)
                     RETURNING id)
                 SELECT (SELECT count(*) FROM expired), (SELECT id FROM expired ORDER BY id DESC LIMIT 1)

@@ -8,6 +8,9 @@ public sealed class Clinic
     public int Id { get; set; }
     public required string Name { get; set; }
     public required string Address { get; set; }
+
+    /// <summary>Whom patients call when it is too late to change an appointment online.</summary>
+    public string? Phone { get; set; }
     public double Latitude { get; set; }
     public double Longitude { get; set; }
 

@@ -14,6 +14,12 @@ public sealed class BookingOptions
     [Range(1, 100)]
     public int MaxUpcomingPerPatient { get; set; } = Model.Scheduling.BookingPolicy.DefaultMaxUpcomingPerPatient;
 
+    /// <summary>
+    /// How many hours before its start an appointment can no longer be cancelled or moved online; 0 allows it until the start.
+    /// </summary>
+    [Range(0, 24 * 14)]
+    public int CancellationCutoffHours { get; set; } = Model.Scheduling.AppointmentChangePolicy.DefaultCancellationCutoffHours;
+
     /// <summary>How long a cached day of availability lives if an invalidation is lost (say, Redis restarted mid-write).</summary>
     [Range(1, 3600)]
     public int AvailabilityCacheSeconds { get; set; } = 15;

@@ -96,7 +96,7 @@ public sealed class BookingService(
             var confirmed = booking with { Reference = BookingReference.New() };
             var fullyBooked = booking with { Status = BookingStatus.Rejected, ReasonCode = RejectionReason.FullyBooked.ToApiCode() };
             var confirmedEvent = new BookingConfirmed(
-                confirmed.Id, confirmed.RequestId, confirmed.Reference!, Appointment(clinic, slot.StartUtc), recipient);
+                confirmed.Id, confirmed.RequestId, confirmed.Reference!, AppointmentEvents.Details(clinic, slot.StartUtc), recipient);
 
             var outcome = await decisions.DecideAsync(new DecisionRequest(
                 confirmed, slot.Capacity, policy.MaxUpcomingPerPatient, slot.LocalDate,
@@ -145,11 +145,8 @@ public sealed class BookingService(
         stored.Fingerprint == fingerprint ? new BookingResult.Decided(stored, Earlier: true) : new BookingResult.RequestIdReused();
 
     private static BookingRejected RejectedEvent(BookingRecord rejected, ClinicEntry clinic, SealedRecipient recipient) =>
-        new(rejected.RequestId, rejected.ReasonCode!, Appointment(clinic, rejected.StartUtc), rejected.Id, recipient);
+        new(rejected.RequestId, rejected.ReasonCode!, AppointmentEvents.Details(clinic, rejected.StartUtc), rejected.Id, recipient);
 
-    private static AppointmentDetails Appointment(ClinicEntry clinic, DateTimeOffset startUtc) => new(
-        clinic.Clinic.Id, clinic.Clinic.Name, clinic.Clinic.Address, clinic.Clinic.Latitude, clinic.Clinic.Longitude,
-        startUtc, startUtc + Slot.Length);
 
     private static string Fingerprint(BookingCommand command) => Convert.ToHexString(BookingRequestIdentity.Hash(
         command.ClinicId, command.Start, command.Patient.Name, command.Patient.Email, command.Patient.Phone, command.Language));

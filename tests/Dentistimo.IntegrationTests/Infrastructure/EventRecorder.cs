@@ -17,6 +17,9 @@ public sealed class EventRecorder : IAsyncDisposable
     public ConcurrentQueue<(Guid MessageId, BookingConfirmed Event)> Confirmed { get; } = new();
     public ConcurrentQueue<(Guid MessageId, BookingRejected Event)> Rejected { get; } = new();
     public ConcurrentQueue<(Guid MessageId, SlotAvailabilityChanged Event)> AvailabilityChanged { get; } = new();
+    public ConcurrentQueue<(Guid MessageId, BookingCancelled Event)> Cancelled { get; } = new();
+    public ConcurrentQueue<(Guid MessageId, BookingMoved Event)> Moved { get; } = new();
+    public ConcurrentQueue<(Guid MessageId, AppointmentReminderDue Event)> Reminders { get; } = new();
 
     public static async Task<EventRecorder> StartAsync(string messaging)
     {
@@ -31,6 +34,9 @@ public sealed class EventRecorder : IAsyncDisposable
                 endpoint.Handler<BookingConfirmed>(context => Record(recorder!.Confirmed, context));
                 endpoint.Handler<BookingRejected>(context => Record(recorder!.Rejected, context));
                 endpoint.Handler<SlotAvailabilityChanged>(context => Record(recorder!.AvailabilityChanged, context));
+                endpoint.Handler<BookingCancelled>(context => Record(recorder!.Cancelled, context));
+                endpoint.Handler<BookingMoved>(context => Record(recorder!.Moved, context));
+                endpoint.Handler<AppointmentReminderDue>(context => Record(recorder!.Reminders, context));
             });
         });
         recorder = new EventRecorder(bus);

@@ -1,0 +1,138 @@
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.BookingApi.Services;
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Migrations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dentistimo.BookingApi.Infrastructure;
+
+public sealed class ReminderOptions
+{
+    public const string SectionName = "Reminders";
+
+    /// <summary>How long before an appointment its reminder goes out.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 24 * 14)]
+    public int HoursBefore { get; set; } = AppointmentChangePolicy.DefaultReminderHoursBefore;
+
+    /// <summary>How often each replica looks for reminders that are due.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
+    public int ScanIntervalSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Writes an <see cref="AppointmentReminderDue"/> event to the outbox for each confirmed appointment whose reminder is due
+/// (<see cref="AppointmentChangePolicy"/>), and marks its reminder done in the same transaction: the schedule is the bookings
+/// table itself, so restarts lose nothing and repeat nothing, and a cancelled or moved appointment is never reminded at
+/// its old time. Every replica runs this; rows another replica is reminding are skipped, not waited for.
+/// </summary>
+public sealed class AppointmentReminders(
+    DatabaseMigrator<BookingDbContext> migrator,
+    NpgsqlDataSource dataSource,
+    ClinicCatalog clinics,
+    AppointmentChangePolicy policy,
+    RecipientSeal recipientSeal,
+    OutboxSignal outboxSignal,
+    IOptions<ReminderOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AppointmentReminders> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await migrator.Migrated.WaitAsync(stoppingToken);
+        var interval = TimeSpan.FromSeconds(options.Value.ScanIntervalSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await PublishDueAsync(timeProvider.GetUtcNow(), stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Looking for due reminders failed ({Error}); trying again in {Interval}", exception.Message, interval);
+            }
+
+            await Task.Delay(interval, timeProvider, stoppingToken);
+        }
+    }
+
+    /// <summary>Writes the reminders due at <paramref name="now"/>, one batch of appointments at most.</summary>
+    /// <returns>How many appointments it looked at, each now done.</returns>
+    public async Task<int> PublishDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Those starting within the lead; the policy decides which of them get a reminder, and all are marked done.
+        var due = new List<(StoredAppointment Appointment, DateTimeOffset ScheduledAt)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT id, request_id, reference, clinic_id, start_utc, patient_name, patient_email, language, calendar_sequence,
+                   coalesce(changed_at, decided_at)
+            FROM booking_requests
+            WHERE status = 'confirmed' AND NOT reminder_done AND start_utc > @now AND start_utc <= @now + @lead
+            ORDER BY start_utc LIMIT @batch_size
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue("now", now);
+            select.Parameters.AddWithValue("lead", policy.ReminderLead);
+            select.Parameters.AddWithValue("batch_size", BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add((new StoredAppointment(
+                    reader.GetGuid(0), reader.GetGuid(1), BookingStatus.Confirmed, reader.GetString(2), reader.GetInt32(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8)),
+                    reader.GetFieldValue<DateTimeOffset>(9)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var reminders = new List<OutboxMessage>();
+        foreach (var (appointment, scheduledAt) in due)
+        {
+            if (!policy.IsReminderDue(appointment.StartUtc, now) || !policy.IsReminded(appointment.StartUtc, scheduledAt))
+            {
+                continue;
+            }
+
+            var clinic = await clinics.FindAsync(appointment.ClinicId, cancellationToken)
+                ?? throw new InvalidOperationException($"Booking {appointment.Id} is at clinic {appointment.ClinicId}, which is not in the registry.");
+            reminders.Add(OutboxMessage.For(new AppointmentReminderDue(
+                appointment.Id, appointment.RequestId, Guid.CreateVersion7(now), appointment.Reference!,
+                AppointmentEvents.Details(clinic, appointment.StartUtc), appointment.CalendarSequence,
+                AppointmentEvents.Recipient(recipientSeal, appointment))));
+        }
+
+        await using (var write = new NpgsqlCommand("""
+            WITH done AS (UPDATE booking_requests SET reminder_done = true WHERE id = ANY(@ids))
+            INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+            SELECT message_id, message_type, body::jsonb, @now FROM unnest(@message_ids, @message_types, @bodies) AS m(message_id, message_type, body)
+            """, connection, transaction))
+        {
+            write.Parameters.AddWithValue("ids", due.Select(candidate => candidate.Appointment.Id).ToArray());
+            write.Parameters.AddWithValue("now", now);
+            write.Parameters.AddWithValue("message_ids", reminders.Select(message => message.MessageId).ToArray());
+            write.Parameters.AddWithValue("message_types", reminders.Select(message => message.MessageType).ToArray());
+            write.Parameters.AddWithValue("bodies", reminders.Select(message => message.Body).ToArray());
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        outboxSignal.NewMessages();
+        if (reminders.Count > 0)
+        {
+            logger.LogInformation("Wrote {Count} appointment reminders", reminders.Count);
+        }
+
+        return due.Count;
+    }
+}

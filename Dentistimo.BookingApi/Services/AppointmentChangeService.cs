@@ -1,0 +1,177 @@
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
+using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
+using Dentistimo.Contracts.IntegrationEvents;
+
+namespace Dentistimo.BookingApi.Services;
+
+public abstract record ChangeResult
+{
+    /// <summary>The booking as it stands after the change, or as an earlier identical change left it.</summary>
+    public sealed record Changed(BookingRecord Booking) : ChangeResult;
+
+    /// <summary>No such booking, or the wrong token: the caller cannot tell which.</summary>
+    public sealed record NotFound : ChangeResult;
+
+    /// <param name="Code">One of <see cref="ChangeRefusalCodes"/> or, for a move's new time, <see cref="RejectionCodes"/>.</param>
+    public sealed record Refused(string Code, ClinicEntry Clinic) : ChangeResult;
+}
+
+/// <summary>The booking as the page that manages it shows it.</summary>
+public sealed record ManagedBooking(BookingRecord Booking, ClinicEntry? Clinic, DateTimeOffset? ChangeableUntil);
+
+/// <summary>
+/// Patients cancel and move their confirmed appointments, authorised by the booking's manage token. A change is decided
+/// under the booking's row lock (<see cref="AppointmentStore"/>), so a retry, or two tabs sending it at once, changes it
+/// once and gets the same answer; its email and the slots' availability go out through the outbox with it.
+/// </summary>
+public sealed class AppointmentChangeService(
+    AppointmentStore appointments,
+    BookingStore bookings,
+    ClinicCatalog clinics,
+    BookingPolicy bookingPolicy,
+    AppointmentChangePolicy changePolicy,
+    ManageTokens manageTokens,
+    RecipientSeal recipientSeal,
+    AvailabilityCache availabilityCache,
+    OutboxSignal outboxSignal,
+    TimeProvider timeProvider,
+    ILogger<AppointmentChangeService> logger)
+{
+    public async Task<ManagedBooking?> FindAsync(Guid id, string? token, CancellationToken cancellationToken)
+    {
+        if (!manageTokens.IsValid(id, token) || await bookings.FindAsync(id, cancellationToken) is not { } booking)
+        {
+            return null;
+        }
+
+        var changeable = booking.Status == BookingStatus.Confirmed && changePolicy.CanChange(booking.StartUtc, timeProvider.GetUtcNow());
+        return new ManagedBooking(booking, await clinics.FindAsync(booking.ClinicId, cancellationToken),
+            changeable ? changePolicy.ChangeableUntil(booking.StartUtc) : null);
+    }
+
+    public async Task<ChangeResult> CancelAsync(Guid id, string? token, CancellationToken cancellationToken)
+    {
+        if (!manageTokens.IsValid(id, token))
+        {
+            return new ChangeResult.NotFound();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
+        {
+            if (change.Appointment is not { } appointment)
+            {
+                return new ChangeResult.NotFound();
+            }
+
+            var clinic = await ClinicOfAsync(appointment, cancellationToken);
+            switch (appointment.Status)
+            {
+                case BookingStatus.Cancelled:
+                    return await CurrentAsync(id, cancellationToken);
+                case BookingStatus.Rejected:
+                    return new ChangeResult.Refused(ChangeRefusalCodes.NotConfirmed, clinic);
+            }
+
+            if (!changePolicy.CanChange(appointment.StartUtc, now))
+            {
+                return new ChangeResult.Refused(ChangeRefusalCodes.TooLateToChange, clinic);
+            }
+
+            var freed = await change.CancelAsync(now, cancellationToken);
+            await change.AddToOutboxAsync(
+            [
+                OutboxMessage.For(new BookingCancelled(appointment.Id, appointment.RequestId, appointment.Reference!,
+                    AppointmentEvents.Details(clinic, appointment.StartUtc), appointment.CalendarSequence + 1,
+                    AppointmentEvents.Recipient(recipientSeal, appointment))),
+                AppointmentEvents.AvailabilityChanged(freed),
+            ], now, cancellationToken);
+            await change.CommitAsync(cancellationToken);
+            availabilityCache.Invalidate(appointment.ClinicId, ClinicTime.LocalDate(appointment.StartUtc));
+        }
+
+        outboxSignal.NewMessages();
+        logger.LogInformation("Booking {BookingId} was cancelled by the patient", id);
+        return await CurrentAsync(id, cancellationToken);
+    }
+
+    public async Task<ChangeResult> MoveAsync(Guid id, string? token, DateTimeOffset newStart, CancellationToken cancellationToken)
+    {
+        if (!manageTokens.IsValid(id, token))
+        {
+            return new ChangeResult.NotFound();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
+        {
+            if (change.Appointment is not { } appointment)
+            {
+                return new ChangeResult.NotFound();
+            }
+
+            var clinic = await ClinicOfAsync(appointment, cancellationToken);
+            switch (appointment.Status)
+            {
+                case BookingStatus.Cancelled:
+                    return new ChangeResult.Refused(ChangeRefusalCodes.Cancelled, clinic);
+                case BookingStatus.Rejected:
+                    return new ChangeResult.Refused(ChangeRefusalCodes.NotConfirmed, clinic);
+            }
+
+            if (appointment.StartUtc == newStart)
+            {
+                // Already there: a retry of this move, or a move to where it is.
+                return await CurrentAsync(id, cancellationToken);
+            }
+
+            if (!changePolicy.CanChange(appointment.StartUtc, now))
+            {
+                return new ChangeResult.Refused(ChangeRefusalCodes.TooLateToChange, clinic);
+            }
+
+            var decision = bookingPolicy.Decide(clinic.Schedule, newStart, bookedCount: 0, now);
+            if (decision.Rejection is { } rejection)
+            {
+                return new ChangeResult.Refused(rejection.ToApiCode(), clinic);
+            }
+
+            var slot = decision.Slot!;
+            switch (await change.TryMoveAsync(slot.StartUtc, slot.Capacity, now, cancellationToken))
+            {
+                case MoveOutcome.FullyBooked:
+                    return new ChangeResult.Refused(RejectionCodes.FullyBooked, clinic);
+                case MoveOutcome.PatientAlreadyBooked:
+                    return new ChangeResult.Refused(RejectionCodes.PatientAlreadyBooked, clinic);
+                case MoveOutcome.Moved(var taken, var freed):
+                    await change.AddToOutboxAsync(
+                    [
+                        OutboxMessage.For(new BookingMoved(appointment.Id, appointment.RequestId, Guid.CreateVersion7(now), appointment.Reference!,
+                            AppointmentEvents.Details(clinic, slot.StartUtc), appointment.StartUtc, appointment.CalendarSequence + 1,
+                            AppointmentEvents.Recipient(recipientSeal, appointment))),
+                        AppointmentEvents.AvailabilityChanged(taken),
+                        AppointmentEvents.AvailabilityChanged(freed),
+                    ], now, cancellationToken);
+                    await change.CommitAsync(cancellationToken);
+                    availabilityCache.Invalidate(appointment.ClinicId, slot.LocalDate);
+                    availabilityCache.Invalidate(appointment.ClinicId, ClinicTime.LocalDate(appointment.StartUtc));
+                    break;
+            }
+        }
+
+        outboxSignal.NewMessages();
+        logger.LogInformation("Booking {BookingId} was moved by the patient", id);
+        return await CurrentAsync(id, cancellationToken);
+    }
+
+    private async Task<ClinicEntry> ClinicOfAsync(StoredAppointment appointment, CancellationToken cancellationToken) =>
+        await clinics.FindAsync(appointment.ClinicId, cancellationToken)
+            ?? throw new InvalidOperationException($"Booking {appointment.Id} is at clinic {appointment.ClinicId}, which is not in the registry.");
+
+    private async Task<ChangeResult> CurrentAsync(Guid id, CancellationToken cancellationToken) =>
+        new ChangeResult.Changed(await bookings.FindAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException($"Booking {id} was changed but cannot be read."));
+}
