@@ -96,9 +96,8 @@
     if (!cell) return;
     const input = cell.querySelector('input');
     const bookable = change.state === 'available' || change.state === 'few-left';
-    // Seats are only ever taken (there is no cancelling), so fewer booked than shown is an older view of the slot: a
-    // cached answer to Watch, or an event that waited while Watch was pending. Newer news is never undone by it.
-    if ((bookable || change.state === 'full') && change.booked < Number(cell.dataset.booked)) return;
+    // Cancellations and moves give seats back, so fewer booked is news too. Changes apply in the order they arrive,
+    // Watch's answer before the events that came while it was pending, so the last one applied is the newest.
     cell.dataset.booked = change.booked;
     // As the server renders it: a time that has passed (or a closed one) since the page was made is just unavailable.
     const state = bookable || change.state === 'full' ? change.state : 'unavailable';
@@ -135,7 +134,7 @@
     .build();
   // Watch answers the day's slots as BookingApi has them now: the page may come from the output cache, and whatever
   // changed while it was not connected was sent to no one. Changes that arrive while Watch is pending are applied after
-  // its answer; showSlot drops whichever of the two is older.
+  // its answer: the group is joined before the day is read, so every change after that read still arrives, last.
   let pending = null;
   const watch = () => {
     pending = [];
