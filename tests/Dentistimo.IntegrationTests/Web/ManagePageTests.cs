@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Dentistimo.Contracts;
@@ -15,6 +14,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+using static Dentistimo.IntegrationTests.Web.HtmlPages;
 
 namespace Dentistimo.IntegrationTests.Web;
 
@@ -361,31 +362,6 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
     {
         var (_, start) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 5);
         return new ManageContractStub(start, changeableUntil ?? start.AddHours(-24), ClinicPhone);
-    }
-
-    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, IDocument page, string formSelector, Dictionary<string, string>? fields = null)
-    {
-        var form = (IHtmlFormElement)page.QuerySelector(formSelector)!;
-        var values = form.QuerySelectorAll("input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
-        foreach (var (name, value) in fields ?? [])
-        {
-            values[name] = value;
-        }
-
-        return await client.PostAsync(form.Action, new FormUrlEncodedContent(values));
-    }
-
-    private static async Task<IDocument> GetPageAsync(HttpClient client, string address)
-    {
-        using var response = await client.GetAsync(address);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await ParseAsync(response);
-    }
-
-    private static async Task<IDocument> ParseAsync(HttpResponseMessage response)
-    {
-        var html = await response.Content.ReadAsStringAsync();
-        return await BrowsingContext.New(Configuration.Default).OpenAsync(request => request.Content(html).Address(response.RequestMessage!.RequestUri!));
     }
 
     /// <summary>The real BookingApi, whose answer to a booking request carries a manage token as the contract has it.</summary>
