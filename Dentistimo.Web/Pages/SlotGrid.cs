@@ -15,7 +15,7 @@ public sealed record SlotGrid(DayAvailability Day, string InputName, string? Cho
 {
     /// <summary>The class suffix for a slot: its state while it can be chosen or is full; otherwise simply unavailable.</summary>
     public string StateOf(SlotAvailability slot) =>
-        IsChoosable(slot) || slot.State == SlotStateCodes.Full ? slot.State : "unavailable";
+        slot.Start != Held && (slot.IsBookable || slot.State == SlotStateCodes.Full) ? slot.State : "unavailable";
 
     public bool IsChoosable(SlotAvailability slot) => slot.IsBookable && slot.Start != Held;
 
