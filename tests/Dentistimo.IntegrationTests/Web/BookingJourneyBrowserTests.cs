@@ -352,6 +352,46 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(patient.Locator("#rejection")).Not.ToContainTextAsync("redan");
     }
 
+    [Fact]
+    public async Task A_patient_cancels_from_the_confirmation_page_s_manage_link_and_another_sees_the_time_free_again()
+    {
+        var web = system.WebOnKestrel;
+        // Tooth Fairy Dentist has one dentist: one booking fills a time, and cancelling it frees it.
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 19);
+        var iso = date.ToString("yyyy-MM-dd");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var patient = await NewPageAsync(browser, web, s_desktop);
+        var watcher = await NewPageAsync(browser, web, s_phone);
+        await watcher.GotoAsync($"/book?clinic=2&date={iso}");
+        await Assertions.Expect(watcher.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        var watchedSlot = watcher.Locator($".slot[data-start='{start.ToUniversalTime():O}']");
+        await Assertions.Expect(watchedSlot.Locator(".slot-state")).ToHaveTextAsync("1 of 1 free");
+
+        await patient.GotoAsync($"/book?clinic=2&date={iso}");
+        await patient.Locator($".slot[data-start='{start.ToUniversalTime():O}'] label").ClickAsync();
+        await patient.Locator("#Form_Name").FillAsync("Astrid Lindgren");
+        await patient.Locator("#Form_Email").FillAsync(BookingApiDriver.NewPatientEmail());
+        await patient.Locator("label[for='Form_Consent']").ClickAsync();
+        await patient.Locator("#book-button").ClickAsync();
+        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}\\?"));
+        await Assertions.Expect(watchedSlot.Locator(".slot-state")).ToHaveTextAsync("Full", new() { Timeout = (float)s_patience.TotalMilliseconds });
+
+        await patient.Locator("#manage-link").ClickAsync();
+        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}/manage\\?token="));
+        await Assertions.Expect(patient.Locator("#appointment-status")).ToHaveTextAsync("Confirmed");
+        await Screenshots.SaveAsync(patient, "08-manage");
+        await patient.Locator("#cancel-button").ClickAsync();
+
+        await Assertions.Expect(patient.Locator("#change-notice h2")).ToHaveTextAsync("Your appointment is cancelled");
+        await Assertions.Expect(patient.Locator("#book-again")).ToHaveAttributeAsync("href", $"/book?clinic=2&date={iso}&lang=en");
+        await Screenshots.SaveAsync(patient, "09-manage-cancelled");
+        // Without reloading, the watcher's grid has the time free again, to choose.
+        await Assertions.Expect(watchedSlot.Locator(".slot-state")).ToHaveTextAsync("1 of 1 free", new() { Timeout = (float)s_patience.TotalMilliseconds });
+        await Assertions.Expect(watchedSlot.Locator("input")).ToBeEnabledAsync();
+    }
+
     private async Task BookAsync(int clinicId, DateTimeOffset start)
     {
         var (status, _) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinicId, start, BookingApiDriver.NewPatientEmail()));

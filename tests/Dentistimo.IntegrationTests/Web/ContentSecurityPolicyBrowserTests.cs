@@ -43,6 +43,7 @@ public sealed class ContentSecurityPolicyBrowserTests(WebSystemFixture system) :
             await VisitAsync(page, new Uri(web, $"/?lang={language}"), 200, "#map.leaflet-container");
             await VisitAsync(page, new Uri(web, $"/book?clinic=1&date={iso}&lang={language}"), 200, "#booking-form[data-live='true']");
             await VisitAsync(page, new Uri(web, $"/bookings/{(string)body["id"]!}?lang={language}"), 200, "#reference");
+            await VisitAsync(page, new Uri(web, $"/bookings/{(string)body["id"]!}/manage?token={(string)body["manageToken"]!}&lang={language}"), 200, "#move-form");
             await VisitAsync(page, new Uri(web, $"/no-such-page?lang={language}"), 404, "h1");
             await VisitAsync(page, new Uri(unavailable, $"/book?clinic=1&date={iso}&lang={language}"), 503, "h1");
             await VisitAsync(page, new Uri(failingWeb, $"/?lang={language}"), 500, "h1");
