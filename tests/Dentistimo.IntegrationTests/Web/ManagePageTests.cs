@@ -281,6 +281,19 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task A_change_form_larger_than_the_body_limit_is_answered_413_before_BookingApi_hears_of_it()
+    {
+        var stub = await NewStubAsync();
+        await using var web = WebWith(stub);
+
+        using var answer = await web.CreateClient().PostAsync($"/bookings/{stub.BookingId}/manage?handler=move&lang=en",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = ManageContractStub.Token, ["start"] = new('a', 17 * 1024) }));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.StatusCode);
+        Assert.Equal(0, stub.Changes);
+    }
+
+    [Fact]
     public async Task The_token_goes_to_BookingApi_only_in_the_Authorization_header_and_into_no_log_line_or_span()
     {
         var stub = await NewStubAsync();

@@ -30,6 +30,8 @@ public sealed class PublicSurfaceTests(WebSystemFixture system) : IClassFixture<
     [InlineData("DELETE", "/bookings/{id}", "GET, HEAD")]
     [InlineData("PATCH", "/bookings/{id}", "GET, HEAD")]
     [InlineData("TRACE", "/bookings/{id}", "GET, HEAD")]
+    [InlineData("PUT", "/bookings/{id}/manage", "GET, HEAD, POST")]
+    [InlineData("DELETE", "/bookings/{id}/manage", "GET, HEAD, POST")]
     [InlineData("POST", "/", "GET, HEAD")]
     [InlineData("DELETE", "/", "GET, HEAD")]
     public async Task An_unsupported_method_is_answered_405_with_Allow_and_the_security_headers(string method, string address, string allowed)
