@@ -181,6 +181,8 @@ public static class SwedishTexts
         ["The appointment could not be changed. Please try again."] = "Tiden kunde inte ändras. Försök igen.",
         ["Many people are using the booking service right now. Nothing was changed. Please try again in {0} seconds."] =
             "Många använder bokningstjänsten just nu. Ingenting har ändrats. Försök igen om {0} sekunder.",
+        ["We could not reach the booking service, so we do not know whether your appointment was changed. Please open the link again in a minute to see."] =
+            "Vi nådde inte bokningstjänsten och vet därför inte om tiden ändrades. Öppna länken igen om en stund för att se det.",
         ["You have sent many requests in a short time. Nothing was changed. Please try again in {0} seconds."] =
             "Du har skickat många förfrågningar på kort tid. Ingenting har ändrats. Försök igen om {0} sekunder.",
     };

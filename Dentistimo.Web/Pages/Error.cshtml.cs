@@ -16,6 +16,12 @@ public sealed class ErrorModel : PageModel
     /// <summary>The status the failed request was answered with; null after an exception.</summary>
     public int? ErrorStatusCode => HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode;
 
+    /// <summary>Whether the failed request was a cancellation or a move sent from a booking's manage page.</summary>
+    public bool FailedChangingABooking =>
+        HttpMethods.IsPost(HttpContext.Request.Method)
+        && HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } path
+        && path.EndsWith("/manage", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Any method: the page is shown with the failed request's own (a form post, a PUT answered 405), and has no
     /// handler for most of them, so the check is made before any handler would run.

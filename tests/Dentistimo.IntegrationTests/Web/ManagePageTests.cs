@@ -293,6 +293,22 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
         Assert.Equal(0, stub.Changes);
     }
 
+    [Theory]
+    [InlineData("en", "we do not know whether your appointment was changed")]
+    [InlineData("sv", "vet därför inte om tiden ändrades")]
+    public async Task A_change_BookingApi_does_not_answer_says_it_may_or_may_not_have_been_made(string language, string sentence)
+    {
+        await using var web = new WebFactory(new Uri("http://127.0.0.1:9"), system.Resources.Messaging);
+
+        using var answer = await web.CreateClient().PostAsync($"/bookings/{Guid.NewGuid()}/manage?handler=cancel&lang={language}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = ManageContractStub.Token }));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        var text = (await ParseAsync(answer)).QuerySelector("main")!.TextContent;
+        Assert.Contains(sentence, text);
+        Assert.DoesNotContain(language == "sv" ? "Ingenting har bokats eller ändrats" : "Nothing has been booked or changed", text);
+    }
+
     [Fact]
     public async Task The_token_goes_to_BookingApi_only_in_the_Authorization_header_and_into_no_log_line_or_span()
     {
