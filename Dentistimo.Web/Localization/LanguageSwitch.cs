@@ -16,6 +16,14 @@ public static class LanguageSwitch
         return SiteRelative(path) + builder.ToQueryString();
     }
 
+    private const string PageAddressKey = "LanguageSwitch.PageAddress";
+
+    /// <summary>
+    /// For a page answered to a form post whose own address cannot show it by GET (the manage page's posts carry the
+    /// token in the form): the address that does, for the language switch to link to.
+    /// </summary>
+    public static void LinkTo(HttpContext context, string siteRelativeAddress) => context.Items[PageAddressKey] = siteRelativeAddress;
+
     /// <summary>
     /// The path as a link that cannot leave the site: a request for <c>//evil.example/x</c> (or <c>/\evil.example</c>,
     /// which browsers read alike) would otherwise link to another host. Its leading slashes and backslashes become one slash.
@@ -28,6 +36,12 @@ public static class LanguageSwitch
     /// </summary>
     private static (PathString Path, string? Query) PageAddress(HttpRequest request)
     {
+        if (request.HttpContext.Items[PageAddressKey] is string address)
+        {
+            var queryStart = address.IndexOf('?', StringComparison.Ordinal);
+            return queryStart < 0 ? (new PathString(address), null) : (new PathString(address[..queryStart]), address[queryStart..]);
+        }
+
         if (request.HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { } failedWithStatus)
         {
             return (new PathString(failedWithStatus.OriginalPathBase) + new PathString(failedWithStatus.OriginalPath), failedWithStatus.OriginalQueryString);

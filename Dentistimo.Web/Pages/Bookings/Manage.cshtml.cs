@@ -198,6 +198,11 @@ public sealed class ManageModel(
         Response.UseForKeyedAddress();
         Managed = managed;
         Token = token;
+        if (HttpMethods.IsPost(Request.Method))
+        {
+            LanguageSwitch.LinkTo(HttpContext, Link(id, token, Languages.Current) + (date is null ? "" : $"&date={Uri.EscapeDataString(date)}"));
+        }
+
         if (!CanChange)
         {
             return null;

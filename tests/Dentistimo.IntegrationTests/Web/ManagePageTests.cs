@@ -163,6 +163,11 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
         Assert.Equal("Välj en ledig tid.", again.QuerySelector("#start-error")!.TextContent.Trim());
         Assert.All(again.QuerySelectorAll("input[name=start]"), input => Assert.Equal("true", input.GetAttribute("aria-invalid")));
         Assert.Equal(0, stub.Changes);
+        // The answer's own address takes only posts: the language switch links to the page's.
+        var date = ((IHtmlInputElement)page.QuerySelector("#move-form input[name=date]")!).Value;
+        Assert.Equal(stub.ManageLink("en") + $"&date={date}", again.QuerySelector(".language-switch a[hreflang=en]")!.GetAttribute("href"));
+        using var inEnglish = await client.GetAsync(again.QuerySelector(".language-switch a[hreflang=en]")!.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.OK, inEnglish.StatusCode);
     }
 
     [Theory]
