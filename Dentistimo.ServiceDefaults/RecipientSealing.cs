@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,8 +34,8 @@ public sealed class RecipientSealOptions
 public static class RecipientSealing
 {
     /// <summary>
-    /// The <see cref="RecipientSeal"/> of <c>RecipientSeal:Key</c> (and <c>RecipientSeal:PreviousKey</c>), as a
-    /// singleton. Like every setting it is checked while the service is built: a key missing outside Development, too
+    /// The <see cref="RecipientSeal"/> of <c>RecipientSeal:Key</c> (and <c>RecipientSeal:PreviousKey</c>), and the
+    /// <see cref="ManageTokens"/> of the same keys, as singletons. Like every setting it is checked while the service is built: a key missing outside Development, too
     /// short, or the development key outside Development stops the service with one line naming the setting.
     /// </summary>
     public static RecipientSeal AddRecipientSeal(this IHostApplicationBuilder builder)
@@ -56,6 +57,8 @@ public static class RecipientSealing
 
         var seal = new RecipientSeal(key, options.PreviousKey);
         builder.Services.AddSingleton(seal);
+        // From the key resolved here, development fallback included, so BookingApi checks the tokens the notifier writes.
+        builder.Services.AddSingleton(new ManageTokens(key, options.PreviousKey));
         return seal;
     }
 }
