@@ -25,7 +25,8 @@ public sealed class RecipientSealOptions
 
     /// <summary>
     /// The notifier's <see cref="Key"/> before the last rotation, so that events sealed with it (still in the outbox or
-    /// a queue, or parked in the error queue) still open. Unset once no such events remain. BookingApi ignores it.
+    /// a queue, or parked in the error queue) still open. Unset once no such events remain. BookingApi uses it only to accept
+    /// the manage links (<see cref="ManageTokens"/>) of emails sent before the rotation.
     /// </summary>
     [MinLength(32)]
     public string? PreviousKey { get; set; }
