@@ -289,6 +289,17 @@ public sealed class BookingEmailRendererTests
     }
 
     [Fact]
+    public void A_reminder_counts_days_by_the_Stockholm_date_not_the_UTC_date()
+    {
+        // 23:30 UTC on 20 November is already 00:30 on 21 November in Stockholm.
+        var renderer = TestBookings.Renderer(now: new DateTimeOffset(2026, 11, 20, 23, 30, 0, TimeSpan.Zero));
+
+        var email = renderer.RenderReminder(TestBookings.ReminderDue(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero)));
+
+        Assert.Equal("Reminder: your dental appointment today at 09:00, The Crown", email.Subject);
+    }
+
+    [Fact]
     public void Each_move_and_each_reminder_is_an_email_of_its_own_and_a_cancellation_one_per_booking()
     {
         var renderer = TestBookings.Renderer();

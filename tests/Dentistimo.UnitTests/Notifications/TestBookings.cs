@@ -49,12 +49,14 @@ internal static class TestBookings
     public static AppointmentDetails Appointment(DateTimeOffset start) =>
         new(3, "The Crown", "Lindholmsallén 19, 417 55 Göteborg", 57.709872, 11.94, start, start.AddMinutes(30));
 
-    public static BookingEmailRenderer Renderer(string publicBaseUrl = "https://dentistimo.com", ILogger<BookingEmailRenderer>? logger = null) =>
+    /// <param name="now">When the email is rendered; <see cref="Now"/> unless told.</param>
+    public static BookingEmailRenderer Renderer(
+        string publicBaseUrl = "https://dentistimo.com", ILogger<BookingEmailRenderer>? logger = null, DateTimeOffset? now = null) =>
         new(EmailTemplates.Embedded,
             Options.Create(new EmailOptions { PublicBaseUrl = new Uri(publicBaseUrl) }),
             Seal,
             ManageTokens,
-            new FixedTimeProvider(Now),
+            new FixedTimeProvider(now ?? Now),
             logger ?? NullLogger<BookingEmailRenderer>.Instance);
 
     /// <summary>Keeps every line logged, as it would read.</summary>
