@@ -61,7 +61,7 @@ public static class AppointmentCalendar
         // RFC 5546 requires a request and a cancellation to name the attendees; RSVP=FALSE, since nobody reads replies.
         string[] attendee = calendarEvent.Method == CalendarMethod.Publish
             ? []
-            : [$"ATTENDEE;CN={ParameterText(calendarEvent.Attendee.Name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{calendarEvent.Attendee.Address}"];
+            : [$"ATTENDEE;CN={ParameterText(calendarEvent.Attendee.Name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{Printable(calendarEvent.Attendee.Address)}"];
         foreach (var line in (string[])
         [
             "BEGIN:VCALENDAR",
@@ -103,8 +103,10 @@ public static class AppointmentCalendar
     };
 
     /// <summary>A parameter value (RFC 5545 3.2): quoted, without the double quotes and control characters it cannot hold.</summary>
-    private static string ParameterText(string value) =>
-        $"\"{new string(value.Where(character => character != '"' && !char.IsControl(character)).ToArray())}\"";
+    private static string ParameterText(string value) => $"\"{Printable(value).Replace("\"", "")}\"";
+
+    /// <summary>Without control characters, so that no value, not even an odd quoted email address, can end its line.</summary>
+    private static string Printable(string value) => new(value.Where(character => !char.IsControl(character)).ToArray());
 
     private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -87,15 +87,16 @@ public sealed class AppointmentCalendarTests
     }
 
     [Fact]
-    public void A_name_with_quotes_or_line_breaks_cannot_break_out_of_its_parameter()
+    public void A_name_or_address_with_quotes_or_line_breaks_cannot_break_out_of_its_line()
     {
         var ics = AppointmentCalendar.Write(new CalendarEvent(
             CalendarMethod.Request, "uid@dentistimo.com", 1, new CalendarParty("Dentistimo", "bookings@dentistimo.com"),
-            new CalendarParty("Bo \"Ek\"\r\nATTENDEE:mailto:x@evil.example", "bo@example.com"), TestBookings.WinterStart,
+            new CalendarParty("Bo \"Ek\"\r\nATTENDEE:mailto:x@evil.example", "\"bo\r\nX-INJECTED:1\"@example.com"), TestBookings.WinterStart,
             TestBookings.WinterStart.AddMinutes(30), "s", "l", 57.7, 11.9, "d", "https://dentistimo.com/", TestBookings.Now));
 
         Assert.Contains("ATTENDEE;CN=\"Bo EkATTENDEE:mailto:x@evil.example\";", ics);
         Assert.Single(ics.Split("\r\n"), line => line.StartsWith("ATTENDEE", StringComparison.Ordinal));
+        Assert.DoesNotContain("\r\nX-INJECTED", ics);
     }
 
     private static (string ContentType, Dictionary<string, List<string>> Properties) Calendar(EmailMessage email)
