@@ -25,7 +25,8 @@ public sealed class RecipientSealOptions
 
     /// <summary>
     /// The notifier's <see cref="Key"/> before the last rotation, so that events sealed with it (still in the outbox or
-    /// a queue, or parked in the error queue) still open, and links to manage a booking sent before it still work.
+    /// a queue, or parked in the error queue) still open. Unset once no such events remain. BookingApi uses it only to accept
+    /// the manage links (<see cref="ManageTokens"/>) of emails sent before the rotation.
     /// </summary>
     [MinLength(32)]
     public string? PreviousKey { get; set; }
@@ -34,8 +35,8 @@ public sealed class RecipientSealOptions
 public static class RecipientSealing
 {
     /// <summary>
-    /// The <see cref="RecipientSeal"/> of <c>RecipientSeal:Key</c> (and <c>RecipientSeal:PreviousKey</c>), as a
-    /// singleton. Like every setting it is checked while the service is built: a key missing outside Development, too
+    /// The <see cref="RecipientSeal"/> of <c>RecipientSeal:Key</c> (and <c>RecipientSeal:PreviousKey</c>), and the
+    /// <see cref="ManageTokens"/> of the same keys, as singletons. Like every setting it is checked while the service is built: a key missing outside Development, too
     /// short, or the development key outside Development stops the service with one line naming the setting.
     /// </summary>
     public static RecipientSeal AddRecipientSeal(this IHostApplicationBuilder builder)
@@ -57,7 +58,7 @@ public static class RecipientSealing
 
         var seal = new RecipientSeal(key, options.PreviousKey);
         builder.Services.AddSingleton(seal);
-        // The links that manage a booking are keyed by the same secret, so they need no secret of their own.
+        // From the key resolved here, development fallback included, so BookingApi checks the tokens the notifier writes.
         builder.Services.AddSingleton(new ManageTokens(key, options.PreviousKey));
         return seal;
     }

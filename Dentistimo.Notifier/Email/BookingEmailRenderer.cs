@@ -9,11 +9,15 @@ using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>Turns a booking decision into the email the patient reads, in their language and in Stockholm time.</summary>
+/// <summary>
+/// Turns a booking event (a decision, a cancellation, a move, a reminder) into the email the patient reads, in their
+/// language and in Stockholm time.
+/// </summary>
 public sealed class BookingEmailRenderer(
     EmailTemplates templates,
     IOptions<EmailOptions> options,
     RecipientSeal recipientSeal,
+    ManageTokens manageTokens,
     TimeProvider timeProvider,
     ILogger<BookingEmailRenderer> logger)
 {
@@ -22,29 +26,47 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderConfirmation(BookingConfirmed booking)
     {
-        var draft = Draft(EmailKind.Confirmation, booking.RequestId, booking.Appointment, booking.SealedRecipient, booking.Recipient);
-        draft.Values["reference"] = booking.Reference ?? "";
-        draft.Values["bookingUrl"] = Link($"bookings/{booking.BookingId}?lang={draft.Language}");
+        var draft = Draft(new EmailIdentity(EmailKind.Confirmation, booking.RequestId), booking.RequestId, booking.Appointment, booking.SealedRecipient, booking.Recipient);
+        AddBooking(draft, booking.BookingId, booking.Reference);
+        // The first version of the calendar entry: every later change of the booking sends a higher SEQUENCE.
+        return Compose(draft, draft.Texts.ConfirmationSubject, [Calendar(draft, booking.BookingId, CalendarMethod.Publish, sequence: 0)]);
+    }
 
-        var appointment = booking.Appointment;
-        var calendar = AppointmentCalendar.ToAttachment(new CalendarEvent(
-            Uid: $"booking-{booking.BookingId}@{MessageDomain}",
-            Start: appointment.StartUtc,
-            End: appointment.EndUtc,
-            Summary: Fill(draft.Texts.CalendarSummary, draft),
-            Location: $"{appointment.ClinicName}, {appointment.ClinicAddress}",
-            Latitude: appointment.Latitude,
-            Longitude: appointment.Longitude,
-            Description: Fill(draft.Texts.CalendarDescription, draft),
-            Url: draft.Values["bookingUrl"],
-            Stamp: timeProvider.GetUtcNow()));
+    public EmailMessage RenderCancellation(BookingCancelled cancellation)
+    {
+        var draft = Draft(new EmailIdentity(EmailKind.Cancellation, cancellation.RequestId), cancellation.RequestId, cancellation.Appointment, cancellation.SealedRecipient, null);
+        AddBooking(draft, cancellation.BookingId, cancellation.Reference);
+        draft.Values["bookAgainUrl"] = Link($"book?clinic={draft.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
+        return Compose(draft, draft.Texts.CancellationSubject,
+            [Calendar(draft, cancellation.BookingId, CalendarMethod.Cancel, cancellation.CalendarSequence)]);
+    }
 
-        return Compose(draft, draft.Texts.ConfirmationSubject, [calendar]);
+    public EmailMessage RenderMove(BookingMoved move)
+    {
+        var draft = Draft(new EmailIdentity(EmailKind.Move, move.MoveId), move.RequestId, move.Appointment, move.SealedRecipient, null);
+        AddBooking(draft, move.BookingId, move.Reference);
+        var previousStart = ClinicTime.ToLocal(move.PreviousStartUtc);
+        draft.Values["previousDate"] = previousStart.ToString(draft.Texts.DateFormat, draft.Culture);
+        draft.Values["previousTime"] = previousStart.ToString(draft.Texts.TimeFormat, draft.Culture);
+        return Compose(draft, draft.Texts.MoveSubject, [Calendar(draft, move.BookingId, CalendarMethod.Request, move.CalendarSequence)]);
+    }
+
+    public EmailMessage RenderReminder(AppointmentReminderDue reminder)
+    {
+        var draft = Draft(new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.RequestId, reminder.Appointment, reminder.SealedRecipient, null);
+        AddBooking(draft, reminder.BookingId, reminder.Reference);
+        var today = DateOnly.FromDateTime(ClinicTime.ToLocal(timeProvider.GetUtcNow()).DateTime);
+        var day = DateOnly.FromDateTime(draft.LocalStart.DateTime);
+        var when = day == today ? draft.Texts.ReminderToday
+            : day == today.AddDays(1) ? draft.Texts.ReminderTomorrow
+            : draft.Texts.ReminderOnDate;
+        draft.Values["when"] = Fill(when, draft);
+        return Compose(draft, draft.Texts.ReminderSubject, []);
     }
 
     public EmailMessage RenderRejection(BookingRejected rejection)
     {
-        var draft = Draft(EmailKind.Rejection, rejection.RequestId, rejection.Appointment, rejection.SealedRecipient, rejection.Recipient);
+        var draft = Draft(new EmailIdentity(EmailKind.Rejection, rejection.RequestId), rejection.RequestId, rejection.Appointment, rejection.SealedRecipient, rejection.Recipient);
         if (!draft.Texts.Reasons.TryGetValue(rejection.ReasonCode ?? "", out var reason))
         {
             throw new EmailRenderingException(
@@ -67,9 +89,41 @@ public sealed class BookingEmailRenderer(
 
     private string MessageDomain => new MailboxAddress(null, options.Value.SenderAddress).Domain;
 
-    private EmailDraft Draft(
-        EmailKind kind, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
+    /// <summary>What every email about a booking that stands, or stood, shows: its reference and links to it.</summary>
+    private void AddBooking(EmailDraft draft, Guid bookingId, string? reference)
     {
+        draft.Values["reference"] = reference ?? "";
+        draft.Values["bookingUrl"] = Link($"bookings/{bookingId}?lang={draft.Language}");
+        // The token is the key to change the booking: it goes in the email's bodies only, never in the calendar file,
+        // which calendars synchronise and share, nor in a log.
+        draft.Values["manageUrl"] = Link($"bookings/{bookingId}/manage?token={manageTokens.For(bookingId)}&lang={draft.Language}");
+    }
+
+    private EmailAttachment Calendar(EmailDraft draft, Guid bookingId, CalendarMethod method, int sequence)
+    {
+        var sender = options.Value;
+        return AppointmentCalendar.ToAttachment(new CalendarEvent(
+            Method: method,
+            Uid: AppointmentCalendar.UidFor(bookingId, MessageDomain),
+            Sequence: sequence,
+            Organizer: new CalendarParty(sender.SenderName, sender.SenderAddress),
+            Attendee: new CalendarParty(draft.Recipient.Name ?? "", draft.Recipient.Email),
+            Start: draft.Appointment.StartUtc,
+            End: draft.Appointment.EndUtc,
+            Summary: Fill(draft.Texts.CalendarSummary, draft),
+            Location: $"{draft.Appointment.ClinicName}, {draft.Appointment.ClinicAddress}",
+            Latitude: draft.Appointment.Latitude,
+            Longitude: draft.Appointment.Longitude,
+            Description: Fill(draft.Texts.CalendarDescription, draft),
+            Url: draft.Values["bookingUrl"],
+            Stamp: timeProvider.GetUtcNow()));
+    }
+
+    /// <param name="requestId">The booking request's id, which the recipient is sealed with and errors and logs name.</param>
+    private EmailDraft Draft(
+        EmailIdentity identity, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
+    {
+        var kind = identity.Kind;
         // An event published before recipients were sealed has its recipient in the clear (see BookingEvents.cs).
         var recipient = sealedRecipient is null ? clearRecipient : Open(kind, requestId, sealedRecipient);
 
@@ -90,7 +144,7 @@ public sealed class BookingEmailRenderer(
         var culture = CultureInfo.GetCultureInfo(texts.Culture);
         var localStart = ClinicTime.ToLocal(appointment.StartUtc);
         var localEnd = ClinicTime.ToLocal(appointment.EndUtc);
-        return new EmailDraft(kind, requestId, recipient, language, texts, localStart)
+        return new EmailDraft(identity, requestId, recipient, appointment, language, texts, culture, localStart)
         {
             Values =
             {
@@ -130,14 +184,14 @@ public sealed class BookingEmailRenderer(
     {
         var subject = Fill(subjectTemplate, draft);
         draft.Values["subject"] = subject;
-        draft.Values["content"] = EmailTemplates.Fill(templates.Body(draft.Language, draft.Kind, "html"), draft.Values, s_html.Encode);
+        draft.Values["content"] = EmailTemplates.Fill(templates.Body(draft.Language, draft.Identity.Kind, "html"), draft.Values, s_html.Encode);
         return new EmailMessage(
             RequestId: draft.RequestId,
-            MessageId: $"<{draft.Kind.ToStoredName()}.{draft.RequestId:N}@{MessageDomain}>",
+            MessageId: $"<{draft.Identity.Kind.ToStoredName()}.{draft.Identity.Id:N}@{MessageDomain}>",
             RecipientName: draft.Recipient.Name ?? "",
             RecipientAddress: draft.Recipient.Email,
             Subject: subject,
-            TextBody: Fill(templates.Body(draft.Language, draft.Kind, "txt"), draft),
+            TextBody: Fill(templates.Body(draft.Language, draft.Identity.Kind, "txt"), draft),
             HtmlBody: EmailTemplates.Fill(templates.Layout, draft.Values, s_html.Encode),
             Attachments: attachments);
     }
@@ -147,11 +201,13 @@ public sealed class BookingEmailRenderer(
     private string Link(string pathAndQuery) => $"{options.Value.PublicBaseUrl.AbsoluteUri.TrimEnd('/')}/{pathAndQuery}";
 
     private sealed record EmailDraft(
-        EmailKind Kind,
+        EmailIdentity Identity,
         Guid RequestId,
         BookingRecipient Recipient,
+        AppointmentDetails Appointment,
         string Language,
         LanguageTexts Texts,
+        CultureInfo Culture,
         DateTimeOffset LocalStart)
     {
         public Dictionary<string, string> Values { get; } = [];

@@ -4,7 +4,16 @@ public enum EmailKind
 {
     Confirmation,
     Rejection,
+    Cancellation,
+    Move,
+    Reminder,
 }
+
+/// <summary>
+/// Which email: a kind and the id of what it tells, the request for a booking's outcome or cancellation, the move or the
+/// reminder for those. At most one email is sent per identity (<c>sent_emails</c>), and its Message-ID is derived from it.
+/// </summary>
+public sealed record EmailIdentity(EmailKind Kind, Guid Id);
 
 public static class EmailKindNames
 {
@@ -13,6 +22,9 @@ public static class EmailKindNames
     {
         EmailKind.Confirmation => "confirmation",
         EmailKind.Rejection => "rejection",
+        EmailKind.Cancellation => "cancellation",
+        EmailKind.Move => "move",
+        EmailKind.Reminder => "reminder",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

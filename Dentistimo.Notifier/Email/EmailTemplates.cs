@@ -5,12 +5,19 @@ using System.Text.RegularExpressions;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>The words of one language that are not body templates: subjects, reasons and how dates read.</summary>
+/// <param name="ReminderToday">How a reminder says when the appointment is, that day; then the next day, then later.</param>
 public sealed record LanguageTexts(
     string Culture,
     string DateFormat,
     string TimeFormat,
     string ConfirmationSubject,
     string RejectionSubject,
+    string CancellationSubject,
+    string MoveSubject,
+    string ReminderSubject,
+    string ReminderToday,
+    string ReminderTomorrow,
+    string ReminderOnDate,
     string CalendarSummary,
     string CalendarDescription,
     string Footer,

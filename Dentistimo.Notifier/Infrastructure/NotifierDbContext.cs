@@ -28,6 +28,11 @@ public sealed class NotifierDbContext(DbContextOptions<NotifierDbContext> option
 public sealed class SentEmail
 {
     public Guid MessageId { get; set; }
+
+    /// <summary>
+    /// The email's <see cref="Email.EmailIdentity.Id"/>: the booking request's id for its confirmation, rejection or
+    /// cancellation, the move's or reminder's own id for those, which a booking can have several of.
+    /// </summary>
     public Guid RequestId { get; set; }
     public required string Kind { get; set; }
     public DateTimeOffset SentAt { get; set; }

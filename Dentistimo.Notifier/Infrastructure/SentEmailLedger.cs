@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dentistimo.Notifier.Infrastructure;
 
 /// <summary>
-/// Sends each booking email once per message and per (request, kind), as far as the notifier can know, even when RabbitMQ
+/// Sends each booking email once per message and per <see cref="EmailIdentity"/>, as far as the notifier can know, even when RabbitMQ
 /// delivers an event twice at the same moment to two consumers.
 /// </summary>
 /// <remarks>
@@ -14,7 +14,7 @@ namespace Dentistimo.Notifier.Infrastructure;
 /// sent and sends nothing; if it rolls back (SMTP failed), the duplicate takes over. If the database connection is lost
 /// between SMTP's acceptance and the commit, the row is written again in a transaction of its own once the database is
 /// back, before the event is acknowledged. Two windows remain, in which the email is sent again with the same Message-ID
-/// (derived from the request id), which lets mail clients recognise the duplicate: a crash of the notifier after SMTP
+/// (derived from the email's identity), which lets mail clients recognise the duplicate: a crash of the notifier after SMTP
 /// accepted and before the row is stored, and a send that fails without the server's word on it (no answer within the
 /// sender's deadline, or the connection lost after the email went out), which rolls the row back although the server
 /// may have accepted the email, so that a retry or a re-drive sends it again.
@@ -24,9 +24,9 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
     private static readonly TimeSpan s_maxRecordingBackoff = TimeSpan.FromSeconds(5);
 
     /// <returns>False when this email was sent before and nothing was sent now.</returns>
-    public async Task<bool> SendOnceAsync(Guid messageId, Guid requestId, EmailKind kind, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
+    public async Task<bool> SendOnceAsync(Guid messageId, EmailIdentity identity, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
-        var sent = new SentEmail { MessageId = messageId, RequestId = requestId, Kind = kind.ToStoredName(), SentAt = timeProvider.GetUtcNow() };
+        var sent = new SentEmail { MessageId = messageId, RequestId = identity.Id, Kind = identity.Kind.ToStoredName(), SentAt = timeProvider.GetUtcNow() };
         using var inProgress = sendsInProgress.Begin();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -48,8 +48,8 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
             {
                 // Disposing the transaction (leaving this block) lets the context open a new connection.
                 logger.LogWarning(
-                    "The {Kind} email for request {RequestId} was accepted by SMTP, but its record was lost with the database connection ({Error}); recording it again",
-                    sent.Kind, requestId, exception.Message);
+                    "The {Kind} email {EmailId} was accepted by SMTP, but its record was lost with the database connection ({Error}); recording it again",
+                    sent.Kind, sent.RequestId, exception.Message);
             }
         }
 
@@ -72,12 +72,12 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
                 {
                     // Nothing is inserted if the lost commit had in fact gone through.
                     await InsertAsync(sent, cancellationToken);
-                    logger.LogInformation("The {Kind} email for request {RequestId} is recorded as sent", sent.Kind, sent.RequestId);
+                    logger.LogInformation("The {Kind} email {EmailId} is recorded as sent", sent.Kind, sent.RequestId);
                     return;
                 }
                 catch (DbException exception)
                 {
-                    logger.LogDebug("Recording the {Kind} email for request {RequestId} failed ({Error}); retrying in {Backoff}",
+                    logger.LogDebug("Recording the {Kind} email {EmailId} failed ({Error}); retrying in {Backoff}",
                         sent.Kind, sent.RequestId, exception.Message, backoff);
                 }
 
@@ -88,7 +88,7 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
         catch (OperationCanceledException)
         {
             logger.LogWarning(
-                "Stopped before the {Kind} email for request {RequestId} could be recorded as sent: its event goes back to the queue, and the email will be sent again",
+                "Stopped before the {Kind} email {EmailId} could be recorded as sent: its event goes back to the queue, and the email will be sent again",
                 sent.Kind, sent.RequestId);
             throw;
         }

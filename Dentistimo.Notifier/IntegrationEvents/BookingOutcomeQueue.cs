@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Dentistimo.Notifier.IntegrationEvents;
 
 /// <summary>
-/// The durable queue both booking outcomes arrive on. A message is acknowledged only once its email was accepted by SMTP
+/// The durable queue the booking events the notifier emails about arrive on: outcomes, cancellations, moves and reminders. A message is acknowledged only once its email was accepted by SMTP
 /// (or found sent before). Failures are retried in memory with exponential backoff, since the RabbitMQ delayed-exchange
 /// plugin is not available for delayed redelivery; when the retries run out, or at once for an event that can never be
 /// rendered or an email the SMTP server refused (5xx), MassTransit moves it to the error queue
@@ -42,6 +42,9 @@ public static class BookingOutcomeQueue
     {
         bus.AddConsumer<BookingConfirmedHandler>();
         bus.AddConsumer<BookingRejectedHandler>();
+        bus.AddConsumer<BookingCancelledHandler>();
+        bus.AddConsumer<BookingMovedHandler>();
+        bus.AddConsumer<AppointmentReminderDueHandler>();
     }
 
     public static void ReceiveBookingOutcomes(this IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context)
@@ -74,6 +77,9 @@ public static class BookingOutcomeQueue
             });
             endpoint.ConfigureConsumer<BookingConfirmedHandler>(context);
             endpoint.ConfigureConsumer<BookingRejectedHandler>(context);
+            endpoint.ConfigureConsumer<BookingCancelledHandler>(context);
+            endpoint.ConfigureConsumer<BookingMovedHandler>(context);
+            endpoint.ConfigureConsumer<AppointmentReminderDueHandler>(context);
         });
     }
 

@@ -207,6 +207,109 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=1&date=2026-12-01&lang=sv", rejection.Text);
     }
 
+    [Fact]
+    public async Task A_cancellation_delivered_twice_sends_one_email_whose_calendar_file_cancels_the_entry()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        var patient = BookingApiDriver.NewPatientEmail();
+        var cancellation = NotificationScenario.Cancelled(NotificationScenario.Confirmed(patient), calendarSequence: 1);
+        var messageId = NewId.NextGuid();
+
+        // Redelivered under its message id, and published again under another, as an outbox retry would.
+        await bus.Publish(cancellation, context => context.MessageId = messageId);
+        await bus.Publish(cancellation, context => context.MessageId = messageId);
+        await bus.Publish(cancellation, context => context.MessageId = NewId.NextGuid());
+
+        await consumed.WaitUntilFinishedAsync(3, s_timeout);
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+        var email = Assert.Single(await inbox.WaitForAsync(patient, 1, s_timeout));
+        Assert.StartsWith("Appointment cancelled: Your Dentist", email.Subject);
+        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=1&date=2026-12-01&lang=en", email.Text);
+        Assert.Equal($"<cancellation.{cancellation.RequestId:N}@dentistimo.com>", email.Header("message-id"));
+        var calendar = Unfold(await inbox.GetAttachmentAsync(email, Assert.Single(email.Attachments ?? [])));
+        Assert.Equal(("CANCEL", "CANCELLED", "1"), (calendar["METHOD"], calendar["STATUS"], calendar["SEQUENCE"]));
+        Assert.Equal($"booking-{cancellation.BookingId}@dentistimo.com", calendar["UID"]);
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, cancellation.RequestId));
+    }
+
+    [Fact]
+    public async Task A_reminder_delivered_again_after_the_notifier_restarted_sends_one_email()
+    {
+        var patient = BookingApiDriver.NewPatientEmail();
+        var reminder = NotificationScenario.ReminderDue(patient, DateTimeOffset.UtcNow.AddHours(20));
+        var messageId = NewId.NextGuid();
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+
+        await using (var first = await NotificationScenario.StartNotifierAsync(_resources))
+        {
+            // Published off the test's own flow: MassTransit keeps the bus's log context in an AsyncLocal that a publish
+            // sets, and the restarted notifier's bus would pick up this one's, disposed by then.
+            await Task.Run(() => first.Services.GetRequiredService<IBus>().Publish(reminder, context => context.MessageId = messageId));
+            var email = Assert.Single(await inbox.WaitForAsync(patient, 1, s_timeout));
+            Assert.StartsWith("Reminder: your dental appointment", email.Subject);
+            Assert.Matches($@"{NotificationScenario.PublicBaseUrl}/bookings/{reminder.BookingId}/manage\?token=[A-Za-z0-9_-]{{43}}&lang=en", email.Text);
+        }
+
+        await using var restarted = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = restarted.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        await bus.Publish(reminder, context => context.MessageId = messageId);
+        await bus.Publish(reminder, context => context.MessageId = NewId.NextGuid());
+
+        await consumed.WaitUntilFinishedAsync(2, s_timeout);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(await inbox.ForRecipientAsync(patient));
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(restarted, reminder.ReminderId));
+    }
+
+    [Fact]
+    public async Task A_reminder_that_arrives_after_the_appointment_began_sends_nothing()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        var (latePatient, timelyPatient) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
+        var late = NotificationScenario.ReminderDue(latePatient, DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        await bus.Publish(late);
+        await bus.Publish(NotificationScenario.ReminderDue(timelyPatient, DateTimeOffset.UtcNow.AddHours(2)));
+
+        await consumed.WaitUntilFinishedAsync(2, s_timeout);
+        Assert.Single(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(timelyPatient, 1, s_timeout));
+        Assert.Empty(await new MailDevInbox(_resources.Servers.MailDev.WebUrl).ForRecipientAsync(latePatient));
+        Assert.Equal(0, await NotificationScenario.CountSentAsync(notifier, late.ReminderId));
+    }
+
+    [Fact]
+    public async Task A_moved_booking_is_emailed_with_a_calendar_file_that_replaces_the_confirmations_entry()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        var patient = BookingApiDriver.NewPatientEmail();
+        var confirmed = NotificationScenario.Confirmed(patient);
+        var move = NotificationScenario.Moved(confirmed, confirmed.Appointment.StartUtc.AddDays(1).AddHours(5), calendarSequence: 1);
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+
+        await bus.Publish(confirmed);
+        await inbox.WaitForAsync(patient, 1, s_timeout);
+        await bus.Publish(move);
+
+        var emails = await inbox.WaitForAsync(patient, 2, s_timeout);
+        var confirmation = Assert.Single(emails, email => email.Subject.StartsWith("Appointment confirmed", StringComparison.Ordinal));
+        var moved = Assert.Single(emails, email => email.Subject.StartsWith("Appointment moved", StringComparison.Ordinal));
+        Assert.Contains("moved from Tuesday 1 December 2026 at 09:00", moved.Text);
+        Assert.Matches($@"{NotificationScenario.PublicBaseUrl}/bookings/{move.BookingId}/manage\?token=[A-Za-z0-9_-]{{43}}&lang=en", moved.Text);
+        Assert.Equal($"<move.{move.MoveId:N}@dentistimo.com>", moved.Header("message-id"));
+        var before = Unfold(await inbox.GetAttachmentAsync(confirmation, Assert.Single(confirmation.Attachments ?? [])));
+        var after = Unfold(await inbox.GetAttachmentAsync(moved, Assert.Single(moved.Attachments ?? [])));
+        Assert.Equal(before["UID"], after["UID"]);
+        Assert.Equal(("0", "1"), (before["SEQUENCE"], after["SEQUENCE"]));
+        Assert.Equal("REQUEST", after["METHOD"]);
+        Assert.Equal(move.Appointment.StartUtc.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture), after["DTSTART"]);
+    }
+
     /// <summary>Undoes RFC 5545 line folding; the value of each property's first occurrence by name.</summary>
     private static Dictionary<string, string> Unfold(string ics) =>
         ics.Replace("\r\n ", "").Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
@@ -411,14 +514,14 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
 
         // Sent straight to the queue, as to one a notifier of another version bound to this type; with patient details in it.
         var endpoint = await notifier.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{BookingOutcomeQueue.Name}"));
-        await endpoint.Send(new BookingMoved(Guid.NewGuid(), NotificationScenario.PatientName));
+        await endpoint.Send(new EventOfAnotherVersion(Guid.NewGuid(), NotificationScenario.PatientName));
 
         var skipped = Assert.Single(await queues.WaitForAsync(skippedQueue, 1, s_timeout));
-        Assert.Contains(nameof(BookingMoved), skipped.Payload);
+        Assert.Contains(nameof(EventOfAnotherVersion), skipped.Payload);
         Assert.Equal(TimeSpan.FromDays(7).TotalMilliseconds, (long)(await queues.ArgumentsAsync(skippedQueue))["x-message-ttl"]!);
     }
 
-    public sealed record BookingMoved(Guid BookingId, string PatientName);
+    public sealed record EventOfAnotherVersion(Guid BookingId, string PatientName);
 }
 
 /// <summary>What the notification tests share: a notifier configured for tests, sample events, and a look into notifierdb.</summary>
@@ -456,6 +559,22 @@ internal static class NotificationScenario
     {
         var requestId = Guid.NewGuid();
         return new(requestId, reasonCode, Appointment(), Guid.NewGuid(), s_seal.Seal(new BookingRecipient(PatientName, patient, "en"), requestId));
+    }
+
+    /// <summary>The cancellation of <paramref name="booking"/>, sealed as BookingApi seals it: with the booking's request id.</summary>
+    public static BookingCancelled Cancelled(BookingConfirmed booking, int calendarSequence) =>
+        new(booking.BookingId, booking.RequestId, booking.Reference, booking.Appointment, calendarSequence, booking.SealedRecipient!);
+
+    public static BookingMoved Moved(BookingConfirmed booking, DateTimeOffset newStart, int calendarSequence) =>
+        new(booking.BookingId, booking.RequestId, Guid.NewGuid(), booking.Reference,
+            booking.Appointment with { StartUtc = newStart, EndUtc = newStart.AddMinutes(30) }, booking.Appointment.StartUtc,
+            calendarSequence, booking.SealedRecipient!);
+
+    public static AppointmentReminderDue ReminderDue(string patient, DateTimeOffset start)
+    {
+        var booking = Confirmed(patient);
+        return new(booking.BookingId, booking.RequestId, Guid.NewGuid(), booking.Reference,
+            booking.Appointment with { StartUtc = start, EndUtc = start.AddMinutes(30) }, 0, booking.SealedRecipient!);
     }
 
     /// <summary>Neither the patient's email address (nor its unique local part) nor any part of their name, in the body or a header.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using AngleSharp.Html.Parser;
 using Dentistimo.Contracts.IntegrationEvents;
@@ -100,5 +101,44 @@ public sealed class WalkingSkeletonTests : IClassFixture<IsolatedResources>
         var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(email, 1, TimeSpan.FromSeconds(60));
         Assert.Contains("Your Dentist", received[0].Subject);
         Assert.Contains("09:00", received[0].Text);
+    }
+
+    [Fact]
+    public async Task A_patient_who_books_moves_and_cancels_gets_an_email_each_time_and_the_confirmations_link_does_both()
+    {
+        const int theCrown = 3;
+        await using var notifier = await new NotifierFactory(_resources).StartedAsync();
+        await using var api = await new BookingApiFactory(_resources).StartedAsync();
+        var driver = new BookingApiDriver(api.CreateClient());
+        var email = BookingApiDriver.NewPatientEmail();
+        var (date, _) = await driver.FindBookableSlotAsync(theCrown, daysAhead: 10);
+        var starts = await driver.AvailableStartsAsync(theCrown, date);
+        var (status, booked) = await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), theCrown, starts[^1], email));
+        Assert.Equal(201, status);
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+
+        var confirmation = Assert.Single(await inbox.WaitForAsync(email, 1, TimeSpan.FromSeconds(60)));
+        var link = Regex.Match(confirmation.Text ?? "", @"/bookings/(?<id>[0-9a-f-]{36})/manage\?token=(?<token>[A-Za-z0-9_-]{43})");
+        Assert.True(link.Success, "The confirmation carries the manage link.");
+        Assert.Equal((string)booked["id"]!, link.Groups["id"].Value);
+        var token = link.Groups["token"].Value;
+
+        Assert.Equal(200, (int)(await SendAsync(HttpMethod.Post, $"/api/bookings/{link.Groups["id"].Value}/move", token, new { start = starts[^2] })).StatusCode);
+        Assert.Equal(200, (int)(await SendAsync(HttpMethod.Post, $"/api/bookings/{link.Groups["id"].Value}/cancellation", token)).StatusCode);
+
+        var emails = await inbox.WaitForAsync(email, 3, TimeSpan.FromSeconds(60));
+        Assert.Single(emails, e => e.Subject.StartsWith("Appointment moved:", StringComparison.Ordinal));
+        var cancellation = Assert.Single(emails, e => e.Subject.StartsWith("Appointment cancelled:", StringComparison.Ordinal));
+        Assert.Contains("METHOD:CANCEL", await inbox.GetAttachmentAsync(cancellation, Assert.Single(cancellation.Attachments ?? [])));
+        Assert.Contains($"/book?clinic={theCrown}&date={date:yyyy-MM-dd}", cancellation.Text);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, (await inbox.ForRecipientAsync(email)).Count);
+
+        async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string bearer, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            return await driver.Http.SendAsync(request);
+        }
     }
 }

@@ -7,6 +7,6 @@ namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 public sealed class BookingConfirmedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingConfirmed>
 {
     public Task Consume(ConsumeContext<BookingConfirmed> context) =>
-        emails.SendOnceAsync(context, context.Message.RequestId, context.Message.BookingId, EmailKind.Confirmation,
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Confirmation, context.Message.RequestId), context.Message.BookingId,
             renderer.RenderConfirmation(context.Message));
 }

@@ -65,7 +65,7 @@ public static class DentistimoDatabases
                     OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, booking.Id, recipient))),
                 CancellationToken.None);
             var kind = outcome == DecideOutcome.Confirmed ? EmailKind.Confirmation : EmailKind.Rejection;
-            await ledger.SendOnceAsync(Guid.CreateVersion7(), booking.RequestId, kind, _ => Task.CompletedTask, CancellationToken.None);
+            await ledger.SendOnceAsync(Guid.CreateVersion7(), new EmailIdentity(kind, booking.RequestId), _ => Task.CompletedTask, CancellationToken.None);
         }
     }
 

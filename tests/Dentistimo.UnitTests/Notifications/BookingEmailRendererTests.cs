@@ -182,14 +182,166 @@ public sealed class BookingEmailRendererTests
         var renderer = TestBookings.Renderer();
         foreach (var language in EmailTemplates.Embedded.Languages)
         {
-            var confirmation = renderer.RenderConfirmation(TestBookings.Confirmed(language));
-            var rejection = renderer.RenderRejection(TestBookings.Rejected("fully-booked", language));
+            var emails = new[]
+            {
+                renderer.RenderConfirmation(TestBookings.Confirmed(language)),
+                renderer.RenderRejection(TestBookings.Rejected("fully-booked", language)),
+                renderer.RenderCancellation(TestBookings.Cancelled(language)),
+                renderer.RenderMove(TestBookings.Moved(language)),
+                renderer.RenderReminder(TestBookings.ReminderDue(TestBookings.WinterStart, language)),
+            };
 
-            foreach (var rendered in new[] { confirmation.Subject, confirmation.TextBody, confirmation.HtmlBody, rejection.Subject, rejection.TextBody, rejection.HtmlBody })
+            foreach (var rendered in emails.SelectMany(email => new[] { email.Subject, email.TextBody, email.HtmlBody }))
             {
                 Assert.DoesNotContain("{{", rendered);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("en", "Change or cancel your appointment")]
+    [InlineData("sv", "Ändra eller avboka din tid")]
+    public void A_confirmation_links_to_changing_or_cancelling_the_appointment_with_a_token_BookingApi_accepts(string language, string linkText)
+    {
+        var email = TestBookings.Renderer("https://staging.dentistimo.com/").RenderConfirmation(TestBookings.Confirmed(language));
+
+        var manageUrl = ManageUrl(email.TextBody, language);
+        Assert.Contains($"{linkText}: {manageUrl}", email.TextBody);
+        Assert.Contains($"href=\"{manageUrl.Replace("&", "&amp;")}\">{linkText}</a>", email.HtmlBody);
+    }
+
+    [Theory]
+    [InlineData("en", "Appointment cancelled: The Crown, Tuesday 1 December 2026 at 09:00", "Book another time")]
+    [InlineData("sv", "Bokning avbokad: The Crown, tisdag 1 december 2026 kl. 09:00", "Boka en annan tid")]
+    public void A_cancellation_names_the_clinic_the_Stockholm_time_and_the_reference_and_links_to_booking_again_that_day(
+        string language, string subject, string bookAgainText)
+    {
+        var email = TestBookings.Renderer().RenderCancellation(TestBookings.Cancelled(language));
+
+        Assert.Equal(subject, email.Subject);
+        foreach (var body in new[] { email.TextBody, email.HtmlBody })
+        {
+            Assert.Contains("The Crown", body);
+            Assert.Contains("09:00–09:30", body);
+            Assert.Contains("DT-7K3QX", body);
+            Assert.DoesNotContain("/manage", body);
+        }
+
+        Assert.Contains($"{bookAgainText}: https://dentistimo.com/book?clinic=3&date=2026-12-01&lang={language}", email.TextBody);
+        Assert.Contains($"href=\"https://dentistimo.com/book?clinic=3&amp;date=2026-12-01&amp;lang={language}\">{bookAgainText}</a>", email.HtmlBody);
+        Assert.Contains($"<html lang=\"{language}\">", email.HtmlBody);
+    }
+
+    [Fact]
+    public void The_book_again_link_of_a_cancellation_uses_the_Stockholm_date_not_the_UTC_date()
+    {
+        var lateEvening = TestBookings.Cancelled() with
+        {
+            Appointment = TestBookings.Appointment(new DateTimeOffset(2026, 11, 30, 23, 30, 0, TimeSpan.Zero)),
+        };
+
+        var email = TestBookings.Renderer().RenderCancellation(lateEvening);
+
+        Assert.Contains("date=2026-12-01", email.TextBody);
+    }
+
+    [Theory]
+    [InlineData("en", "Appointment moved: The Crown, now Wednesday 2 December 2026 at 14:00", "moved from Tuesday 1 December 2026 at 09:00")]
+    [InlineData("sv", "Bokning flyttad: The Crown, nu onsdag 2 december 2026 kl. 14:00", "flyttad från tisdag 1 december 2026 kl. 09:00")]
+    public void A_move_tells_the_new_and_the_old_Stockholm_time_and_links_to_managing_the_booking(string language, string subject, string previously)
+    {
+        var email = TestBookings.Renderer().RenderMove(TestBookings.Moved(language));
+
+        Assert.Equal(subject, email.Subject);
+        foreach (var body in new[] { email.TextBody, email.HtmlBody })
+        {
+            Assert.Contains(previously, body);
+            Assert.Contains("14:00–14:30", body);
+            Assert.Contains("DT-7K3QX", body);
+            Assert.Contains($"https://dentistimo.com/bookings/{TestBookings.BookingId}?lang={language}", body);
+        }
+
+        var manageUrl = ManageUrl(email.TextBody, language);
+        Assert.Contains($"href=\"{manageUrl.Replace("&", "&amp;")}\"", email.HtmlBody);
+    }
+
+    [Theory]
+    [InlineData("en", 2026, 11, 21, 8, "Reminder: your dental appointment tomorrow at 09:00, The Crown", "Your appointment is tomorrow at 09:00")]
+    [InlineData("sv", 2026, 11, 21, 8, "Påminnelse: din tandläkartid i morgon kl. 09:00, The Crown", "Din tid är i morgon kl. 09:00")]
+    [InlineData("en", 2026, 11, 20, 15, "Reminder: your dental appointment today at 16:00, The Crown", "Your appointment is today at 16:00")]
+    [InlineData("sv", 2026, 11, 20, 15, "Påminnelse: din tandläkartid i dag kl. 16:00, The Crown", "Din tid är i dag kl. 16:00")]
+    [InlineData("en", 2026, 12, 1, 8, "Reminder: your dental appointment on Tuesday 1 December 2026 at 09:00, The Crown", "Your appointment is on Tuesday 1 December 2026 at 09:00")]
+    [InlineData("sv", 2026, 12, 1, 8, "Påminnelse: din tandläkartid tisdag 1 december 2026 kl. 09:00, The Crown", "Din tid är tisdag 1 december 2026 kl. 09:00")]
+    public void A_reminder_says_when_in_the_patients_language_and_Stockholm_time_and_links_to_managing_the_booking(
+        string language, int year, int month, int day, int utcHour, string subject, string heading)
+    {
+        // Now is 13:00 on 20 November in Stockholm.
+        var start = new DateTimeOffset(year, month, day, utcHour, 0, 0, TimeSpan.Zero);
+
+        var email = TestBookings.Renderer().RenderReminder(TestBookings.ReminderDue(start, language));
+
+        Assert.Equal(subject, email.Subject);
+        Assert.Contains($"<h1>{heading}</h1>", email.HtmlBody);
+        Assert.Contains("DT-7K3QX", email.TextBody);
+        var manageUrl = ManageUrl(email.TextBody, language);
+        Assert.Contains($"href=\"{manageUrl.Replace("&", "&amp;")}\"", email.HtmlBody);
+        Assert.Empty(email.Attachments);
+    }
+
+    [Fact]
+    public void A_reminder_counts_days_by_the_Stockholm_date_not_the_UTC_date()
+    {
+        // 23:30 UTC on 20 November is already 00:30 on 21 November in Stockholm.
+        var renderer = TestBookings.Renderer(now: new DateTimeOffset(2026, 11, 20, 23, 30, 0, TimeSpan.Zero));
+
+        var email = renderer.RenderReminder(TestBookings.ReminderDue(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero)));
+
+        Assert.Equal("Reminder: your dental appointment today at 09:00, The Crown", email.Subject);
+    }
+
+    [Fact]
+    public void Each_move_and_each_reminder_is_an_email_of_its_own_and_a_cancellation_one_per_booking()
+    {
+        var renderer = TestBookings.Renderer();
+
+        Assert.Equal("<cancellation.7c9e6679742540de944be07fc1f90ae7@dentistimo.com>", renderer.RenderCancellation(TestBookings.Cancelled()).MessageId);
+        Assert.Equal($"<move.{TestBookings.MoveId:N}@dentistimo.com>", renderer.RenderMove(TestBookings.Moved()).MessageId);
+        Assert.Equal($"<reminder.{TestBookings.ReminderId:N}@dentistimo.com>", renderer.RenderReminder(TestBookings.ReminderDue(TestBookings.WinterStart)).MessageId);
+        // Traces and logs name the booking request whichever email it is.
+        Assert.Equal(TestBookings.RequestId, renderer.RenderMove(TestBookings.Moved()).RequestId);
+    }
+
+    [Fact]
+    public void New_kinds_of_email_are_stored_under_names_of_their_own()
+    {
+        Assert.Equal(["confirmation", "rejection", "cancellation", "move", "reminder"], Enum.GetValues<EmailKind>().Select(kind => kind.ToStoredName()));
+    }
+
+    [Fact]
+    public void A_cancellation_sealed_with_a_key_the_notifier_does_not_hold_cannot_be_rendered_and_names_no_patient()
+    {
+        var otherKey = new RecipientSeal("a-key-this-notifier-has-never-held-0123");
+        var cancellation = TestBookings.Cancelled() with
+        {
+            SealedRecipient = otherKey.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", "en"), TestBookings.RequestId),
+        };
+
+        var exception = Assert.Throws<EmailRenderingException>(() => TestBookings.Renderer().RenderCancellation(cancellation));
+
+        Assert.Contains("cancellation", exception.Message);
+        Assert.Contains(TestBookings.RequestId.ToString(), exception.Message);
+        Assert.DoesNotContain("asa@example.com", exception.Message);
+    }
+
+    /// <summary>The manage link in a text body, checked to carry a token BookingApi accepts for the booking.</summary>
+    private static string ManageUrl(string textBody, string language)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(textBody, @"https://\S+/bookings/(?<id>[0-9a-f-]{36})/manage\?token=(?<token>[A-Za-z0-9_-]{43})&lang=(?<lang>\w+)");
+        Assert.True(match.Success, textBody);
+        Assert.Equal(TestBookings.BookingId, Guid.Parse(match.Groups["id"].Value));
+        Assert.True(TestBookings.ManageTokens.IsValid(TestBookings.BookingId, match.Groups["token"].Value));
+        Assert.Equal(language, match.Groups["lang"].Value);
+        return match.Value;
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Notifier.Email;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,12 @@ internal static class TestBookings
     /// <summary>BookingApi's and the notifier's seal, as both would hold it.</summary>
     public static readonly RecipientSeal Seal = new("unit-test-recipient-seal-key-0123456789");
 
+    /// <summary>What BookingApi checks the manage links' tokens with.</summary>
+    public static readonly ManageTokens ManageTokens = new("unit-test-recipient-seal-key-0123456789");
+
+    public static readonly Guid MoveId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    public static readonly Guid ReminderId = Guid.Parse("9a1c3b6e-2d4f-4e8a-b7c5-1f0e2d3c4b5a");
+
     public static BookingConfirmed Confirmed(
         string language = "en", DateTimeOffset? start = null, string name = "Åsa Öberg", string email = "asa@example.com") =>
         new(BookingId, RequestId, "DT-7K3QX", Appointment(start ?? WinterStart), Seal.Seal(new BookingRecipient(name, email, language), RequestId));
@@ -26,14 +33,30 @@ internal static class TestBookings
     public static BookingRejected Rejected(string reasonCode, string language = "en") =>
         new(RequestId, reasonCode, Appointment(WinterStart), BookingId, Seal.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", language), RequestId));
 
+    public static BookingCancelled Cancelled(string language = "en", int calendarSequence = 2) =>
+        new(BookingId, RequestId, "DT-7K3QX", Appointment(WinterStart), calendarSequence, SealedFor(language));
+
+    /// <summary>Moved from <see cref="WinterStart"/> to the next day at 14:00 Stockholm time.</summary>
+    public static BookingMoved Moved(string language = "en", int calendarSequence = 1) =>
+        new(BookingId, RequestId, MoveId, "DT-7K3QX", Appointment(new DateTimeOffset(2026, 12, 2, 13, 0, 0, TimeSpan.Zero)), WinterStart,
+            calendarSequence, SealedFor(language));
+
+    public static AppointmentReminderDue ReminderDue(DateTimeOffset start, string language = "en") =>
+        new(BookingId, RequestId, ReminderId, "DT-7K3QX", Appointment(start), 1, SealedFor(language));
+
+    private static SealedRecipient SealedFor(string language) => Seal.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", language), RequestId);
+
     public static AppointmentDetails Appointment(DateTimeOffset start) =>
         new(3, "The Crown", "Lindholmsallén 19, 417 55 Göteborg", 57.709872, 11.94, start, start.AddMinutes(30));
 
-    public static BookingEmailRenderer Renderer(string publicBaseUrl = "https://dentistimo.com", ILogger<BookingEmailRenderer>? logger = null) =>
+    /// <param name="now">When the email is rendered; <see cref="Now"/> unless told.</param>
+    public static BookingEmailRenderer Renderer(
+        string publicBaseUrl = "https://dentistimo.com", ILogger<BookingEmailRenderer>? logger = null, DateTimeOffset? now = null) =>
         new(EmailTemplates.Embedded,
             Options.Create(new EmailOptions { PublicBaseUrl = new Uri(publicBaseUrl) }),
             Seal,
-            new FixedTimeProvider(Now),
+            ManageTokens,
+            new FixedTimeProvider(now ?? Now),
             logger ?? NullLogger<BookingEmailRenderer>.Instance);
 
     /// <summary>Keeps every line logged, as it would read.</summary>

@@ -1,0 +1,29 @@
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Notifier.Email;
+using MassTransit;
+
+namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
+
+/// <summary>One email per reminder, unless the appointment has begun by the time the event is handled.</summary>
+public sealed class AppointmentReminderDueHandler(
+    BookingEmailRenderer renderer,
+    BookingOutcomeEmails emails,
+    TimeProvider timeProvider,
+    ILogger<AppointmentReminderDueHandler> logger) : IConsumer<AppointmentReminderDue>
+{
+    public Task Consume(ConsumeContext<AppointmentReminderDue> context)
+    {
+        var reminder = context.Message;
+        // A reminder re-driven from the error queue, or held up by an outage, may arrive too late to help; one telling the
+        // patient of a visit already past would only confuse.
+        if (reminder.Appointment is { } appointment && appointment.StartUtc <= timeProvider.GetUtcNow())
+        {
+            logger.LogInformation("The reminder {ReminderId} for booking {BookingId} arrived after the appointment began; it sends nothing",
+                reminder.ReminderId, reminder.BookingId);
+            return Task.CompletedTask;
+        }
+
+        return emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.BookingId,
+            renderer.RenderReminder(reminder));
+    }
+}

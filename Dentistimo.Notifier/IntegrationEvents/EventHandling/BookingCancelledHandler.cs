@@ -1,0 +1,13 @@
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Notifier.Email;
+using MassTransit;
+
+namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
+
+/// <summary>One cancellation email per booking: a booking is cancelled once, so its request id is the email's identity.</summary>
+public sealed class BookingCancelledHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingCancelled>
+{
+    public Task Consume(ConsumeContext<BookingCancelled> context) =>
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Cancellation, context.Message.RequestId), context.Message.BookingId,
+            renderer.RenderCancellation(context.Message));
+}

@@ -1,0 +1,13 @@
+using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.Notifier.Email;
+using MassTransit;
+
+namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
+
+/// <summary>One email per move: a booking may be moved several times, each with its own id.</summary>
+public sealed class BookingMovedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingMoved>
+{
+    public Task Consume(ConsumeContext<BookingMoved> context) =>
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Move, context.Message.MoveId), context.Message.BookingId,
+            renderer.RenderMove(context.Message));
+}
