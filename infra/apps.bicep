@@ -12,12 +12,6 @@ param webImage string
 param bookingApiImage string
 param notifierImage string
 
-// BookingApi admits RateLimits:ConcurrentBookings (its default, 128) booking requests at once per replica. Container
-// Apps adds a replica at half of that, so the new one is up (tens of seconds) before the limit turns requests away.
-var bookingApiConcurrentBookings = 128
-var bookingApiScaleOutAt = bookingApiConcurrentBookings / 2
-// The notifier sends Delivery:ConcurrentMessageLimit (32) emails at once per replica: one replica per 32 waiting.
-var notifierMessagesPerReplica = 32
 // The .NET container images listen on 8080 (HTTP_PORTS in the manifest).
 var httpPort = 8080
 
@@ -38,6 +32,7 @@ resource bookingApi 'Microsoft.App/containerApps@2024-03-01' = {
         { name: 'bookingdb', keyVaultUrl: '${vaultUri}secrets/bookingdb', identity: identityId }
         { name: 'cache', keyVaultUrl: '${vaultUri}secrets/cache', identity: identityId }
         { name: 'messaging', keyVaultUrl: '${vaultUri}secrets/messaging', identity: identityId }
+        { name: 'messaging-password', keyVaultUrl: '${vaultUri}secrets/messaging-password', identity: identityId }
         { name: 'recipient-seal-key', keyVaultUrl: '${vaultUri}secrets/recipient-seal-key', identity: identityId }
       ]
     }
@@ -54,6 +49,12 @@ resource bookingApi 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'ConnectionStrings__bookingdb', secretRef: 'bookingdb' }
             { name: 'ConnectionStrings__cache', secretRef: 'cache' }
             { name: 'ConnectionStrings__messaging', secretRef: 'messaging' }
+            // What Aspire's RabbitMQ integration gives every project that references it (locally too, with containers).
+            { name: 'MESSAGING_HOST', value: 'messaging' }
+            { name: 'MESSAGING_PORT', value: '5672' }
+            { name: 'MESSAGING_USERNAME', value: 'guest' }
+            { name: 'MESSAGING_PASSWORD', secretRef: 'messaging-password' }
+            { name: 'MESSAGING_URI', secretRef: 'messaging' }
             { name: 'RecipientSeal__Key', secretRef: 'recipient-seal-key' }
           ]
         }
@@ -61,7 +62,9 @@ resource bookingApi 'Microsoft.App/containerApps@2024-03-01' = {
       scale: {
         minReplicas: 2
         maxReplicas: 10
-        rules: [{ name: 'booking-concurrency', http: { metadata: { concurrentRequests: string(bookingApiScaleOutAt) } } }]
+        // BookingApi admits RateLimits:ConcurrentBookings (128 by default) booking requests at once per replica; a replica
+        // is added at half that, so it is up (tens of seconds) before the limit turns requests away. The test holds it so.
+        rules: [{ name: 'booking-concurrency', http: { metadata: { concurrentRequests: '64' } } }]
       }
     }
   }
@@ -82,6 +85,7 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
       registries: [{ server: registryServer, identity: identityId }]
       secrets: [
         { name: 'messaging', keyVaultUrl: '${vaultUri}secrets/messaging', identity: identityId }
+        { name: 'messaging-password', keyVaultUrl: '${vaultUri}secrets/messaging-password', identity: identityId }
         { name: 'web-request-id-key', keyVaultUrl: '${vaultUri}secrets/web-request-id-key', identity: identityId }
       ]
     }
@@ -96,6 +100,12 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED', value: 'true' }
             { name: 'HTTP_PORTS', value: string(httpPort) }
             { name: 'ConnectionStrings__messaging', secretRef: 'messaging' }
+            // What Aspire's RabbitMQ integration gives every project that references it (locally too, with containers).
+            { name: 'MESSAGING_HOST', value: 'messaging' }
+            { name: 'MESSAGING_PORT', value: '5672' }
+            { name: 'MESSAGING_USERNAME', value: 'guest' }
+            { name: 'MESSAGING_PASSWORD', secretRef: 'messaging-password' }
+            { name: 'MESSAGING_URI', secretRef: 'messaging' }
             { name: 'BOOKINGAPI_HTTP', value: 'http://bookingapi' }
             { name: 'services__bookingapi__http__0', value: 'http://bookingapi' }
             { name: 'BOOKINGAPI_HTTPS', value: 'https://bookingapi.internal.${environmentDefaultDomain}' }
@@ -130,6 +140,7 @@ resource notifier 'Microsoft.App/containerApps@2024-03-01' = {
       secrets: [
         { name: 'notifierdb', keyVaultUrl: '${vaultUri}secrets/notifierdb', identity: identityId }
         { name: 'messaging', keyVaultUrl: '${vaultUri}secrets/messaging', identity: identityId }
+        { name: 'messaging-password', keyVaultUrl: '${vaultUri}secrets/messaging-password', identity: identityId }
         { name: 'mail', keyVaultUrl: '${vaultUri}secrets/mail', identity: identityId }
         { name: 'recipient-seal-key', keyVaultUrl: '${vaultUri}secrets/recipient-seal-key', identity: identityId }
         { name: 'notifier-admin-key', keyVaultUrl: '${vaultUri}secrets/notifier-admin-key', identity: identityId }
@@ -147,6 +158,12 @@ resource notifier 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'HTTP_PORTS', value: string(httpPort) }
             { name: 'ConnectionStrings__notifierdb', secretRef: 'notifierdb' }
             { name: 'ConnectionStrings__messaging', secretRef: 'messaging' }
+            // What Aspire's RabbitMQ integration gives every project that references it (locally too, with containers).
+            { name: 'MESSAGING_HOST', value: 'messaging' }
+            { name: 'MESSAGING_PORT', value: '5672' }
+            { name: 'MESSAGING_USERNAME', value: 'guest' }
+            { name: 'MESSAGING_PASSWORD', secretRef: 'messaging-password' }
+            { name: 'MESSAGING_URI', secretRef: 'messaging' }
             { name: 'ConnectionStrings__mail', secretRef: 'mail' }
             { name: 'RecipientSeal__Key', secretRef: 'recipient-seal-key' }
             // The links in the emails lead to the web's public address.
@@ -168,7 +185,8 @@ resource notifier 'Microsoft.App/containerApps@2024-03-01' = {
               metadata: {
                 queueName: 'notifier-booking-outcomes'
                 mode: 'QueueLength'
-                value: string(notifierMessagesPerReplica)
+                // One replica per Delivery:ConcurrentMessageLimit (32) emails waiting, what one replica sends at once.
+                value: '32'
                 protocol: 'amqp'
               }
               auth: [{ secretRef: 'messaging', triggerParameter: 'host' }]
