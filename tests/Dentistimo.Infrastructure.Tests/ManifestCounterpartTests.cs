@@ -98,6 +98,17 @@ public sealed partial class ManifestCounterpartTests(PublishManifest manifest) :
         }
     }
 
+    [Fact]
+    public void Azd_deploys_every_project_of_the_manifest_into_its_container_app()
+    {
+        var services = AzureYamlService().Matches(File.ReadAllText(Path.Combine(Repository.Root, "azure.yaml")))
+            .ToDictionary(service => service.Groups["name"].Value, service => service.Groups["project"].Value);
+
+        var projects = manifest.OfType("project.v0").ToDictionary(project => project.Name, project => Path.GetFileName((string)project.Resource["path"]!));
+        Assert.Equal(projects.Keys.Order(), services.Keys.Order());
+        Assert.All(projects, project => Assert.Equal(project.Value, Path.GetFileName(services[project.Key])));
+    }
+
     /// <summary>The manifest's parameters and the resources with a connection string (RabbitMQ's container).</summary>
     private HashSet<string> SecretResourceNames() =>
         [.. manifest.Resources.Where(resource => (string)resource.Value!["type"]! == "parameter.v0" || resource.Value!["connectionString"] is not null)
@@ -111,4 +122,8 @@ public sealed partial class ManifestCounterpartTests(PublishManifest manifest) :
     /// named after the secret (messaging-password-uri-encoded).</summary>
     [GeneratedRegex(@"\{(?<resource>[^.{}]+?)(-uri-encoded)?\.(value|connectionString)\}")]
     private static partial Regex SecretReference();
+
+    /// <summary>A service of azure.yaml: its name, its project and host containerapp, in the order azure.yaml writes them.</summary>
+    [GeneratedRegex(@"^  (?<name>[\w-]+):\n    language: dotnet\n    project: (?<project>\S+)\n    host: containerapp$", RegexOptions.Multiline)]
+    private static partial Regex AzureYamlService();
 }
