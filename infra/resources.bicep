@@ -31,7 +31,8 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
-// Container Apps spreads an environment over availability zones only inside a virtual network of ours.
+// Container Apps spreads an environment over availability zones only inside a virtual network of ours; PostgreSQL
+// sits in the same network, reachable from the apps and from nowhere else.
 resource network 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'vnet-${token}'
   location: location
@@ -44,6 +45,13 @@ resource network 'Microsoft.Network/virtualNetworks@2024-05-01' = {
         properties: {
           addressPrefix: '10.40.0.0/23'
           delegations: [{ name: 'container-apps', properties: { serviceName: 'Microsoft.App/environments' } }]
+        }
+      }
+      {
+        name: 'postgres'
+        properties: {
+          addressPrefix: '10.40.2.0/24'
+          delegations: [{ name: 'postgres', properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' } }]
         }
       }
     ]
@@ -134,6 +142,24 @@ resource messagingStorage 'Microsoft.App/managedEnvironments/storages@2024-03-01
   }
 }
 
+// The server's private address, resolved by name inside the network.
+resource postgresDns 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'dentistimo-${token}.private.postgres.database.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource postgresDnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: postgresDns
+  name: network.name
+  location: 'global'
+  tags: tags
+  properties: {
+    virtualNetwork: { id: network.id }
+    registrationEnabled: false
+  }
+}
+
 // bookingdb and notifierdb: General Purpose, a synchronous standby in another zone, 35 days of point-in-time restore
 // (the longest) copied to the paired region. Geo-redundant backup can only be chosen when the server is created.
 resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
@@ -150,16 +176,14 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     backup: { backupRetentionDays: 35, geoRedundantBackup: 'Enabled' }
     availabilityZone: '1'
     highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' }
-    network: { publicNetworkAccess: 'Enabled' }
+    network: {
+      publicNetworkAccess: 'Disabled'
+      delegatedSubnetResourceId: network.properties.subnets[1].id
+      privateDnsZoneArmResourceId: postgresDns.id
+    }
   }
-}
-
-// The environment's outbound addresses are not fixed, so Azure-internal clients are let through (TLS and a password
-// still required); a private endpoint is the way to close this.
-resource postgresFromAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
-  parent: postgres
-  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
-  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
+  // The server resolves its name in the zone from its creation on.
+  dependsOn: [postgresDnsLink]
 }
 
 // As on the local server: an error's log line without its DETAIL, which may quote a patient's data.

@@ -68,7 +68,7 @@ public sealed class ProductionShapeTests
     }
 
     [Fact]
-    public async Task PostgreSQL_is_General_Purpose_with_zone_redundant_HA_and_35_days_of_geo_redundant_backups()
+    public async Task PostgreSQL_is_General_Purpose_private_with_zone_redundant_HA_and_35_days_of_geo_redundant_backups()
     {
         var deployment = await s_deployment.Value;
         var server = Assert.Single(deployment.Resources("Microsoft.DBforPostgreSQL/flexibleServers"));
@@ -77,6 +77,7 @@ public sealed class ProductionShapeTests
         Assert.Equal("ZoneRedundant", (string)server["properties"]!["highAvailability"]!["mode"]!);
         Assert.Equal(35, (int)server["properties"]!["backup"]!["backupRetentionDays"]!);
         Assert.Equal("Enabled", (string)server["properties"]!["backup"]!["geoRedundantBackup"]!);
+        Assert.Equal("Disabled", (string)server["properties"]!["network"]!["publicNetworkAccess"]!);
         Assert.Equal(["bookingdb", "notifierdb"], deployment.NamesOf("Microsoft.DBforPostgreSQL/flexibleServers/databases").Order());
         var configuration = Assert.Single(deployment.Resources("Microsoft.DBforPostgreSQL/flexibleServers/configurations"));
         Assert.Equal(("log_error_verbosity", "terse"),
