@@ -59,6 +59,20 @@ public sealed class ProductionShapeTests
     }
 
     [Fact]
+    public async Task Every_app_secret_is_a_Key_Vault_reference_read_with_the_apps_identity()
+    {
+        foreach (var (name, app) in (await s_deployment.Value).ContainerApps())
+        {
+            foreach (var secret in app["properties"]!["configuration"]!["secrets"]?.AsArray() ?? [])
+            {
+                Assert.True(secret!["value"] is null, $"{name} holds the value of its secret {secret["name"]} in its definition.");
+                Assert.NotNull(secret["keyVaultUrl"]);
+                Assert.NotNull(secret["identity"]);
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_Container_Apps_environment_spans_availability_zones()
     {
         var environment = Assert.Single((await s_deployment.Value).Resources("Microsoft.App/managedEnvironments"));
