@@ -73,6 +73,13 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithEnvironment("NoScriptRequestIds__Key", webRequestIdKey)
     .WithHttpHealthCheck("/health");
 
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // On Azure the ingress reaches the web from the environment's subnet (infra/resources.bicep); the per-patient limit
+    // believes X-Forwarded-For from there only, or every patient would share the ingress's allowance (threat-model.md).
+    web.WithEnvironment("ForwardedHeaders__KnownNetworks__0", "10.40.0.0/23");
+}
+
 builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(notifierDb).WaitFor(notifierDb)
     .WithReference(messaging).WaitFor(messaging)

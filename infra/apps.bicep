@@ -111,6 +111,8 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'BOOKINGAPI_HTTPS', value: 'https://bookingapi.internal.${environmentDefaultDomain}' }
             { name: 'services__bookingapi__https__0', value: 'https://bookingapi.internal.${environmentDefaultDomain}' }
             { name: 'NoScriptRequestIds__Key', secretRef: 'web-request-id-key' }
+            // The ingress connects from the environment's subnet (resources.bicep): its X-Forwarded-For is believed.
+            { name: 'ForwardedHeaders__KnownNetworks__0', value: '10.40.0.0/23' }
           ]
         }
       ]

@@ -82,6 +82,17 @@ public sealed class ProductionShapeTests
     }
 
     [Fact]
+    public async Task The_web_believes_forwarded_addresses_from_the_environments_subnet_only()
+    {
+        var deployment = await s_deployment.Value;
+        var network = Assert.Single(deployment.Resources("Microsoft.Network/virtualNetworks"));
+        var containerAppsSubnet = network["properties"]!["subnets"]!.AsArray().Single(subnet => (string)subnet!["name"]! == "container-apps")!;
+
+        var knownNetwork = ContainerAppView.Of(deployment.ContainerApps()["web"]).Env["ForwardedHeaders__KnownNetworks__0"];
+        Assert.Equal((string)containerAppsSubnet["properties"]!["addressPrefix"]!, (string)knownNetwork["value"]!);
+    }
+
+    [Fact]
     public async Task PostgreSQL_is_General_Purpose_private_with_zone_redundant_HA_and_35_days_of_geo_redundant_backups()
     {
         var deployment = await s_deployment.Value;
