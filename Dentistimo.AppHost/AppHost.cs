@@ -15,7 +15,21 @@ var webRequestIdKey = builder.AddParameter("web-request-id-key", Generated(32), 
 var notifierAdminKey = builder.AddParameter("notifier-admin-key", Generated(32), secret: true, persist: true);
 
 IResourceBuilder<IResourceWithConnectionString> bookingDb, notifierDb, cache, messaging, mail;
-if (string.Equals(builder.Configuration["Servers:RunAs"], "Containers", StringComparison.OrdinalIgnoreCase))
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // What infra/ provides on Azure (docs/aspire.md): PostgreSQL Flexible Server and Azure Managed Redis are managed
+    // services reached by connection string, RabbitMQ stays a container on a durable share, `mail` is the SMTP relay.
+    bookingDb = builder.AddConnectionString("bookingdb");
+    notifierDb = builder.AddConnectionString("notifierdb");
+    cache = builder.AddConnectionString("cache");
+    // Only the data directory on the share (the Erlang cookie beside it must stay owner-only, which SMB cannot do),
+    // under a node name that stays the same when the replica moves to another host.
+    messaging = builder.AddRabbitMQ("messaging", password: messagingPassword)
+        .WithVolume("messaging-data", "/var/lib/rabbitmq/mnesia")
+        .WithEnvironment("RABBITMQ_NODENAME", "rabbit@localhost");
+    mail = builder.AddConnectionString("mail");
+}
+else if (string.Equals(builder.Configuration["Servers:RunAs"], "Containers", StringComparison.OrdinalIgnoreCase))
 {
     // Where Docker or Podman answers: Aspire's own server integrations.
     var postgres = builder.AddPostgres("postgres", password: postgresPassword).WithDataVolume();
@@ -58,6 +72,13 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithReference(bookingApi).WaitFor(bookingApi)
     .WithEnvironment("NoScriptRequestIds__Key", webRequestIdKey)
     .WithHttpHealthCheck("/health");
+
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // On Azure the ingress reaches the web from the environment's subnet (infra/resources.bicep); the per-patient limit
+    // believes X-Forwarded-For from there only, or every patient would share the ingress's allowance (threat-model.md).
+    web.WithEnvironment("ForwardedHeaders__KnownNetworks__0", "10.40.0.0/23");
+}
 
 builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(notifierDb).WaitFor(notifierDb)
