@@ -1,3 +1,4 @@
+using Dentistimo.ServiceDefaults;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Dentistimo.Notifier.Apis;
 using System.Security.Cryptography;
 using System.Text;
 using Dentistimo.Notifier.IntegrationEvents;
@@ -30,12 +31,4 @@ public static class ErrorQueueApi
                 ? await next(context)
                 : TypedResults.Unauthorized();
     }
-}
-
-/// <summary>The operator endpoints' credential (configuration section <c>Admin</c>).</summary>
-public sealed class AdminOptions
-{
-    public const string SectionName = "Admin";
-
-    public string? ApiKey { get; set; }
 }

@@ -1,3 +1,4 @@
+using Dentistimo.ServiceDefaults;
 using System.Data.Common;
 using MailKit.Security;
 

@@ -1,3 +1,4 @@
+using Dentistimo.Notifier.Apis;
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.Notifier.IntegrationEvents;

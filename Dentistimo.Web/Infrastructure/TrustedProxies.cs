@@ -1,3 +1,4 @@
+using Dentistimo.ServiceDefaults;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 

@@ -1,3 +1,4 @@
+using Dentistimo.BookingApi.Apis;
 using System.Text.Json.Nodes;
 using Dentistimo.Notifier.IntegrationEvents;
 using Microsoft.Extensions.Hosting;

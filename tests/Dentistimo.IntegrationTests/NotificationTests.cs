@@ -1,3 +1,4 @@
+using Dentistimo.ServiceDefaults;
 using System.Net;
 using System.Globalization;
 using System.Net.Http.Json;

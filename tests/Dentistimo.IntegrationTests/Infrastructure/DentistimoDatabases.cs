@@ -4,6 +4,7 @@ using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.LocalServers;
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
+using Dentistimo.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using Dentistimo.Contracts.IntegrationEvents;
+using Dentistimo.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

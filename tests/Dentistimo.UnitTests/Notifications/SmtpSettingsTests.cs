@@ -1,4 +1,5 @@
 using Dentistimo.Notifier.Email;
+using Dentistimo.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace Dentistimo.UnitTests.Notifications;

@@ -69,7 +69,7 @@ public class TrustedProxiesTests
         var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"ForwardedHeaders:{key}"] = value })
             .Build().GetSection(TrustedProxies.SectionName);
 
-        var exception = Assert.Throws<Microsoft.Extensions.Hosting.ConfigurationException>(() => TrustedProxies.Configure(new ForwardedHeadersOptions(), section));
+        var exception = Assert.Throws<Dentistimo.ServiceDefaults.ConfigurationException>(() => TrustedProxies.Configure(new ForwardedHeadersOptions(), section));
 
         Assert.Contains(value, exception.Message);
     }
