@@ -5,7 +5,7 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The whole system as the launcher runs it: the three services as processes from their build output
-/// (<see cref="DentistimoSystem"/>), with the AppHost's configuration, on the shared real servers. It gets databases,
+/// (<see cref="DentistimoSystem"/>), with the AppHost's configuration, on LocalServers' real servers. It gets databases,
 /// a RabbitMQ virtual host and a Redis key prefix of its own, and ports away from the launcher's (5080-5082) and the
 /// benchmarks' (6080-6282), so it runs next to both.
 /// </summary>
@@ -13,6 +13,14 @@ public class LaunchedSystem : IAsyncLifetime
 {
     // Web, BookingApi and Notifier on base, base + 1 and base + 2; the next base if another test run owns this one.
     private static readonly int[] s_portBases = [7080, 7090, 7100, 7110, 7120, 7130, 7140, 7150];
+
+    // DentistimoSystem runs the services on LocalServers' own servers, started once per test run and reused if running.
+    private static readonly Lazy<Task<LocalServerSet>> s_servers = new(async () =>
+    {
+        var servers = LocalServerSet.ForRepository();
+        await servers.StartAsync();
+        return servers;
+    });
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
     private LocalServerSet _servers = null!;
@@ -30,7 +38,7 @@ public class LaunchedSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _servers = await SharedServers.GetAsync();
+        _servers = await s_servers.Value;
         var messaging = await _servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
         _system = await AcquireAsync(await ConfigureAsync(_servers, new DentistimoSystemOptions
         {
