@@ -28,8 +28,14 @@ public sealed class LaunchedSystemBehindAMailRelay : LaunchedSystem
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
-        await Relay.DisposeAsync();
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await Relay.DisposeAsync();
+        }
     }
 }
 

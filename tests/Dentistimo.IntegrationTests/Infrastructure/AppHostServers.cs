@@ -19,8 +19,8 @@ namespace Dentistimo.IntegrationTests.Infrastructure;
 public sealed class AppHostServers
 {
     /// <summary>
-    /// The tests' Servers:PortOffset: clear of a developer's AppHost (0) and of tests/Dentistimo.AppHost.Tests (2000),
-    /// which `dotnet test Dentistimo.sln` runs at the same time.
+    /// The tests' Servers:PortOffset: clear of a developer's AppHost (0), of tests/Dentistimo.AppHost.Tests (2000), which
+    /// `dotnet test Dentistimo.sln` runs at the same time, and of the whole-system fixtures (<see cref="LaunchedSystem.PortOffset"/>).
     /// </summary>
     public const int PortOffset = 1000;
 
@@ -48,8 +48,7 @@ public sealed class AppHostServers
     public static async Task<AppHostServers> StartAsync()
     {
         using var cts = new CancellationTokenSource(s_startTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            ["Servers:StateDirectory=../.local/apphost-integration", $"Servers:PortOffset={PortOffset}"], cts.Token);
+        var builder = await CreateBuilderAsync("../.local/apphost-integration", PortOffset, cts.Token);
         foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
         {
             builder.Resources.Remove(service);
@@ -68,6 +67,14 @@ public sealed class AppHostServers
         await servers.MailDev.DeleteAllEmailsAsync();
         return servers;
     }
+
+    /// <summary>
+    /// The AppHost's model for tests, with its servers' files in <paramref name="stateDirectory"/> (relative to the
+    /// AppHost's folder) and their ports moved by <paramref name="portOffset"/>, apart from any other run of the model.
+    /// </summary>
+    internal static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string stateDirectory, int portOffset, CancellationToken ct) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
+            [$"Servers:StateDirectory={stateDirectory}", $"Servers:PortOffset={portOffset}"], ct);
 
     private static async Task<string> ConnectionStringAsync(DistributedApplication app, string resource, CancellationToken ct) =>
         await app.GetConnectionStringAsync(resource, ct) ?? throw new InvalidOperationException($"{resource} has no connection string.");

@@ -43,8 +43,7 @@ public class LaunchedSystem : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(s_startTimeout);
         const string stateDirectory = "../.local/apphost-whole-system";
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            [$"Servers:StateDirectory={stateDirectory}", $"Servers:PortOffset={PortOffset}"], cts.Token);
+        var builder = await AppHostServers.CreateBuilderAsync(stateDirectory, PortOffset, cts.Token);
         Configure(builder);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
