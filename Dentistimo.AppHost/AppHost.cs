@@ -50,13 +50,15 @@ else
 {
     // Without a container engine: Debian's packages and npm, installed where missing, with their files under StateDirectory.
     var state = Path.GetFullPath(builder.Configuration["Servers:StateDirectory"] ?? "../.local/apphost", builder.AppHostDirectory);
+    // Added to every server's port, so that another run of this model (the tests') never takes a developer's ports.
+    var offset = int.Parse(builder.Configuration["Servers:PortOffset"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
     var install = builder.AddLocalServerInstall(state);
-    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432).WaitForCompletion(install);
+    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432 + offset).WaitForCompletion(install);
     bookingDb = postgres.AddDatabase("bookingdb");
     notifierDb = postgres.AddDatabase("notifierdb");
-    cache = builder.AddLocalRedis("cache", state, port: 6379).WaitForCompletion(install);
-    messaging = builder.AddLocalRabbitMQ("messaging", state, install, messagingPassword, port: 5672, managementPort: 15672);
-    mail = builder.AddLocalMailDev("mail", state, smtpPort: 1025, inboxPort: 1080).WaitForCompletion(install);
+    cache = builder.AddLocalRedis("cache", state, port: 6379 + offset).WaitForCompletion(install);
+    messaging = builder.AddLocalRabbitMQ("messaging", state, install, messagingPassword, port: 5672 + offset, managementPort: 15672 + offset);
+    mail = builder.AddLocalMailDev("mail", state, smtpPort: 1025 + offset, inboxPort: 1080 + offset).WaitForCompletion(install);
 }
 
 var bookingApi = builder.AddProject<Projects.Dentistimo_BookingApi>("bookingapi")

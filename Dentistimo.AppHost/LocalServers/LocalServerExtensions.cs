@@ -9,6 +9,8 @@ namespace Aspire.Hosting;
 /// <summary>
 /// The servers as executables from Debian's packages and npm, for machines without a container engine. Each keeps its
 /// files in a folder of its own under the state folder, and <c>servers-install</c> installs what is missing first.
+/// Their endpoints are not proxied: a stopped server then refuses connections as a real one does, where DCP's proxy
+/// would accept them and leave the client waiting.
 /// </summary>
 public static class LocalServerExtensions
 {
@@ -50,7 +52,7 @@ public static class LocalServerExtensions
                 context.Args.Add("postgres.sh", Path.Combine(stateDirectory, name, "data"), postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
             })
             .WithEnvironment("POSTGRES_PASSWORD", password)
-            .WithEndpoint(port: port, name: "tcp", scheme: "tcp")
+            .WithEndpoint(port: port, targetPort: port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheckKey)
             .WithIconName("Database")
             .ExcludeFromManifest();
@@ -88,7 +90,7 @@ public static class LocalServerExtensions
                 context.Args.Add("--port", redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
             })
-            .WithEndpoint(port: port, name: "tcp", scheme: "tcp")
+            .WithEndpoint(port: port, targetPort: port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheckKey)
             .WithIconName("Memory")
             .ExcludeFromManifest();
@@ -120,8 +122,8 @@ public static class LocalServerExtensions
             .WithEnvironment("RABBITMQ_USER", LocalRabbitMQResource.UserName)
             .WithEnvironment("RABBITMQ_PASSWORD", password)
             .WithEnvironment("ERL_EPMD_PORT", epmdPort)
-            .WithEndpoint(port: port, name: "tcp", scheme: "tcp")
-            .WithHttpEndpoint(port: managementPort, name: "management")
+            .WithEndpoint(port: port, targetPort: port, name: "tcp", scheme: "tcp", isProxied: false)
+            .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: "management", isProxied: false)
             .WithEndpoint(name: "distribution", scheme: "tcp")
             .WithUrlForEndpoint("management", url => url.DisplayText = "Management UI")
             .WithUrlForEndpoint("tcp", url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
@@ -148,8 +150,8 @@ public static class LocalServerExtensions
                     "--smtp", mail.SmtpEndpoint.Property(EndpointProperty.TargetPort),
                     "--web", mail.GetEndpoint("http").Property(EndpointProperty.TargetPort));
             })
-            .WithEndpoint(port: smtpPort, name: "smtp", scheme: "tcp")
-            .WithHttpEndpoint(port: inboxPort, name: "http")
+            .WithEndpoint(port: smtpPort, targetPort: smtpPort, name: "smtp", scheme: "tcp", isProxied: false)
+            .WithHttpEndpoint(port: inboxPort, targetPort: inboxPort, name: "http", isProxied: false)
             .WithUrlForEndpoint("http", url => url.DisplayText = "Inbox")
             .WithUrlForEndpoint("smtp", url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithHttpHealthCheck("/healthz", endpointName: "http")

@@ -22,9 +22,10 @@ public sealed class PatientBookingTests
     {
         using var cts = new CancellationTokenSource(s_startTimeout + s_scenarioTimeout);
         var ct = cts.Token;
-        // The servers keep their files apart from a developer's AppHost, which may be running beside the tests.
+        // The servers keep their files and ports apart from a developer's AppHost, which may be running beside the tests,
+        // and from the integration tests' (tests/Dentistimo.IntegrationTests, offset 1000), which `dotnet test` runs at once.
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            ["Servers:StateDirectory=../.local/apphost-tests"], ct);
+            ["Servers:StateDirectory=../.local/apphost-tests", "Servers:PortOffset=2000"], ct);
         await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
         await app.StartAsync(ct).WaitAsync(s_startTimeout, ct);
 

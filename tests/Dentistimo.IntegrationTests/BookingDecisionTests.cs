@@ -153,7 +153,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal("patient-already-booked", (string?)second.Body["reasonCode"]);
         // The database finds the second appointment by its unique key, which holds the email address; the server's log
         // must not quote it.
-        Assert.DoesNotContain(email.Split('@')[0], await File.ReadAllTextAsync(_resources.Servers.Postgres.LogFile), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(email.Split('@')[0], await _resources.Servers.Postgres.LogAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -4,9 +4,9 @@ using Dentistimo.Scenarios;
 namespace Dentistimo.IntegrationTests;
 
 /// <summary>
-/// Starting three more service processes takes both cores of these machines for a few seconds, which would slow the
-/// browser tests running beside it past their safety nets; so the whole-system scenario runs on its own, after the
-/// tests that run in parallel.
+/// Starting a whole system of its own (servers and three service processes) takes both cores of these machines for a
+/// while, which would slow the browser tests running beside it past their safety nets; so the whole-system fixtures run
+/// on their own, one after another, after the tests that run in parallel.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class WholeSystemCollection
@@ -15,9 +15,8 @@ public sealed class WholeSystemCollection
 }
 
 /// <summary>
-/// The end-to-end scenario of tests/Dentistimo.Scenarios against the system the launcher runs: the three services as
-/// processes, on the real PostgreSQL, Redis, RabbitMQ and MailDev. tests/Dentistimo.AppHost.Tests runs the same
-/// scenario under the Aspire AppHost.
+/// The end-to-end scenario of tests/Dentistimo.Scenarios against the whole system as the AppHost runs it
+/// (<see cref="LaunchedSystem"/>). tests/Dentistimo.AppHost.Tests runs the same scenario, with the operator's commands.
 /// </summary>
 [Collection(WholeSystemCollection.Name)]
 public sealed class EndToEndScenarioTests(LaunchedSystem system) : IClassFixture<LaunchedSystem>

@@ -1,31 +1,38 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Dentistimo.IntegrationTests.Infrastructure;
-using Dentistimo.LocalServers;
 using Dentistimo.Notifier.Email;
 
 namespace Dentistimo.IntegrationTests;
 
 /// <summary>
-/// The services as the launcher runs them, but with mail sent as in production: to a relay that wants STARTTLS and a
+/// The whole system as the AppHost runs it, but with mail sent as in production: to a relay that wants STARTTLS and a
 /// password (<see cref="StartTlsMailRelay"/>), whose certificate authority the notifier is told to trust.
 /// </summary>
 public sealed class LaunchedSystemBehindAMailRelay : LaunchedSystem
 {
-    // Away from the launcher's and the other tests' ports (see LaunchedSystem); the next one if a test run beside holds it.
+    // Away from the services' and the other tests' ports; the next one if a test run beside holds it.
     private static readonly int[] s_relayPorts = [7587, 7588, 7589, 7590];
 
-    public StartTlsMailRelay Relay { get; private set; } = null!;
+    public StartTlsMailRelay Relay { get; } = StartTlsMailRelay.Prepare(
+        s_relayPorts.FirstOrDefault(Ports.IsFree) is var port and not 0 ? port : throw new InvalidOperationException("No free port for the mail relay."));
 
-    protected override async Task<DentistimoSystemOptions> ConfigureAsync(LocalServerSet servers, DentistimoSystemOptions options)
-    {
-        var port = s_relayPorts.FirstOrDefault(Ports.IsFree);
-        Relay = await StartTlsMailRelay.StartAsync(servers.MailDev, port != 0 ? port : throw new InvalidOperationException("No free port for the mail relay."));
-        return options with { Mail = Relay.ConnectionString, NotifierTrustedAuthorities = Relay.AuthorityFile };
-    }
+    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "notifier"))
+            .WithEnvironment("ConnectionStrings__mail", Relay.ConnectionString)
+            // OpenSSL's file of trusted authorities, which .NET reads on Linux: the relay's private one instead of the system's.
+            .WithEnvironment("SSL_CERT_FILE", Relay.AuthorityFile);
+
+    protected override Task MailDevStartedAsync(int smtpPort, string mailDevModules) => Relay.StartAsync(smtpPort, mailDevModules);
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
-        if (Relay is not null)
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
         {
             await Relay.DisposeAsync();
         }

@@ -25,7 +25,7 @@ public sealed class SystemUnderTest
     {
         Servers = servers;
         Mail = new MailDirectory(Path.Combine(servers.MailDev.Folder, "mail"));
-        Queues = new RabbitMqQueues(servers.RabbitMq, VirtualHost);
+        Queues = new RabbitMqQueues(servers.RabbitMq.ManagementUrl, servers.RabbitMq.Username, servers.RabbitMq.Password, VirtualHost);
     }
 
     public LocalServerSet Servers { get; }

@@ -1,16 +1,14 @@
-using Dentistimo.LocalServers;
-
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Databases, a RabbitMQ virtual host and a Redis key prefix of a test class's own, on the shared servers,
+/// Databases, a RabbitMQ virtual host and a Redis key prefix of a test class's own, on the AppHost's servers (<see cref="SharedServers"/>),
 /// so test classes running side by side never see each other's data or messages.
 /// </summary>
 public sealed class IsolatedResources : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
-    public LocalServerSet Servers { get; private set; } = null!;
+    public AppHostServers Servers { get; private set; } = null!;
     public string BookingDb { get; private set; } = "";
     public string NotifierDb { get; private set; } = "";
     public string Messaging { get; private set; } = "";

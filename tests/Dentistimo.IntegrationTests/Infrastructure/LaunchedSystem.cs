@@ -1,83 +1,91 @@
-using Dentistimo.LocalServers;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Dentistimo.Scenarios;
 
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The whole system as the launcher runs it: the three services as processes from their build output
-/// (<see cref="DentistimoSystem"/>), with the AppHost's configuration, on the shared real servers. It gets databases,
-/// a RabbitMQ virtual host and a Redis key prefix of its own, and ports away from the launcher's (5080-5082) and the
-/// benchmarks' (6080-6282), so it runs next to both.
+/// The whole system as a developer's AppHost runs it: its servers and the three services as processes, started with
+/// Aspire.Hosting.Testing from the AppHost's model, each waited for until healthy. Its servers are its own (a state
+/// folder and <see cref="PortOffset"/> of their own), and the services get random ports.
 /// </summary>
 public class LaunchedSystem : IAsyncLifetime
 {
-    // Web, BookingApi and Notifier on base, base + 1 and base + 2; the next base if another test run owns this one.
-    private static readonly int[] s_portBases = [7080, 7090, 7100, 7110, 7120, 7130, 7140, 7150];
+    /// <summary>
+    /// Servers:PortOffset of these fixtures: clear of a developer's AppHost (0), of the other tests' servers
+    /// (<see cref="AppHostServers.PortOffset"/>) and of tests/Dentistimo.AppHost.Tests (2000). Fixtures of this kind run
+    /// one after another (<see cref="WholeSystemCollection"/>), and each stops its servers before the next starts.
+    /// </summary>
+    public const int PortOffset = 3000;
 
-    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
-    private LocalServerSet _servers = null!;
-    private DentistimoSystem? _system;
+    private static readonly string[] s_servers = ["postgres", "cache", "messaging", "messaging-epmd", "mail"];
+    private static readonly string[] s_resources = ["postgres", "bookingdb", "notifierdb", "cache", "messaging", "mail", "bookingapi", "notifier", "web"];
+
+    // A first run installs the servers and creates PostgreSQL's cluster and RabbitMQ's node; a safety net for a hung start.
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromMinutes(1);
+
+    private DistributedApplication? _app;
 
     public RunningDentistimo Running { get; private set; } = null!;
 
-    private string BookingDb => $"bookingdb_{_suffix}";
-    private string NotifierDb => $"notifierdb_{_suffix}";
-    private string VirtualHost => $"test-{_suffix}";
+    /// <summary>What a fixture of its own changes in the AppHost's model before it starts.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
 
-    /// <summary>What a fixture of its own changes in the launcher's configuration of the services.</summary>
-    protected virtual Task<DentistimoSystemOptions> ConfigureAsync(LocalServerSet servers, DentistimoSystemOptions options) =>
-        Task.FromResult(options);
+    /// <summary>Called once MailDev answers (on <paramref name="smtpPort"/>), before the services are waited for.</summary>
+    /// <param name="mailDevModules">MailDev's node_modules, which the AppHost installed.</param>
+    protected virtual Task MailDevStartedAsync(int smtpPort, string mailDevModules) => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        _servers = await SharedServers.GetAsync();
-        var messaging = await _servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
-        _system = await AcquireAsync(await ConfigureAsync(_servers, new DentistimoSystemOptions
-        {
-            Configuration = TestBuild.Configuration,
-            Environment = "Development",
-            BookingDatabase = BookingDb,
-            NotifierDatabase = NotifierDb,
-            Messaging = messaging,
-            CacheKeyPrefix = $"test-{_suffix}:",
-        }));
-        await _system.StartAsync();
-        Running = new RunningDentistimo(_system.Web.Url, _system.BookingApi.Url, _servers.MailDev.WebUrl);
+        using var cts = new CancellationTokenSource(s_startTimeout);
+        const string stateDirectory = "../.local/apphost-whole-system";
+        var builder = await AppHostServers.CreateBuilderAsync(stateDirectory, PortOffset, cts.Token);
+        Configure(builder);
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("mail", cts.Token);
+        await MailDevStartedAsync(
+            _app.GetEndpoint("mail", "smtp").Port,
+            Path.Combine(Path.GetFullPath(stateDirectory, builder.AppHostDirectory), "maildev", "node_modules"));
+        await Task.WhenAll(s_resources.Select(resource => _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token)));
+        Running = new RunningDentistimo(_app.GetEndpoint("web", "http"), _app.GetEndpoint("bookingapi", "http"), _app.GetEndpoint("mail", "http"));
     }
 
     public virtual async Task DisposeAsync()
     {
-        if (_system is not null)
+        if (_app is null)
         {
-            await _system.DisposeAsync();
+            return;
         }
 
-        if (await _servers.Postgres.IsAnsweringAsync())
+        // The servers are stopped and waited for, so that the next fixture's find the ports and the data folder free; the
+        // services, on random ports, go with the app.
+        try
         {
-            await _servers.Postgres.DropDatabaseAsync(BookingDb);
-            await _servers.Postgres.DropDatabaseAsync(NotifierDb);
+            using var cts = new CancellationTokenSource(s_stopTimeout);
+            await StopAsync(_app, s_servers, cts.Token);
         }
-
-        if (await _servers.RabbitMq.IsAnsweringAsync())
+        finally
         {
-            await _servers.RabbitMq.DeleteVirtualHostAsync(VirtualHost);
+            await _app.DisposeAsync();
         }
     }
 
-    private async Task<DentistimoSystem> AcquireAsync(DentistimoSystemOptions options)
-    {
-        foreach (var port in s_portBases.Where(port => Ports.IsFree(port) && Ports.IsFree(port + 1) && Ports.IsFree(port + 2)))
+    private static Task StopAsync(DistributedApplication app, IEnumerable<string> resources, CancellationToken ct) =>
+        Task.WhenAll(resources.Select(async resource =>
         {
-            try
+            var stop = await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
+            if (!stop.Success)
             {
-                return await DentistimoSystem.AcquireAsync(_servers, options with { WebPort = port, BookingApiPort = port + 1, NotifierPort = port + 2 });
+                throw new InvalidOperationException($"{resource} did not stop: {stop.Message}");
             }
-            catch (InvalidOperationException)
-            {
-                // Another test run owns the services on these ports.
-            }
-        }
 
-        throw new InvalidOperationException($"No free ports for the services at any of {string.Join(", ", s_portBases)} (+0, +1, +2).");
-    }
+            await app.ResourceNotifications.WaitForResourceAsync(
+                resource, change => KnownResourceStates.TerminalStates.Contains(change.Snapshot.State?.Text), ct);
+        }));
 }

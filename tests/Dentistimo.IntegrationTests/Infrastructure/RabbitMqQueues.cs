@@ -2,17 +2,17 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Dentistimo.LocalServers;
 
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
 /// <summary>Looks into a virtual host's queues through the RabbitMQ management API, the way an operator would in its UI.</summary>
-public sealed class RabbitMqQueues(RabbitMqServer rabbit, string virtualHost)
+public sealed class RabbitMqQueues(Uri managementUrl, string username, string password, string virtualHost)
 {
     private static readonly HttpClient s_http = new();
 
     /// <summary>The queues of a test's own virtual host on the shared RabbitMQ.</summary>
-    public RabbitMqQueues(IsolatedResources resources) : this(resources.Servers.RabbitMq, resources.VirtualHost)
+    public RabbitMqQueues(IsolatedResources resources)
+        : this(resources.Servers.RabbitMq.ManagementUrl, resources.Servers.RabbitMq.Username, resources.Servers.RabbitMq.Password, resources.VirtualHost)
     {
     }
 
@@ -93,8 +93,8 @@ public sealed class RabbitMqQueues(RabbitMqServer rabbit, string virtualHost)
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        var request = new HttpRequestMessage(method, new Uri(rabbit.ManagementUrl, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit.Username}:{rabbit.Password}")));
+        var request = new HttpRequestMessage(method, new Uri(managementUrl, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
         return request;
     }
 }

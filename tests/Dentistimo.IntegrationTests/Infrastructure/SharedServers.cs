@@ -1,21 +1,9 @@
-using Dentistimo.LocalServers;
-
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
-/// <summary>
-/// The real PostgreSQL, Redis, RabbitMQ and MailDev, started by the same code as the launcher (and reused if the
-/// launcher already runs them). Started once per test run; left running afterwards, which makes the next run fast.
-/// </summary>
+/// <summary>The AppHost's servers (<see cref="AppHostServers"/>), started once per test run, for every test class.</summary>
 public static class SharedServers
 {
-    private static readonly Lazy<Task<LocalServerSet>> s_started = new(StartAsync);
+    private static readonly Lazy<Task<AppHostServers>> s_started = new(AppHostServers.StartAsync);
 
-    public static Task<LocalServerSet> GetAsync() => s_started.Value;
-
-    private static async Task<LocalServerSet> StartAsync()
-    {
-        var servers = LocalServerSet.ForRepository();
-        await servers.StartAsync();
-        return servers;
-    }
+    public static Task<AppHostServers> GetAsync() => s_started.Value;
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Dentistimo.LocalServers;
 
 namespace Dentistimo.IntegrationTests.Infrastructure;
 
@@ -16,13 +15,12 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
 {
     public const string User = "dentistimo-notifier";
 
-    private readonly Process _process;
     private readonly string _folder;
+    private Process? _process;
     private readonly HashSet<string> _refusedSessions = [];
 
-    private StartTlsMailRelay(Process process, string folder, int port, string password)
+    private StartTlsMailRelay(string folder, int port, string password)
     {
-        _process = process;
         _folder = folder;
         Port = port;
         Password = password;
@@ -55,32 +53,35 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
     /// <summary>ConnectionStrings:mail for the notifier, in production's form.</summary>
     public string ConnectionString => $"Endpoint=smtp://127.0.0.1:{Port};StartTls=true;Username={User};Password={Password}";
 
-    public static async Task<StartTlsMailRelay> StartAsync(MailDevServer mailDev, int port)
+    /// <summary>Makes the relay's certificates and password for <paramref name="port"/>, so that its address is known before it starts.</summary>
+    public static StartTlsMailRelay Prepare(int port)
     {
         var folder = Directory.CreateTempSubdirectory("dentistimo-mail-relay-").FullName;
         WriteCertificates(folder);
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        return new StartTlsMailRelay(folder, port, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)));
+    }
+
+    /// <summary>Starts the relay, passing on to MailDev's SMTP port, with the packages of MailDev's <paramref name="mailDevModules"/>.</summary>
+    public async Task StartAsync(int mailDevSmtpPort, string mailDevModules)
+    {
         var start = new ProcessStartInfo("node", [
             Path.Combine(AppContext.BaseDirectory, "Infrastructure", "MailRelay", "starttls-relay.js"),
-            $"{port}", Path.Combine(folder, "relay.pem"), Path.Combine(folder, "relay-key.pem"), User, password, $"{mailDev.SmtpPort}",
-            Path.Combine(folder, "password-revoked")])
+            $"{Port}", Path.Combine(_folder, "relay.pem"), Path.Combine(_folder, "relay-key.pem"), User, Password, $"{mailDevSmtpPort}",
+            RevokedMarker])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["NODE_PATH"] = Path.Combine(mailDev.Folder, "node_modules");
-        var process = Process.Start(start)!;
-        var relay = new StartTlsMailRelay(process, folder, port, password);
-        var started = process.StandardOutput.ReadLineAsync();
+        start.Environment["NODE_PATH"] = mailDevModules;
+        _process = Process.Start(start)!;
+        var started = _process.StandardOutput.ReadLineAsync();
         if (await Task.WhenAny(started, Task.Delay(TimeSpan.FromSeconds(30))) != started || started.Result is null)
         {
-            var errors = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
-            await relay.DisposeAsync();
-            throw new InvalidOperationException($"The STARTTLS mail relay did not start on port {port}. {errors}");
+            var errors = _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "";
+            throw new InvalidOperationException($"The STARTTLS mail relay did not start on port {Port}. {errors}");
         }
 
-        _ = relay.CountRefusalsAsync();
-        return relay;
+        _ = CountRefusalsAsync(_process);
     }
 
     /// <summary>
@@ -91,9 +92,9 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
 
     public void RestorePassword() => File.Delete(RevokedMarker);
 
-    private async Task CountRefusalsAsync()
+    private async Task CountRefusalsAsync(Process process)
     {
-        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line.Split(' ') is ["refused", _, var session])
             {
@@ -107,13 +108,17 @@ public sealed class StartTlsMailRelay : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
         }
 
-        _process.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
