@@ -453,8 +453,8 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
 
     /// <summary>
     /// On tables of a few pages a sequential scan is the cheapest plan, and a connection keeps the plans it made for
-    /// decide_bookings while the tables grow: each decision would then read every slot and request (migration
-    /// DecideBookingsByKey). So decisions on a database the tests have barely filled, once analysed, must use keys only.
+    /// decide_bookings while the tables grow: each decision would then read every slot and request (decide_bookings.sql
+    /// says why). So decisions on a database the tests have barely filled, once analysed, must use keys only.
     /// </summary>
     [Fact]
     public async Task Decisions_find_their_rows_by_key_even_while_the_tables_are_small()
