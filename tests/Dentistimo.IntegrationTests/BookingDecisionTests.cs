@@ -219,7 +219,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     {
         var email = BookingApiDriver.NewPatientEmail();
         var (_, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 45);
-        // Two appointments already started, as the migration or an earlier day left them.
+        // Two appointments already started, as an earlier day left them.
         await CountAsync($"""
             WITH earlier AS (
                 INSERT INTO patient_appointments (patient_email, upcoming_starts, max_upcoming)
