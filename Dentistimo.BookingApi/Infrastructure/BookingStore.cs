@@ -48,8 +48,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     private const int MaxDeadlockAttempts = 3;
 
-    // Migrations/20261121120000_DecideBookingsFunction and 20261207080000_PatientLimitAndOutboxTraces hold the decision
-    // itself and say how it works.
+    // Infrastructure/Sql/decide_bookings.sql holds the decision itself and says how it works.
     private const string DecideSql = """
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @max_upcomings, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,

@@ -21,34 +21,24 @@ public sealed record AppointmentDetails(
     DateTimeOffset EndUtc,
     string? ClinicPhone = null);
 
-// Events published before recipients were sealed carry the recipient in the clear (Recipient) and no SealedRecipient;
-// BookingApi's outbox may still hold some when this version starts, and RabbitMQ's queues too, so both are optional and
-// the notifier reads Recipient when SealedRecipient is absent. Recipient can go once no such event remains: every outbox
-// published and every queue, error queue included, empty of events from before (the error queue keeps one at most
-// Delivery:ErrorQueueRetentionDays).
-
 /// <summary>A booking request was accepted. <see cref="RequestId"/> is the client's idempotency key and the email's identity.</summary>
 public sealed record BookingConfirmed(
     Guid BookingId,
     Guid RequestId,
     string Reference,
     AppointmentDetails Appointment,
-    SealedRecipient? SealedRecipient = null,
-    BookingRecipient? Recipient = null);
+    SealedRecipient SealedRecipient);
 
 /// <summary>
 /// A booking request was turned down. <see cref="ReasonCode"/> is one of <see cref="Api.RejectionCodes"/>.
-/// <see cref="BookingId"/> is the
-/// rejected request's record, whose page (<c>/bookings/{id}</c>) says why and offers other times; events published
-/// before it was added have none.
+/// <see cref="BookingId"/> is the rejected request's record, whose page (<c>/bookings/{id}</c>) says why and offers other times.
 /// </summary>
 public sealed record BookingRejected(
     Guid RequestId,
     string ReasonCode,
     AppointmentDetails Appointment,
-    Guid? BookingId = null,
-    SealedRecipient? SealedRecipient = null,
-    BookingRecipient? Recipient = null);
+    Guid BookingId,
+    SealedRecipient SealedRecipient);
 
 /// <summary>
 /// A confirmed appointment was cancelled by the patient; its seat is free again. <see cref="CalendarSequence"/> is the

@@ -26,7 +26,7 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderConfirmation(BookingConfirmed booking)
     {
-        var draft = Draft(new EmailIdentity(EmailKind.Confirmation, booking.RequestId), booking.RequestId, booking.Appointment, booking.SealedRecipient, booking.Recipient);
+        var draft = Draft(new EmailIdentity(EmailKind.Confirmation, booking.RequestId), booking.RequestId, booking.Appointment, booking.SealedRecipient);
         AddBooking(draft, booking.BookingId, booking.Reference);
         // The first version of the calendar entry: every later change of the booking sends a higher SEQUENCE.
         return Compose(draft, draft.Texts.ConfirmationSubject, [Calendar(draft, booking.BookingId, CalendarMethod.Publish, sequence: 0)]);
@@ -34,7 +34,7 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderCancellation(BookingCancelled cancellation)
     {
-        var draft = Draft(new EmailIdentity(EmailKind.Cancellation, cancellation.RequestId), cancellation.RequestId, cancellation.Appointment, cancellation.SealedRecipient, null);
+        var draft = Draft(new EmailIdentity(EmailKind.Cancellation, cancellation.RequestId), cancellation.RequestId, cancellation.Appointment, cancellation.SealedRecipient);
         AddBooking(draft, cancellation.BookingId, cancellation.Reference);
         draft.Values["bookAgainUrl"] = Link($"book?clinic={draft.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
         return Compose(draft, draft.Texts.CancellationSubject,
@@ -43,7 +43,7 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderMove(BookingMoved move)
     {
-        var draft = Draft(new EmailIdentity(EmailKind.Move, move.MoveId), move.RequestId, move.Appointment, move.SealedRecipient, null);
+        var draft = Draft(new EmailIdentity(EmailKind.Move, move.MoveId), move.RequestId, move.Appointment, move.SealedRecipient);
         AddBooking(draft, move.BookingId, move.Reference);
         var previousStart = ClinicTime.ToLocal(move.PreviousStartUtc);
         draft.Values["previousDate"] = previousStart.ToString(draft.Texts.DateFormat, draft.Culture);
@@ -53,7 +53,7 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderReminder(AppointmentReminderDue reminder)
     {
-        var draft = Draft(new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.RequestId, reminder.Appointment, reminder.SealedRecipient, null);
+        var draft = Draft(new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.RequestId, reminder.Appointment, reminder.SealedRecipient);
         AddBooking(draft, reminder.BookingId, reminder.Reference);
         var today = DateOnly.FromDateTime(ClinicTime.ToLocal(timeProvider.GetUtcNow()).DateTime);
         var day = DateOnly.FromDateTime(draft.LocalStart.DateTime);
@@ -66,7 +66,7 @@ public sealed class BookingEmailRenderer(
 
     public EmailMessage RenderRejection(BookingRejected rejection)
     {
-        var draft = Draft(new EmailIdentity(EmailKind.Rejection, rejection.RequestId), rejection.RequestId, rejection.Appointment, rejection.SealedRecipient, rejection.Recipient);
+        var draft = Draft(new EmailIdentity(EmailKind.Rejection, rejection.RequestId), rejection.RequestId, rejection.Appointment, rejection.SealedRecipient);
         if (!draft.Texts.Reasons.TryGetValue(rejection.ReasonCode ?? "", out var reason))
         {
             throw new EmailRenderingException(
@@ -79,11 +79,8 @@ public sealed class BookingEmailRenderer(
         draft.Values["bookAgainUrl"] = rejection.ReasonCode == RejectionCodes.OutsideBookingWindow
             ? Link($"?clinic={rejection.Appointment.ClinicId}&lang={draft.Language}")
             : Link($"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
-        // The rejected request's own page says why and lists the times still free that day. A rejection published before
-        // events carried its booking id has no page to link to (this can go with BookingRejected.Recipient).
-        draft.Values["bookingUrl"] = rejection.BookingId is { } bookingId
-            ? Link($"bookings/{bookingId}?lang={draft.Language}")
-            : draft.Values["bookAgainUrl"];
+        // The rejected request's own page says why and lists the times still free that day.
+        draft.Values["bookingUrl"] = Link($"bookings/{rejection.BookingId}?lang={draft.Language}");
         return Compose(draft, draft.Texts.RejectionSubject, []);
     }
 
@@ -121,18 +118,17 @@ public sealed class BookingEmailRenderer(
 
     /// <param name="requestId">The booking request's id, which the recipient is sealed with and errors and logs name.</param>
     private EmailDraft Draft(
-        EmailIdentity identity, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient, BookingRecipient? clearRecipient)
+        EmailIdentity identity, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient)
     {
         var kind = identity.Kind;
-        // An event published before recipients were sealed has its recipient in the clear (see BookingEvents.cs).
-        var recipient = sealedRecipient is null ? clearRecipient : Open(kind, requestId, sealedRecipient);
-
         // Events are deserialised without a schema: a missing part would otherwise fail with a NullReferenceException
         // and be retried for minutes, when no retry can ever help.
-        if (appointment is null || recipient is null)
+        if (appointment is null || sealedRecipient is null)
         {
             throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} lacks its {(appointment is null ? "appointment" : "recipient")}.");
         }
+
+        var recipient = Open(kind, requestId, sealedRecipient);
 
         if (!Mailboxes.TryCreate(null, recipient.Email, out _))
         {

@@ -17,16 +17,10 @@ public static class BookingOutcomeQueue
     public const string Name = "notifier-booking-outcomes";
 
     /// <summary>
-    /// The error queue of versions before <see cref="DeliveryOptions.ErrorQueueRetentionDays"/>, which keeps its messages
-    /// for good. Nothing is moved into it any more; re-driving still empties it.
-    /// </summary>
-    public const string LegacyErrorQueueName = Name + "_error";
-
-    /// <summary>
     /// The error queue of <paramref name="queueName"/>, named with how long it keeps a message. RabbitMQ refuses to
     /// declare an existing queue with other arguments (PRECONDITION_FAILED), and MassTransit declares the error queue
-    /// only as it moves the first failed message there, on the channel that message came from: declared under an old
-    /// name that exists without this limit, or with another, the move would fail, and the message would go back to its
+    /// only as it moves the first failed message there, on the channel that message came from: declared under a name
+    /// that exists with another limit, the move would fail, and the message would go back to its
     /// queue and through its retries again, for ever. A name of its own for every limit leaves nothing to clash with.
     /// </summary>
     public static string ErrorQueueNameFor(string queueName, int retentionDays) => $"{queueName}_error_{retentionDays}d";
@@ -51,9 +45,8 @@ public static class BookingOutcomeQueue
     {
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 
-        // A failed or skipped event carries the patient's name and email address, sealed (RecipientSeal), or in the clear
-        // if it was published before recipients were sealed: RabbitMQ deletes it once it has waited as long as BookingApi
-        // keeps a booking's patient details. These settings are the bus's, so they apply to every error and skipped queue
+        // A failed or skipped event carries the patient's name and email address, sealed (RecipientSeal): RabbitMQ deletes
+        // it once it has waited as long as BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every error and skipped queue
         // of the notifier, all of them named by this formatter.
         var retention = (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds;
         var names = new QueueNamesWithRetention(options.ErrorQueueRetentionDays);

@@ -5,8 +5,7 @@ using RabbitMQ.Client.Exceptions;
 namespace Dentistimo.Notifier.IntegrationEvents;
 
 /// <summary>
-/// Moves the messages in the error queue (<see cref="DeliveryOptions.ErrorQueueName"/>, and what earlier versions left in
-/// <see cref="BookingOutcomeQueue.LegacyErrorQueueName"/>) back to <see cref="BookingOutcomeQueue.Name"/> without their
+/// Moves the messages in the error queue (<see cref="DeliveryOptions.ErrorQueueName"/>) back to <see cref="BookingOutcomeQueue.Name"/> without their
 /// fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not know) is fixed.
 /// Safe to repeat: the sent-email ledger keeps a re-driven message whose email was sent from sending it again (all but
 /// one whose last attempt got no answer from SMTP, which may have accepted it: see <see cref="Infrastructure.SentEmailLedger"/>).
@@ -22,13 +21,7 @@ public sealed class ErrorQueueRedrive(IConnectionFactory brokerConnections, IOpt
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 
-        var moved = 0;
-        foreach (var errorQueue in (string[])[options.Value.ErrorQueueName, BookingOutcomeQueue.LegacyErrorQueueName])
-        {
-            moved += await MoveBackAsync(connection, channel, errorQueue, cancellationToken);
-        }
-
-        return moved;
+        return await MoveBackAsync(connection, channel, options.Value.ErrorQueueName, cancellationToken);
     }
 
     private async Task<int> MoveBackAsync(IConnection connection, IChannel channel, string errorQueue, CancellationToken cancellationToken)

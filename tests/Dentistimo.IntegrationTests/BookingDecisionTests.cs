@@ -219,7 +219,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     {
         var email = BookingApiDriver.NewPatientEmail();
         var (_, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 45);
-        // Two appointments already started, as the migration or an earlier day left them.
+        // Two appointments already started, as an earlier day left them.
         await CountAsync($"""
             WITH earlier AS (
                 INSERT INTO patient_appointments (patient_email, upcoming_starts, max_upcoming)
@@ -453,8 +453,8 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
 
     /// <summary>
     /// On tables of a few pages a sequential scan is the cheapest plan, and a connection keeps the plans it made for
-    /// decide_bookings while the tables grow: each decision would then read every slot and request (migration
-    /// DecideBookingsByKey). So decisions on a database the tests have barely filled, once analysed, must use keys only.
+    /// decide_bookings while the tables grow: each decision would then read every slot and request (decide_bookings.sql
+    /// says why). So decisions on a database the tests have barely filled, once analysed, must use keys only.
     /// </summary>
     [Fact]
     public async Task Decisions_find_their_rows_by_key_even_while_the_tables_are_small()

@@ -184,31 +184,6 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
     }
 
     [Fact]
-    public async Task Events_published_before_recipients_were_sealed_are_still_emailed()
-    {
-        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
-        var bus = notifier.Services.GetRequiredService<IBus>();
-        var (confirmedPatient, rejectedPatient) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
-
-        // As BookingApi published them before: the recipient in the clear, and no booking id in a rejection.
-        await bus.Publish(NotificationScenario.Confirmed(confirmedPatient) with
-        {
-            SealedRecipient = null, Recipient = new BookingRecipient(NotificationScenario.PatientName, confirmedPatient, "en"),
-        });
-        await bus.Publish(NotificationScenario.Rejected(rejectedPatient, "fully-booked") with
-        {
-            BookingId = null, SealedRecipient = null, Recipient = new BookingRecipient(NotificationScenario.PatientName, rejectedPatient, "sv"),
-        });
-
-        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
-        var confirmation = Assert.Single(await inbox.WaitForAsync(confirmedPatient, 1, s_timeout));
-        var rejection = Assert.Single(await inbox.WaitForAsync(rejectedPatient, 1, s_timeout));
-        Assert.Contains($"Hello {NotificationScenario.PatientName},", confirmation.Text);
-        Assert.Contains($"Hej {NotificationScenario.PatientName},", rejection.Text);
-        Assert.Contains($"{NotificationScenario.PublicBaseUrl}/book?clinic=1&date=2026-12-01&lang=sv", rejection.Text);
-    }
-
-    [Fact]
     public async Task A_cancellation_delivered_twice_sends_one_email_whose_calendar_file_cancels_the_entry()
     {
         await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
@@ -451,9 +426,8 @@ public sealed class NotificationRedriveTests : IClassFixture<IsolatedResources>
 }
 
 /// <summary>
-/// A failed event published before recipients were sealed holds the patient's name and email address, so its error queue
-/// deletes it after a while; the error queue earlier versions declared without that limit neither stops the new one from
-/// being used nor is left out of a re-drive.
+/// A failed event holds the patient's name and email address, sealed, so its error queue deletes it after a while; until
+/// then an operator, and only an operator, can re-drive it.
 /// </summary>
 public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResources>
 {
@@ -463,10 +437,9 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
     public NotificationErrorQueueTests(IsolatedResources resources) => _resources = resources;
 
     [Fact]
-    public async Task Failed_events_wait_in_an_error_queue_with_a_time_limit_and_a_re_drive_also_empties_the_one_earlier_versions_left()
+    public async Task Failed_events_wait_in_an_error_queue_with_a_time_limit_until_an_operator_re_drives_them()
     {
         var queues = new RabbitMqQueues(_resources);
-        await queues.DeclareAsync(BookingOutcomeQueue.LegacyErrorQueueName);
         var errorQueue = new DeliveryOptions { ErrorQueueRetentionDays = 7 }.ErrorQueueName;
         await using var notifier = await new NotifierFactory(_resources, new Dictionary<string, string?>
         {
@@ -476,12 +449,8 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
         await notifier.Services.GetRequiredService<IBus>().Publish(
             NotificationScenario.Rejected(BookingApiDriver.NewPatientEmail(), reasonCode: "struck-by-lightning"));
 
-        var failed = Assert.Single(await queues.WaitForAsync(errorQueue, 1, s_timeout));
+        Assert.Single(await queues.WaitForAsync(errorQueue, 1, s_timeout));
         Assert.Equal(TimeSpan.FromDays(7).TotalMilliseconds, (long)(await queues.ArgumentsAsync(errorQueue))["x-message-ttl"]!);
-        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
-
-        // What an earlier version parked, kept for good until it is re-driven.
-        await queues.PublishAsync(BookingOutcomeQueue.LegacyErrorQueueName, failed);
 
         // Without the operator key, from this site or another, nothing moves.
         using (var anonymous = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null))
@@ -495,12 +464,11 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
             Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
         }
 
-        Assert.Single(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
+        Assert.Single(await queues.PeekAsync(errorQueue));
         using var redrive = await notifier.CreateAdminClient().PostAsync("/admin/error-queue/redrive", null);
 
-        Assert.Equal(2, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
-        Assert.Equal(2, (await queues.WaitForAsync(errorQueue, 2, s_timeout)).Count); // failing again, now with a time limit
-        Assert.Empty(await queues.PeekAsync(BookingOutcomeQueue.LegacyErrorQueueName));
+        Assert.Equal(1, (int)(await redrive.Content.ReadFromJsonAsync<JsonObject>())!["moved"]!);
+        Assert.Single(await queues.WaitForAsync(errorQueue, 1, s_timeout)); // failing again, back in the queue with the time limit
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class BookingPolicy
     /// <summary>
     /// The most appointments that have not started yet one patient (one email address, in any case, at any clinics) may
     /// hold, so that a few addresses cannot empty a clinic's week. PostgreSQL enforces it, as it does capacity, since only
-    /// it sees every replica's decisions (migration PatientLimitAndOutboxTraces).
+    /// it sees every replica's decisions (Infrastructure/Sql/decide_bookings.sql).
     /// </summary>
     public int MaxUpcomingPerPatient { get; }
 

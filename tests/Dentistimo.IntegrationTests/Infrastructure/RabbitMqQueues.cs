@@ -50,15 +50,6 @@ public sealed class RabbitMqQueues(Uri managementUrl, string username, string pa
             (string?)message["properties"]?["content_type"])).ToList();
     }
 
-    /// <summary>Declares a durable queue without arguments, as an earlier version of a service would have.</summary>
-    public async Task DeclareAsync(string queue)
-    {
-        using var request = Request(HttpMethod.Put, $"api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
-        request.Content = JsonContent.Create(new { durable = true, auto_delete = false, arguments = new { } });
-        using var response = await s_http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
-
     /// <summary>Puts a message straight into <paramref name="queue"/> (through the default exchange).</summary>
     public async Task PublishAsync(string queue, QueuedMessage message)
     {

@@ -160,23 +160,6 @@ public sealed class BookingEmailRendererTests
     }
 
     [Fact]
-    public void Events_published_before_recipients_were_sealed_are_still_emailed_from_their_recipient_in_the_clear()
-    {
-        var recipient = new BookingRecipient("Åsa Öberg", "asa@example.com", "sv");
-        var confirmed = TestBookings.Confirmed() with { SealedRecipient = null, Recipient = recipient };
-        var rejected = TestBookings.Rejected("fully-booked") with { BookingId = null, SealedRecipient = null, Recipient = recipient };
-
-        var confirmation = TestBookings.Renderer().RenderConfirmation(confirmed);
-        var rejection = TestBookings.Renderer().RenderRejection(rejected);
-
-        Assert.Equal(("asa@example.com", "Åsa Öberg"), (confirmation.RecipientAddress, confirmation.RecipientName));
-        Assert.Contains("Hej Åsa Öberg,", rejection.TextBody);
-        // Without a booking id there is no request page: both links go to the booking page.
-        Assert.DoesNotContain("/bookings/", rejection.TextBody);
-        Assert.Contains("https://dentistimo.com/book?clinic=3&date=2026-12-01&lang=sv", rejection.TextBody);
-    }
-
-    [Fact]
     public void Every_template_placeholder_has_a_value()
     {
         var renderer = TestBookings.Renderer();
