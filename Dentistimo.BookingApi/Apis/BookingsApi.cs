@@ -186,6 +186,14 @@ public static class BookingsApi
             return TypedResults.Created($"/api/bookings/{booking.Id}", response with { ManageToken = manageTokens.For(booking.Id) });
         }
 
+        if (booking.Status == BookingStatus.Cancelled)
+        {
+            // A request sent again after its appointment was cancelled (a form sent again, or the same form without
+            // scripts, whose request id is derived from its fields): answered, as after a move, with the booking as it
+            // stands now, whose page says it is cancelled. It has no reason code, so it is no rejection.
+            return TypedResults.Created($"/api/bookings/{booking.Id}", response);
+        }
+
         var (title, detail) = s_rejections[booking.ReasonCode!];
         return TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,6 +12,12 @@ namespace Dentistimo.Contracts.Api;
 /// </summary>
 public sealed class ManageTokens
 {
+    /// <summary>The length of every token <see cref="For"/> makes.</summary>
+    public const int Length = 43;
+
+    private static readonly SearchValues<char> s_base64UrlCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly byte[] _key;
     private readonly byte[]? _previousKey;
 
@@ -24,6 +31,14 @@ public sealed class ManageTokens
 
     /// <summary>43 URL-safe characters.</summary>
     public string For(Guid bookingId) => Base64Url.EncodeToString(Mac(_key, bookingId));
+
+    /// <summary>
+    /// Whether <paramref name="token"/> has a token's form: <see cref="Length"/> URL-safe base64 characters. Whatever came
+    /// in a link is checked with this before it goes into a request header: a control or non-ASCII character there makes
+    /// HttpClient throw, and its resilience handler counts that as BookingApi failing.
+    /// </summary>
+    public static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+        token is { Length: Length } && !token.AsSpan().ContainsAnyExcept(s_base64UrlCharacters);
 
     public bool IsValid(Guid bookingId, string? token)
     {

@@ -62,6 +62,23 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     }
 
     [Fact]
+    public async Task A_booking_request_sent_again_after_its_cancellation_is_answered_with_the_cancelled_booking()
+    {
+        var (_, start) = await FreshStartAsync(YourDentist);
+        var request = BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail());
+        var (status, body) = await _driver.PostBookingAsync(request);
+        Assert.Equal(201, status);
+        Assert.Equal(200, (await CancelAsync((Guid)body["id"]!, (string)body["manageToken"]!)).Status);
+
+        var (againStatus, again) = await _driver.PostBookingAsync(request);
+
+        Assert.Equal(201, againStatus);
+        Assert.Equal((Guid)body["id"]!, (Guid)again["id"]!);
+        Assert.Equal("cancelled", (string?)again["status"]);
+        Assert.Null(again["manageToken"]);
+    }
+
+    [Fact]
     public async Task The_token_is_the_only_key_and_a_wrong_one_looks_like_no_booking()
     {
         var (_, start) = await FreshStartAsync(YourDentist);

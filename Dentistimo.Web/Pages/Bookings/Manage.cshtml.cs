@@ -30,9 +30,6 @@ public sealed class ManageModel(
     public const string CancelledNotice = "cancelled";
     public const string MovedNotice = "moved";
 
-    /// <summary>A token is 43 characters (<see cref="ManageTokens"/>); anything much longer is not one and is not sent on.</summary>
-    private const int MaxTokenLength = 128;
-
     private const string DateFormat = "yyyy-MM-dd";
 
     private const string ChooseAFreeTime = BookingForm.Messages.ChooseAFreeTime;
@@ -220,6 +217,10 @@ public sealed class ManageModel(
         return null;
     }
 
-    private static bool IsPlausible([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
-        !string.IsNullOrEmpty(token) && token.Length <= MaxTokenLength;
+    /// <summary>
+    /// Only what has a token's form goes on to BookingApi, in its Authorization header: a link mangled into control or
+    /// non-ASCII characters is a 404 like any wrong token, not a 500, nor a 503 that would trip the circuit breaker
+    /// between the web and BookingApi for every patient.
+    /// </summary>
+    private static bool IsPlausible([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) => ManageTokens.IsWellFormed(token);
 }

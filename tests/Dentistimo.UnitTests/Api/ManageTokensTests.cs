@@ -36,4 +36,25 @@ public class ManageTokensTests
         Assert.NotEqual(before, rotated.For(booking));
         Assert.False(new ManageTokens(NextKey).IsValid(booking, before));
     }
+
+    [Fact]
+    public void Only_what_has_a_tokens_form_is_well_formed()
+    {
+        var token = new ManageTokens(Key).For(Guid.CreateVersion7());
+
+        Assert.True(ManageTokens.IsWellFormed(token));
+        Assert.True(ManageTokens.IsWellFormed(new string('-', 21) + new string('_', 22)));
+        Assert.False(ManageTokens.IsWellFormed(null));
+        Assert.False(ManageTokens.IsWellFormed(""));
+        Assert.False(ManageTokens.IsWellFormed(token[..^1]));
+        Assert.False(ManageTokens.IsWellFormed(token + "A"));
+        Assert.False(ManageTokens.IsWellFormed(token + "="));
+        // Each of these in an Authorization header makes HttpClient throw (FormatException, or HttpRequestException for
+        // non-ASCII, which the resilience handler counts as BookingApi failing).
+        Assert.False(ManageTokens.IsWellFormed(token[..^1] + "\0"));
+        Assert.False(ManageTokens.IsWellFormed(token[..^1] + "\n"));
+        Assert.False(ManageTokens.IsWellFormed(token[..^1] + "é"));
+        Assert.False(ManageTokens.IsWellFormed(token[..^1] + " "));
+        Assert.False(ManageTokens.IsWellFormed(token[..^1] + "/"));
+    }
 }
