@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dentistimo.BookingApi.Model;
@@ -47,15 +48,9 @@ public static partial class BookingRequestValidator
             errors["clinicId"] = ["Choose a clinic."];
         }
 
-        DateTimeOffset start = default;
-        if (string.IsNullOrWhiteSpace(request.Start))
+        if (!TryParseStart(request.Start, out var start, out var startError))
         {
-            errors["start"] = ["Choose a time."];
-        }
-        else if (!DateTimeOffset.TryParseExact(request.Start, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
-                     CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasExplicitOffset(request.Start))
-        {
-            errors["start"] = ["The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."];
+            errors["start"] = [startError];
         }
 
         var name = request.Patient?.Name?.Trim();
@@ -101,6 +96,18 @@ public static partial class BookingRequestValidator
         return errors.Count > 0
             ? null
             : new BookingCommand(requestId, request.ClinicId!.Value, start, new PatientDetails(name!, email!, phone), request.Language!);
+    }
+
+    /// <summary>A slot's start as clients send it, in a booking or a move: an instant with its offset, never a local time.</summary>
+    public static bool TryParseStart(string? text, out DateTimeOffset start, [NotNullWhen(false)] out string? error)
+    {
+        start = default;
+        error = string.IsNullOrWhiteSpace(text) ? "Choose a time."
+            : !DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
+                  CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasExplicitOffset(text)
+                ? "The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."
+                : null;
+        return error is null;
     }
 
     private static bool HasExplicitOffset(string text) => text.EndsWith('Z') || OffsetSuffixPattern().IsMatch(text);

@@ -139,9 +139,9 @@ public static class BookingsApi
         Guid bookingId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] MoveBookingRequest? move, HttpRequest request,
         AppointmentChangeService changes, ClinicCatalog catalog, CancellationToken cancellationToken)
     {
-        if (move?.Start is not { } start)
+        if (!BookingRequestValidator.TryParseStart(move?.Start, out var start, out var error))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["start"] = ["Give the new start time, e.g. 2026-12-10T10:00:00+01:00."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["start"] = [error] });
         }
 
         var answer = await RespondToChangeAsync(bookingId, await changes.MoveAsync(bookingId, BearerToken(request), start, cancellationToken), catalog, cancellationToken);

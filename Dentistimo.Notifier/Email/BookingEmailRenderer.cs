@@ -51,6 +51,10 @@ public sealed class BookingEmailRenderer(
         return Compose(draft, draft.Texts.MoveSubject, [Calendar(draft, move.BookingId, CalendarMethod.Request, move.CalendarSequence)]);
     }
 
+    /// <remarks>
+    /// A reminder goes out about when online changes stop (both 24 hours by default), so it asks the patient to call the
+    /// clinic rather than promise a change its link may no longer allow.
+    /// </remarks>
     public EmailMessage RenderReminder(AppointmentReminderDue reminder)
     {
         var draft = Draft(new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.RequestId, reminder.Appointment, reminder.SealedRecipient);
@@ -148,6 +152,7 @@ public sealed class BookingEmailRenderer(
                 ["patientName"] = recipient.Name ?? "",
                 ["clinicName"] = appointment.ClinicName ?? "",
                 ["clinicAddress"] = appointment.ClinicAddress ?? "",
+                ["clinicPhone"] = appointment.ClinicPhone ?? "",
                 ["date"] = localStart.ToString(texts.DateFormat, culture),
                 ["time"] = localStart.ToString(texts.TimeFormat, culture),
                 ["endTime"] = localEnd.ToString(texts.TimeFormat, culture),

@@ -218,7 +218,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     public Task<BookingChangeOutcome> MoveBookingAsync(Guid bookingId, string manageToken, DateTimeOffset start, CancellationToken cancellationToken)
     {
         var request = WithManageToken(HttpMethod.Post, $"/api/bookings/{bookingId}/move", manageToken);
-        request.Content = JsonContent.Create(new MoveBookingRequest(start), options: JsonSerializerOptions.Web);
+        request.Content = JsonContent.Create(new MoveBookingRequest(start.ToString("O", CultureInfo.InvariantCulture)), options: JsonSerializerOptions.Web);
         return ChangeBookingAsync(request, cancellationToken);
     }
 

@@ -160,12 +160,15 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
 
         var noSuchTime = await MoveAsync(booking.Id, booking.Token, start.AddMinutes(10));
         var missing = await PostAsync($"/api/bookings/{booking.Id}/move", booking.Token, new { });
+        var local = await PostAsync($"/api/bookings/{booking.Id}/move", booking.Token, new { start = start.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ss") });
         await CancelAsync(booking.Id, booking.Token);
         var afterCancellation = await MoveAsync(booking.Id, booking.Token, start.AddMinutes(30));
 
         Assert.Equal((409, "no-such-slot"), (noSuchTime.Status, (string?)noSuchTime.Body["reasonCode"]));
         Assert.Equal(400, missing.Status);
         Assert.NotNull(missing.Body["errors"]!["start"]);
+        Assert.Equal(400, local.Status);
+        Assert.Contains("offset", (string?)local.Body["errors"]!["start"]![0]);
         Assert.Equal((409, "cancelled"), (afterCancellation.Status, (string?)afterCancellation.Body["reasonCode"]));
     }
 

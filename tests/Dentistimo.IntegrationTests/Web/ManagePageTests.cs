@@ -504,7 +504,7 @@ public sealed class ManageContractStub(DateTimeOffset start, DateTimeOffset chan
                 else
                 {
                     var move = await request.Content!.ReadFromJsonAsync<MoveBookingRequest>(JsonSerializerOptions.Web, cancellationToken);
-                    var newStart = move!.Start!.Value;
+                    var newStart = DateTimeOffset.Parse(move!.Start!, System.Globalization.CultureInfo.InvariantCulture);
                     Booking = Booking with { Start = newStart, End = newStart.AddMinutes(30), LocalStart = ClinicTime.ToLocal(newStart) };
                 }
 

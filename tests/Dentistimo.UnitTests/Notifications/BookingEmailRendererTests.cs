@@ -255,7 +255,7 @@ public sealed class BookingEmailRendererTests
     [InlineData("sv", 2026, 11, 20, 15, "Påminnelse: din tandläkartid i dag kl. 16:00, The Crown", "Din tid är i dag kl. 16:00")]
     [InlineData("en", 2026, 12, 1, 8, "Reminder: your dental appointment on Tuesday 1 December 2026 at 09:00, The Crown", "Your appointment is on Tuesday 1 December 2026 at 09:00")]
     [InlineData("sv", 2026, 12, 1, 8, "Påminnelse: din tandläkartid tisdag 1 december 2026 kl. 09:00, The Crown", "Din tid är tisdag 1 december 2026 kl. 09:00")]
-    public void A_reminder_says_when_in_the_patients_language_and_Stockholm_time_and_links_to_managing_the_booking(
+    public void A_reminder_says_when_in_the_patients_language_and_Stockholm_time_whom_to_call_and_links_to_the_booking(
         string language, int year, int month, int day, int utcHour, string subject, string heading)
     {
         // Now is 13:00 on 20 November in Stockholm.
@@ -266,6 +266,9 @@ public sealed class BookingEmailRendererTests
         Assert.Equal(subject, email.Subject);
         Assert.Contains($"<h1>{heading}</h1>", email.HtmlBody);
         Assert.Contains("DT-7K3QX", email.TextBody);
+        // Online changes stop about when the reminder goes out, so it names the clinic's phone.
+        Assert.Contains("031-51 00 19", email.TextBody);
+        Assert.Contains("031-51 00 19", email.HtmlBody);
         var manageUrl = ManageUrl(email.TextBody, language);
         Assert.Contains($"href=\"{manageUrl.Replace("&", "&amp;")}\"", email.HtmlBody);
         Assert.Empty(email.Attachments);

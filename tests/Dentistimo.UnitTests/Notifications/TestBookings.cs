@@ -47,7 +47,7 @@ internal static class TestBookings
     private static SealedRecipient SealedFor(string language) => Seal.Seal(new BookingRecipient("Åsa Öberg", "asa@example.com", language), RequestId);
 
     public static AppointmentDetails Appointment(DateTimeOffset start) =>
-        new(3, "The Crown", "Lindholmsallén 19, 417 55 Göteborg", 57.709872, 11.94, start, start.AddMinutes(30));
+        new(3, "The Crown", "Lindholmsallén 19, 417 55 Göteborg", 57.709872, 11.94, start, start.AddMinutes(30), ClinicPhone: "031-51 00 19");
 
     /// <param name="now">When the email is rendered; <see cref="Now"/> unless told.</param>
     public static BookingEmailRenderer Renderer(
