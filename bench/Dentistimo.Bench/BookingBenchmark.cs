@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dentistimo.Contracts;
+using Dentistimo.Contracts.Api;
 using Dentistimo.Load;
 using Dentistimo.LocalServers;
 using Npgsql;
@@ -33,16 +34,18 @@ public static class BookingBenchmark
 
         Harness.MeasureServicesNotLimits();
 
+        // Known here, so that the benchmark can make the manage tokens of the appointments it then cancels and moves.
+        var recipientSealKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
         {
             BookingDatabase = Database, Messaging = messaging, WebPort = 6080, BookingApiPort = BookingApiPort, NotifierPort = 6082,
-            Environment = "Production",
+            Environment = "Production", RecipientSealKey = recipientSealKey,
         });
         await system.BookingApi.StartAsync();
         using var baseline = await StartBaselineAsync();
         try
         {
-            return await MeasureAsync(system, bookingDb, output, includeDecisions);
+            return await MeasureAsync(system, bookingDb, new ManageTokens(recipientSealKey), output, includeDecisions);
         }
         finally
         {
@@ -50,7 +53,7 @@ public static class BookingBenchmark
         }
     }
 
-    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, TextWriter output, bool includeDecisions)
+    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, ManageTokens manageTokens, TextWriter output, bool includeDecisions)
     {
         using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
 
@@ -81,10 +84,15 @@ public static class BookingBenchmark
         var oneSlot = await MeasureDecisionsAsync(decisions, [slots[0]]);
         Console.Error.WriteLine($"Measuring booking decisions over {spreadSlots.Count} slots...");
         var spread = await MeasureDecisionsAsync(decisions, spreadSlots);
+        Console.Error.WriteLine("Measuring cancellations and moves...");
+        using var changes = new ChangeLoad(system.BookingApi.Url);
+        var changed = await changes.RunAsync(await ChangeLoad.ReadConfirmedAsync(bookingDb, manageTokens), DecisionLoad.GoalRate);
+        await Task.Delay(TimeSpan.FromSeconds(2));
         var overbooked = await CountOverbookedSlotsAsync(bookingDb);
+        var countersOutOfStep = await CountSeatCountersOutOfStepAsync(bookingDb);
 
-        output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, spreadSlots.Count, overbooked));
-        return overbooked == 0 ? 0 : 1;
+        output.WriteLine(Report(baselineReads, availabilityReads, oneSlot, spread, spreadSlots.Count, changed, overbooked, countersOutOfStep));
+        return overbooked == 0 && countersOutOfStep == 0 ? 0 : 1;
     }
 
     private static async Task<DecisionLoadResult> MeasureDecisionsAsync(DecisionLoad decisions, IReadOnlyList<SlotToBook> slots)
@@ -106,6 +114,19 @@ public static class BookingBenchmark
                 WHERE r.status = 'confirmed'
                 GROUP BY r.clinic_id, r.start_utc
             ) slots WHERE confirmed > capacity
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Slots whose seat counter differs from the confirmed bookings it counts: a seat a change took or gave back twice.</summary>
+    private static async Task<long> CountSeatCountersOutOfStepAsync(string bookingDb)
+    {
+        await using var connection = new NpgsqlConnection(bookingDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM slot_bookings AS slot
+            WHERE slot.booked <> (SELECT count(*) FROM booking_requests AS r
+                                  WHERE r.clinic_id = slot.clinic_id AND r.start_utc = slot.start_utc AND r.status = 'confirmed')
             """, connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
@@ -145,7 +166,9 @@ public static class BookingBenchmark
         return report.ToString();
     }
 
-    private static string Report(WrkResult baseline, WrkResult reads, DecisionLoadResult oneSlot, DecisionLoadResult spread, int spreadSlots, long overbooked)
+    private static string Report(
+        WrkResult baseline, WrkResult reads, DecisionLoadResult oneSlot, DecisionLoadResult spread, int spreadSlots, DecisionLoadResult changed,
+        long overbooked, long countersOutOfStep)
     {
         var report = new StringBuilder(ReadReport(baseline, reads));
         report.AppendLine();
@@ -155,10 +178,11 @@ public static class BookingBenchmark
         report.AppendLine("|---|---:|---:|---:|---:|---|");
         report.AppendLine(DecisionRow("booking decisions, every request on one slot", oneSlot));
         report.AppendLine(DecisionRow($"booking decisions, spread over {spreadSlots:N0} slots", spread));
+        report.AppendLine(DecisionRow("cancellations and moves, half each, every appointment confirmed above changed once (\"confirmed\": changed, \"rejected\": refused)", changed));
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"p99 per 2 s, one slot: {oneSlot.P99ByWindow(TimeSpan.FromSeconds(2))} ms; spread: {spread.P99ByWindow(TimeSpan.FromSeconds(2))} ms.");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}. Read socket errors: {baseline.SocketErrors + reads.SocketErrors}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Overbooked slots: {overbooked}; seat counters out of step with their bookings: {countersOutOfStep}. Read socket errors: {baseline.SocketErrors + reads.SocketErrors}.");
         return report.ToString();
     }
 

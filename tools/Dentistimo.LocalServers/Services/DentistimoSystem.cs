@@ -56,7 +56,7 @@ public sealed class DentistimoSystem : IAsyncDisposable
         // one per run will do, since a benchmark's notifier reads only events of its own run.
         if (!string.Equals(options.Environment, "Development", StringComparison.OrdinalIgnoreCase))
         {
-            var recipientSealKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+            var recipientSealKey = options.RecipientSealKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
             bookingApiEnvironment["RecipientSeal__Key"] = recipientSealKey;
             notifierEnvironment["RecipientSeal__Key"] = recipientSealKey;
         }

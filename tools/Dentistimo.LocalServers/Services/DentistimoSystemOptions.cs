@@ -34,6 +34,9 @@ public sealed record DentistimoSystemOptions
     /// </summary>
     public string? NotifierTrustedAuthorities { get; init; }
 
+    /// <summary>RecipientSeal:Key outside Development; null for a new random one. The key of the manage links too.</summary>
+    public string? RecipientSealKey { get; init; }
+
     public int WebPort { get; init; } = 5080;
 
     public int BookingApiPort { get; init; } = 5081;
