@@ -104,17 +104,20 @@ public sealed class AppointmentChange(NpgsqlConnection connection, NpgsqlTransac
         }
     }
 
-    /// <summary>Writes the change's events to the outbox, in its transaction.</summary>
-    public async Task AddToOutboxAsync(IEnumerable<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Writes the change's events to the outbox, in its transaction and one round trip.</summary>
+    public async Task AddToOutboxAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var message in messages)
-        {
-            await ExecuteAsync("""
-                INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
-                VALUES (@message_id, @message_type, @body::jsonb, @now, @trace_parent)
-                """, cancellationToken, ("message_id", message.MessageId), ("message_type", message.MessageType), ("body", message.Body),
-                ("now", now), ("trace_parent", (object?)message.TraceParent ?? DBNull.Value));
-        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
+            SELECT message_id, message_type, body::jsonb, @now, trace_parent
+            FROM unnest(@message_ids, @message_types, @bodies, @trace_parents) AS m(message_id, message_type, body, trace_parent)
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("message_ids", messages.Select(message => message.MessageId).ToArray());
+        command.Parameters.AddWithValue("message_types", messages.Select(message => message.MessageType).ToArray());
+        command.Parameters.AddWithValue("bodies", messages.Select(message => message.Body).ToArray());
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("trace_parents", messages.Select(message => message.TraceParent).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

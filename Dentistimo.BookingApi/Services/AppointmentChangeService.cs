@@ -4,6 +4,7 @@ using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Contracts.IntegrationEvents;
+using Npgsql;
 
 namespace Dentistimo.BookingApi.Services;
 
@@ -40,6 +41,8 @@ public sealed class AppointmentChangeService(
     TimeProvider timeProvider,
     ILogger<AppointmentChangeService> logger)
 {
+    private const int MaxDeadlockAttempts = 3;
+
     public async Task<ManagedBooking?> FindAsync(Guid id, string? token, CancellationToken cancellationToken)
     {
         if (!manageTokens.IsValid(id, token) || await bookings.FindAsync(id, cancellationToken) is not { } booking)
@@ -52,13 +55,37 @@ public sealed class AppointmentChangeService(
             changeable ? changePolicy.ChangeableUntil(booking.StartUtc) : null);
     }
 
-    public async Task<ChangeResult> CancelAsync(Guid id, string? token, CancellationToken cancellationToken)
-    {
-        if (!manageTokens.IsValid(id, token))
-        {
-            return new ChangeResult.NotFound();
-        }
+    public Task<ChangeResult> CancelAsync(Guid id, string? token, CancellationToken cancellationToken) =>
+        manageTokens.IsValid(id, token)
+            ? RetriedOnDeadlockAsync(() => TryCancelAsync(id, cancellationToken))
+            : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
 
+    public Task<ChangeResult> MoveAsync(Guid id, string? token, DateTimeOffset newStart, CancellationToken cancellationToken) =>
+        manageTokens.IsValid(id, token)
+            ? RetriedOnDeadlockAsync(() => TryMoveAsync(id, newStart, cancellationToken))
+            : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
+
+    /// <summary>
+    /// Changes lock a booking and then slots in an order no global rule fixes (a move takes its new seat before it
+    /// frees the old one), so two of them, or one and a batch of decisions, can deadlock; PostgreSQL then rolls one
+    /// back, and it is made again from the start.
+    /// </summary>
+    private static async Task<ChangeResult> RetriedOnDeadlockAsync(Func<Task<ChangeResult>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await change();
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxDeadlockAttempts)
+            {
+            }
+        }
+    }
+
+    private async Task<ChangeResult> TryCancelAsync(Guid id, CancellationToken cancellationToken)
+    {
         var now = timeProvider.GetUtcNow();
         await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
         {
@@ -98,13 +125,8 @@ public sealed class AppointmentChangeService(
         return await CurrentAsync(id, cancellationToken);
     }
 
-    public async Task<ChangeResult> MoveAsync(Guid id, string? token, DateTimeOffset newStart, CancellationToken cancellationToken)
+    private async Task<ChangeResult> TryMoveAsync(Guid id, DateTimeOffset newStart, CancellationToken cancellationToken)
     {
-        if (!manageTokens.IsValid(id, token))
-        {
-            return new ChangeResult.NotFound();
-        }
-
         var now = timeProvider.GetUtcNow();
         await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
         {
