@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Load;
 using Npgsql;
@@ -17,8 +16,6 @@ public sealed record ManagedAppointment(Guid Id, int ClinicId, DateTimeOffset St
 /// </summary>
 public sealed class ChangeLoad(Uri bookingApi) : IDisposable
 {
-    private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
-
     private readonly HttpClient _http = BookingTraffic.CreateClient(bookingApi, DecisionLoad.Connections, TimeSpan.FromSeconds(30));
 
     /// <summary>The confirmed appointments in <paramref name="bookingDb"/>, grouped by clinic, with their manage tokens.</summary>
@@ -52,31 +49,11 @@ public sealed class ChangeLoad(Uri bookingApi) : IDisposable
 
     private async Task<BookingOutcome> ChangeAsync(ManagedAppointment appointment, string change, MoveBookingRequest? body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{appointment.Id}/{change}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{appointment.Id}/{change}")
+        {
+            Content = body is null ? null : BookingTraffic.JsonBody(body),
+        };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", appointment.Token);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web)) { Headers = { ContentType = s_json } };
-        }
-
-        try
-        {
-            using var response = await _http.SendAsync(request, ct);
-            return response.StatusCode switch
-            {
-                HttpStatusCode.OK => BookingOutcome.Confirmed,
-                HttpStatusCode.Conflict => BookingOutcome.Rejected,
-                HttpStatusCode.TooManyRequests => BookingOutcome.Throttled,
-                _ => BookingOutcome.Failed,
-            };
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return BookingOutcome.TimedOut;
-        }
-        catch (HttpRequestException)
-        {
-            return BookingOutcome.Failed;
-        }
+        return await BookingTraffic.SendAsync(_http, request, HttpStatusCode.OK, ct);
     }
 }

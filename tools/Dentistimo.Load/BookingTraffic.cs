@@ -52,14 +52,23 @@ public sealed class BookingTraffic(HttpClient bookingApi)
             patient = new { name = "Load Patient", email = $"load-{requestId:N}@example.com" },
             language = "en",
         };
+        // Serialized up front: a JsonContent body has no length and goes out chunked, which costs both ends more.
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonBody(request) };
+        return await SendAsync(bookingApi, message, HttpStatusCode.Created, ct).ConfigureAwait(false);
+    }
+
+    public static ByteArrayContent JsonBody<T>(T value) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web)) { Headers = { ContentType = s_json } };
+
+    /// <summary>What the client saw of <paramref name="request"/>: <paramref name="success"/> is a yes, 409 a no.</summary>
+    public static async Task<BookingOutcome> SendAsync(HttpClient http, HttpRequestMessage request, HttpStatusCode success, CancellationToken ct)
+    {
         try
         {
-            // Serialized up front: a JsonContent body has no length and goes out chunked, which costs both ends more.
-            using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request)) { Headers = { ContentType = s_json } };
-            using var response = await bookingApi.PostAsync("/api/bookings", body, ct).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
             return response.StatusCode switch
             {
-                HttpStatusCode.Created => BookingOutcome.Confirmed,
+                var status when status == success => BookingOutcome.Confirmed,
                 HttpStatusCode.Conflict => BookingOutcome.Rejected,
                 HttpStatusCode.TooManyRequests => BookingOutcome.Throttled,
                 _ => BookingOutcome.Failed,
