@@ -1,4 +1,3 @@
-using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
 using Dentistimo.Contracts.IntegrationEvents;
@@ -69,9 +68,8 @@ public sealed class AppointmentReminders(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Those starting within the lead; the policy decides which of them get a reminder, and all are marked done.
         var due = new List<(StoredAppointment Appointment, DateTimeOffset ScheduledAt)>();
-        await using (var select = new NpgsqlCommand("""
-            SELECT id, request_id, reference, clinic_id, start_utc, patient_name, patient_email, language, calendar_sequence,
-                   coalesce(changed_at, decided_at)
+        await using (var select = new NpgsqlCommand($"""
+            SELECT {StoredAppointment.Columns}, coalesce(changed_at, decided_at)
             FROM booking_requests
             WHERE status = 'confirmed' AND NOT reminder_done AND start_utc > @now AND start_utc <= @now + @lead
             ORDER BY start_utc LIMIT @batch_size
@@ -84,10 +82,7 @@ public sealed class AppointmentReminders(
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add((new StoredAppointment(
-                    reader.GetGuid(0), reader.GetGuid(1), BookingStatus.Confirmed, reader.GetString(2), reader.GetInt32(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8)),
-                    reader.GetFieldValue<DateTimeOffset>(9)));
+                due.Add((StoredAppointment.Read(reader), reader.GetFieldValue<DateTimeOffset>(10)));
             }
         }
 

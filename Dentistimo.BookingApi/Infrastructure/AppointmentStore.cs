@@ -3,10 +3,19 @@ using Npgsql;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>A booking as its changes need it, read under a row lock.</summary>
+/// <summary>A booking as its changes and its reminder need it, read under a row lock.</summary>
 public sealed record StoredAppointment(
     Guid Id, Guid RequestId, BookingStatus Status, string? Reference, int ClinicId, DateTimeOffset StartUtc,
-    string PatientName, string PatientEmail, string Language, int CalendarSequence);
+    string PatientName, string PatientEmail, string Language, int CalendarSequence)
+{
+    /// <summary>The columns <see cref="Read"/> reads, first in a SELECT, in this order.</summary>
+    public const string Columns = "id, request_id, status, reference, clinic_id, start_utc, patient_name, patient_email, language, calendar_sequence";
+
+    public static StoredAppointment Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), BookingStore.ParseStatus(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
+        reader.GetInt32(9));
+}
 
 /// <summary>A slot's seats after a change, for its availability event.</summary>
 public sealed record SlotSeats(int ClinicId, DateTimeOffset StartUtc, int Capacity, int Booked);
@@ -36,18 +45,11 @@ public sealed class AppointmentStore(NpgsqlDataSource dataSource)
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var read = new NpgsqlCommand("""
-                SELECT id, request_id, status, reference, clinic_id, start_utc, patient_name, patient_email, language, calendar_sequence
-                FROM booking_requests WHERE id = @id FOR UPDATE
-                """, connection, transaction);
+            await using var read = new NpgsqlCommand(
+                $"SELECT {StoredAppointment.Columns} FROM booking_requests WHERE id = @id FOR UPDATE", connection, transaction);
             read.Parameters.AddWithValue("id", id);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            var appointment = await reader.ReadAsync(cancellationToken)
-                ? new StoredAppointment(
-                    reader.GetGuid(0), reader.GetGuid(1), BookingStore.ParseStatus(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
-                    reader.GetInt32(9))
-                : null;
+            var appointment = await reader.ReadAsync(cancellationToken) ? StoredAppointment.Read(reader) : null;
             return new AppointmentChange(connection, transaction, appointment);
         }
         catch
