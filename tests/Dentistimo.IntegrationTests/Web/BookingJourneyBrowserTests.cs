@@ -47,7 +47,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(patient.Locator("#continue")).ToBeEnabledAsync();
         await Screenshots.SaveAsync(patient, "02-home-clinic-and-date-chosen");
         await patient.Locator("#continue").ClickAsync();
-        await patient.WaitForURLAsync(new Regex($"/book\\?.*clinic=1&date={iso}"));
+        await patient.ArriveAtAsync(new Regex($"/book\\?.*clinic=1&date={iso}"));
 
         // The second patient watches the same day, live.
         await watcher.GotoAsync($"/book?clinic=1&date={iso}");
@@ -73,7 +73,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(patient.Locator("#Form_Consent")).ToBeCheckedAsync();
         await patient.Locator("#book-button").ClickAsync();
 
-        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}"));
+        await patient.ArriveAtAsync(new Regex("/bookings/[0-9a-f-]{36}"));
         await Assertions.Expect(patient.Locator("h1")).ToContainTextAsync("Your booking is confirmed");
         var reference = (await patient.Locator("#reference").TextContentAsync())!.Trim();
         Assert.NotEmpty(reference);
@@ -250,13 +250,13 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await patient.Locator("label[for='clinic-2']").ClickAsync();
         await patient.Locator($"label[for='day-{iso}']").ClickAsync();
         await patient.Locator(".language-switch a[hreflang='sv']").ClickAsync();
-        await patient.WaitForURLAsync(new Regex("lang=sv"));
+        await patient.ArriveAtAsync(new Regex("lang=sv"));
         await Assertions.Expect(patient.Locator("#clinic-2")).ToBeCheckedAsync();
         await Assertions.Expect(patient.Locator($"#day-{iso}")).ToBeCheckedAsync();
         await Assertions.Expect(patient.Locator("#continue")).ToBeEnabledAsync();
 
         await patient.Locator("#continue").ClickAsync();
-        await patient.WaitForURLAsync(new Regex($"/book\\?.*clinic=2&date={iso}"));
+        await patient.ArriveAtAsync(new Regex($"/book\\?.*clinic=2&date={iso}"));
         var time = patient.Locator($".slot[data-start='{start.ToUniversalTime():O}']");
         await time.Locator("label").ClickAsync();
         await patient.Locator("#Form_Name").FillAsync("Åsa Öberg");
@@ -265,7 +265,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await patient.Locator("label[for='Form_Consent']").ClickAsync();
         await patient.Locator(".language-switch a[hreflang='en']").ClickAsync();
 
-        await patient.WaitForURLAsync(new Regex("lang=en"));
+        await patient.ArriveAtAsync(new Regex("lang=en"));
         await Assertions.Expect(patient.Locator("#book-button")).ToHaveTextAsync("Book this time");
         await Assertions.Expect(time.Locator("input")).ToBeCheckedAsync();
         await Assertions.Expect(patient.Locator("#details")).ToBeVisibleAsync();
@@ -277,7 +277,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         Assert.DoesNotContain(email.Split('@')[0], Uri.UnescapeDataString(patient.Url));
 
         await patient.Locator("#book-button").ClickAsync();
-        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}"));
+        await patient.ArriveAtAsync(new Regex("/bookings/[0-9a-f-]{36}"));
         await Assertions.Expect(patient.Locator("h1")).ToContainTextAsync("Your booking is confirmed");
         // Taken out on arrival: the same page loaded again starts empty.
         await patient.GotoAsync($"/book?clinic=2&date={iso}&lang=en");
@@ -332,7 +332,7 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await patient.Locator("#Form_Consent").CheckAsync();
         await patient.Locator("#book-button").ClickAsync();
 
-        await patient.WaitForURLAsync(new Regex("/bookings/"));
+        await patient.ArriveAtAsync(new Regex("/bookings/"));
         // "Bokningsnummer" is a long label for a phone's width: the reference, read out to the clinic, must not break.
         // A line of text is a box, and so is the ::first-letter of each fact: lines are told apart by their tops.
         var referenceLines = await patient.Locator("#reference").EvaluateAsync<int>(
@@ -375,11 +375,11 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await patient.Locator("#Form_Email").FillAsync(BookingApiDriver.NewPatientEmail());
         await patient.Locator("label[for='Form_Consent']").ClickAsync();
         await patient.Locator("#book-button").ClickAsync();
-        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}\\?"));
+        await patient.ArriveAtAsync(new Regex("/bookings/[0-9a-f-]{36}\\?"));
         await Assertions.Expect(watchedSlot.Locator(".slot-state")).ToHaveTextAsync("Full", new() { Timeout = (float)s_patience.TotalMilliseconds });
 
         await patient.Locator("#manage-link").ClickAsync();
-        await patient.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}/manage\\?token="));
+        await patient.ArriveAtAsync(new Regex("/bookings/[0-9a-f-]{36}/manage\\?token="));
         await Assertions.Expect(patient.Locator("#appointment-status")).ToHaveTextAsync("Confirmed");
         await Screenshots.SaveAsync(patient, "08-manage");
         await patient.Locator("#cancel-button").ClickAsync();
