@@ -17,6 +17,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
             return false;
         }
 
+        // Npgsql's transient errors name the server, never what a query carried.
         LogDatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, unreachable.Message);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Dentistimo.Contracts.Api;
 
-/// <summary>A retry must match its original in every field hashed; the web also derives script-less request ids from it.</summary>
+/// <summary>A retry must match its original in every field hashed here.</summary>
 public static class BookingRequestIdentity
 {
     public static byte[] Hash(int clinicId, DateTimeOffset start, string name, string email, string? phone, string language)

@@ -4,10 +4,7 @@ using System.Text.Json;
 
 namespace Dentistimo.Contracts.IntegrationEvents;
 
-/// <summary>
-/// AES-GCM, so events in the outbox and queues hold the recipient only as ciphertext (docs/architecture.md). The request
-/// id is authenticated with it: a sealed recipient copied into another event does not open.
-/// </summary>
+/// <summary>Authenticated with the request id, so a sealed recipient copied into another event does not open.</summary>
 public sealed class RecipientSeal
 {
     private const int NonceSize = 12;
@@ -31,7 +28,7 @@ public sealed class RecipientSeal
         }
     }
 
-    /// <summary>Safe to log: it gives nothing of the key away.</summary>
+    // Safe to log.
     public string KeyId { get; }
 
     public SealedRecipient Seal(BookingRecipient recipient, Guid requestId)

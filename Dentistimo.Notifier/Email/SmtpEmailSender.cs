@@ -30,6 +30,7 @@ public sealed class SmtpEmailSender(
         }
         catch (SmtpDeliveryException exception)
         {
+            // Safe to trace: our message names the server and the status, never the recipient.
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity?.SetTag("error.type", exception.Failure.ToString());
             throw;
