@@ -76,6 +76,15 @@ public sealed class DatabaseMigrator<TContext>(
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRetryDelay.Ticks));
             }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The host stops on this exception; a non-zero exit makes the dashboard and orchestrators show a failure.
+                LastError = $"Database '{databaseName}' could not be migrated: {exception.GetBaseException().Message}";
+                logger.LogCritical(exception, "{Error}", LastError);
+                Environment.ExitCode = 1;
+                _migrated.TrySetException(exception);
+                throw;
+            }
         }
     }
 
@@ -94,6 +103,7 @@ public sealed class DatabaseMigrator<TContext>(
             await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             // Created first, so EF Core does not log the expected "does not exist" as a failure (npgsql/efcore.pg#3407).
             await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await RefuseUnknownMigrationsAsync(context, cancellationToken);
             await context.Database.MigrateAsync(cancellationToken);
             if (scope.ServiceProvider.GetService<IDatabaseSeeder<TContext>>() is { } seeder)
             {
@@ -103,6 +113,18 @@ public sealed class DatabaseMigrator<TContext>(
         finally
         {
             await ReleaseLockAsync(context);
+        }
+    }
+
+    // EF Core ignores applied migrations it does not know and then fails on the first table that already exists.
+    private async Task RefuseUnknownMigrationsAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var unknown = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).Except(context.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Database '{databaseName}' has migrations this build does not know ({string.Join(", ", unknown)}): another version of " +
+                "Dentistimo made it. On a developer's machine, stop the AppHost and delete .local/apphost/postgres to start with a new one.");
         }
     }
 
