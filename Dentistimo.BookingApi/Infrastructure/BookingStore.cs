@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dentistimo.BookingApi.Model;
 using Dentistimo.Contracts.Api;
 using Npgsql;
@@ -23,8 +22,9 @@ public enum DecideOutcome
 }
 
 /// <param name="Rejected">The decision writes its reason code into it.</param>
+/// <param name="AvailabilityChanged">Written with a confirmation; the decision writes the slot's seats into it.</param>
 public sealed record DecisionRequest(
-    BookingRecord Booking, int Capacity, int MaxUpcomingPerPatient, DateOnly LocalDate, OutboxMessage Confirmed, OutboxMessage Rejected);
+    BookingRecord Booking, int Capacity, int MaxUpcomingPerPatient, OutboxMessage Confirmed, OutboxMessage Rejected, OutboxMessage AvailabilityChanged);
 
 /// <summary>
 /// Each call is one SQL statement, so it is atomic without an explicit transaction and costs one round trip however
@@ -45,7 +45,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         SELECT decide_bookings(@ids, @request_ids, @fingerprints, @clinic_ids, @start_utcs, @capacities, @max_upcomings, @booking_references,
                                @patient_names, @patient_emails, @patient_phones, @languages, @decided_ats,
                                @event_ids, @event_types, @event_bodies, @rejected_event_types, @rejected_event_bodies,
-                               @availability_event_ids, @local_dates, @start_utc_texts, @trace_parents)
+                               @availability_event_ids, @availability_event_bodies, @trace_parents)
         """;
 
     // The event is written only when there is one (@event_id not null): some rejections are not emailed.
@@ -120,9 +120,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("event_bodies", requests, r => r.Confirmed.Body);
         Add("rejected_event_types", requests, r => r.Rejected.MessageType);
         Add("rejected_event_bodies", requests, r => r.Rejected.Body);
-        Add("availability_event_ids", requests, _ => Guid.CreateVersion7());
-        Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("availability_event_ids", requests, r => r.AvailabilityChanged.MessageId);
+        Add("availability_event_bodies", requests, r => r.AvailabilityChanged.Body);
         Add("trace_parents", requests, r => r.Confirmed.TraceParent);
 
         var rejections = (string?[])(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -96,8 +96,9 @@ public sealed class BookingService(
                 confirmed.Id, confirmed.RequestId, confirmed.Reference!, AppointmentEvents.Details(clinic, slot.StartUtc), recipient);
 
             var outcome = await decisions.DecideAsync(new DecisionRequest(
-                confirmed, slot.Capacity, policy.MaxUpcomingPerPatient, slot.LocalDate,
-                OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient))));
+                confirmed, slot.Capacity, policy.MaxUpcomingPerPatient,
+                OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient)),
+                AppointmentEvents.AvailabilityChanged(new SlotSeats(clinic.Clinic.Id, slot.StartUtc, slot.Capacity, Booked: 0))));
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:

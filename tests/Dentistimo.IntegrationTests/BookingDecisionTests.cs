@@ -479,7 +479,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
                     ARRAY[3], ARRAY[2], ARRAY['DT-' || upper(left(md5(random()::text), 8))], ARRAY['Key Patient'],
                     ARRAY['key-' || gen_random_uuid() || '@example.com'], ARRAY[NULL::text], ARRAY['en'], ARRAY[now()],
                     ARRAY[gen_random_uuid()], ARRAY['BookingConfirmed'], ARRAY['{}'], ARRAY['BookingRejected'], ARRAY['{}'],
-                    ARRAY[gen_random_uuid()], ARRAY['2099-01-05'], ARRAY['2099-01-05T08:00:00Z'])
+                    ARRAY[gen_random_uuid()], ARRAY['{"capacity": 0, "booked": 0}'])
                 """, connection, transaction);
             Assert.Equal(request < 3 ? null : "fully-booked", ((string?[])(await decide.ExecuteScalarAsync())!)[0]);
         }

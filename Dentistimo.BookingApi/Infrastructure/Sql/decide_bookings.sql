@@ -6,7 +6,8 @@
 --   1. take a seat from the slot's counter, or find none free ('fully-booked'); the slot's CHECK makes overbooking impossible;
 --   2. take a seat from the patient's counter of upcoming appointments, or give the slot's seat back ('patient-limit-reached'),
 --      so a request for a full slot never touches the patient's row and a rejected one holds no seat;
---   3. record the decision in booking_requests and write its events to the outbox, in the same transaction.
+--   3. record the decision in booking_requests and write its events to the outbox, in the same transaction. The caller
+--      builds every event; this fills in only what the decision learns: the reason code, and the slot's seats.
 -- It returns each request's rejection code, NULL when confirmed.
 --
 -- Any unique violation (a second decision for a request id, the patient's second appointment at that time, a reference
@@ -29,7 +30,7 @@ CREATE OR REPLACE FUNCTION decide_bookings(
     patient_phones text[], languages text[], decided_ats timestamptz[],
     event_ids uuid[], event_types text[], event_bodies text[],
     rejected_event_types text[], rejected_event_bodies text[],
-    availability_event_ids uuid[], local_dates text[], start_utc_texts text[],
+    availability_event_ids uuid[], availability_event_bodies text[],
     trace_parents text[] DEFAULT NULL)
 RETURNS text[]
 LANGUAGE plpgsql
@@ -95,8 +96,8 @@ BEGIN
         IF rejection IS NULL THEN
             INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
             VALUES (availability_event_ids[i], 'SlotAvailabilityChanged',
-                    jsonb_build_object('clinicId', clinic_ids[i], 'date', local_dates[i], 'startUtc', start_utc_texts[i],
-                                       'capacity', seat_capacity, 'booked', seat_booked),
+                    jsonb_set(jsonb_set(availability_event_bodies[i]::jsonb, '{capacity}', to_jsonb(seat_capacity)),
+                              '{booked}', to_jsonb(seat_booked)),
                     decided_ats[i], trace_parents[i]);
         END IF;
 

@@ -1,5 +1,6 @@
 using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Services;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.LocalServers;
 using Dentistimo.Notifier.Email;
@@ -61,9 +62,10 @@ public static class DentistimoDatabases
 
             var outcome = await store.DecideAsync(
                 new DecisionRequest(
-                    booking, Capacity: 2, MaxUpcomingPerPatient: 2, DateOnly.FromDateTime(start.UtcDateTime),
+                    booking, Capacity: 2, MaxUpcomingPerPatient: 2,
                     OutboxMessage.For(new BookingConfirmed(booking.Id, booking.RequestId, booking.Reference!, appointment, recipient)),
-                    OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, booking.Id, recipient))),
+                    OutboxMessage.For(new BookingRejected(booking.RequestId, "fully-booked", appointment, booking.Id, recipient)),
+                    AppointmentEvents.AvailabilityChanged(new SlotSeats(clinic.Id, start, Capacity: 2, Booked: 0))),
                 CancellationToken.None);
             var kind = outcome == DecideOutcome.Confirmed ? EmailKind.Confirmation : EmailKind.Rejection;
             await ledger.SendOnceAsync(Guid.CreateVersion7(), new EmailIdentity(kind, booking.RequestId), _ => Task.CompletedTask, CancellationToken.None);
