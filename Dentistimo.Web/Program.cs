@@ -8,7 +8,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-// First, so that everything after sees the client's address and scheme, as told by a trusted proxy only.
+// First, so everything after sees the client's address as a trusted proxy told it.
 app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
@@ -17,15 +17,14 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseSecurityHeaders();
-// Before the status code pages, which show the error page with the failed request's query gone: it then still speaks
-// the language that request asked for with ?lang=. The exception handler keeps the query, and stays first to catch all.
+// Before the status code pages, which drop the failed request's query, so the error page still speaks its ?lang=.
 app.UseApplicationLocalization();
 app.UseStatusCodePagesWithReExecute("/Error");
 app.UseFormBodyLimit();
 app.UseCrossOriginProtection();
 app.UseOutputCache();
-// Compressed inside the output cache, so a cached page is compressed once, not per view. Only the cached pages, which
-// carry no secret: compressing a secret next to reflected input (BREACH) is what compression must not do.
+// Only the cached pages, which carry no secret to leak beside reflected input (BREACH); inside the output cache, so
+// each page is compressed once.
 app.UseWhen(IsCachedPage, pages => pages.UseResponseCompression());
 app.MapStaticAssets();
 app.MapDefaultEndpoints();

@@ -35,7 +35,7 @@ internal static class Extensions
             options.AddPolicy(BookModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.DayCacheDuration).VaryByPageRequest());
         });
 
-        // The home page carries 90 days of every clinic's calendar: about 80 kB of HTML that compresses tenfold.
+        // The home page carries every clinic's calendar for the whole booking window, which compresses well.
         builder.Services.AddResponseCompression(options =>
         {
             options.Providers.Add<BrotliCompressionProvider>();
@@ -60,10 +60,8 @@ internal static class Extensions
         builder.AddAvailabilityEvents();
     }
 
-    /// <summary>
-    /// Every query key, so that no link on a cached page carries another visitor's query; and the language the request
-    /// resolved to (query, cookie or Accept-Language), which the cache key would not otherwise show.
-    /// </summary>
+    // Every query key, so no link on a cached page carries another visitor's query; and the language the request
+    // resolved to from a cookie or Accept-Language, which the cache key would not otherwise show.
     private static OutputCachePolicyBuilder VaryByPageRequest(this OutputCachePolicyBuilder policy) => policy
         .SetVaryByQuery("*")
         .SetVaryByHeader("Accept-Encoding")
@@ -96,10 +94,7 @@ internal static class Extensions
         });
     }
 
-    /// <summary>
-    /// Each replica reads every SlotAvailabilityChanged on a queue of its own that RabbitMQ deletes when the replica goes,
-    /// so every browser hears about every booking whichever replica it is connected to.
-    /// </summary>
+    // A queue per replica, deleted when it goes, so every browser hears of every booking whichever replica it is on.
     private static void AddAvailabilityEvents(this IHostApplicationBuilder builder)
     {
         var messaging = builder.AddRabbitMqBesideMassTransit("messaging");

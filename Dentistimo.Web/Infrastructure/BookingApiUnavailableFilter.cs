@@ -4,10 +4,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Dentistimo.Web.Infrastructure;
 
-/// <summary>
-/// A page that cannot reach BookingApi answers 503, which the status code pages turn into a "try again in a minute"
-/// page, instead of an exception page.
-/// </summary>
+// The status code pages turn the 503 into a "try again in a minute" page rather than an exception page.
 public sealed class BookingApiUnavailableFilter(ILogger<BookingApiUnavailableFilter> logger) : IAsyncPageFilter
 {
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;

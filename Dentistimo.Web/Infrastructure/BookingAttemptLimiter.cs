@@ -10,24 +10,18 @@ public sealed class BookingAttemptLimitOptions
 {
     public const string SectionName = "BookingAttempts";
 
-    /// <summary>Booking requests one client address may send in a row; a family booking together fits.</summary>
+    // A family booking together fits.
     [Range(1, int.MaxValue)]
     public int BurstPerClient { get; set; } = 10;
 
-    /// <summary>How fast a client's allowance comes back once spent.</summary>
     [Range(1, 60_000)]
     public int PerClientPerMinute { get; set; } = 2;
 
-    /// <summary>How often one more request comes back to a client's allowance.</summary>
     public TimeSpan ReplenishmentPeriod => TimeSpan.FromMinutes(1) / PerClientPerMinute;
 }
 
-/// <summary>
-/// R4.3 per patient: how many booking requests one client address may send through the form. BookingApi limits its
-/// callers, but its only caller is the web, so patients can be told apart only here. A form with invalid fields is
-/// answered before it counts. Each replica counts on its own: with N replicas a client may get up to N times as far,
-/// which still stops a script from booking a clinic's whole week.
-/// </summary>
+// BookingApi's only caller is the web, so patients can be told apart only here. Each replica counts on its own, which
+// still stops a script from booking a clinic's whole week (docs/threat-model.md).
 public sealed class BookingAttemptLimiter(IOptions<BookingAttemptLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
@@ -39,7 +33,7 @@ public sealed class BookingAttemptLimiter(IOptions<BookingAttemptLimitOptions> o
             QueueLimit = 0,
         }));
 
-    /// <returns>Null when the request may go to BookingApi; otherwise how long the client should wait.</returns>
+    // Null when the request may go on; otherwise how long the client should wait.
     public TimeSpan? TryAcquire(IPAddress? client)
     {
         using var lease = _limiter.AttemptAcquire(ClientKey(client));
@@ -51,10 +45,7 @@ public sealed class BookingAttemptLimiter(IOptions<BookingAttemptLimitOptions> o
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.Value.ReplenishmentPeriod;
     }
 
-    /// <summary>
-    /// An IPv6 client counts by its /64 network: a household or a phone is given a whole /64 and could take a new
-    /// address for every request.
-    /// </summary>
+    // An IPv6 client counts by its /64: a household is given a whole /64 and could take a new address per request.
     public static string ClientKey(IPAddress? client)
     {
         if (client is null)

@@ -1,12 +1,7 @@
 namespace Dentistimo.Web.Infrastructure;
 
-/// <summary>
-/// Refuses form posts that a browser sent from another site, by the Fetch Metadata headers browsers attach to every
-/// request (<c>Sec-Fetch-Site</c>), with <c>Origin</c> as the fallback: the check ASP.NET Core 11 turns on by default
-/// and Go's CrossOriginProtection makes. It needs no token, so the booking page carries nothing per visitor and can be
-/// served from the output cache. Requests without either header come from no browser (curl, a server) and carry no
-/// visitor's ambient authority, so they pass; the site has no sign-in, so that authority is only the visitor's address.
-/// </summary>
+// Fetch Metadata rather than an antiforgery token, so the booking page carries nothing per visitor and can be cached.
+// Requests without Sec-Fetch-Site or Origin come from no browser and carry no visitor's ambient authority, so they pass.
 public static class CrossOriginProtection
 {
     public static IApplicationBuilder UseCrossOriginProtection(this IApplicationBuilder app) =>

@@ -9,15 +9,11 @@ public sealed class FormBodyLimitOptions
 {
     public const string SectionName = "FormBodyLimit";
 
-    /// <summary>A booking form is well under 2 KiB; nothing the site takes needs more than this.</summary>
+    // A booking form is well under 2 KiB.
     [Range(1024, 1024 * 1024)]
     public int MaxBytes { get; set; } = 16 * 1024;
 }
 
-/// <summary>
-/// Bounds every request body (the forms, SignalR's fallback transports) at <see cref="FormBodyLimitOptions.MaxBytes"/>:
-/// a larger one is answered 413, before it is read when it says its length, and as soon as it passes the limit when not.
-/// </summary>
 public static class FormBodyLimit
 {
     public static IApplicationBuilder UseFormBodyLimit(this IApplicationBuilder app)
@@ -42,10 +38,8 @@ public static class FormBodyLimit
         });
     }
 
-    /// <summary>
-    /// A chunked body tells its size only as it is read: read it here, at most the limit, so that no reader after this
-    /// one (form binding, which would fail quietly) meets the limit. False when the body goes past it.
-    /// </summary>
+    // A chunked body tells its size only as it is read: read it here, so no later reader (form binding, which would
+    // fail quietly) meets the limit.
     private static async Task<bool> BufferBodyWithoutLengthAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength is not null || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true })

@@ -3,11 +3,7 @@ using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
 namespace Dentistimo.Web.Infrastructure;
 
-/// <summary>
-/// Each page answers only the methods it has handlers for (HEAD with GET), so routing answers any other with 405 and
-/// <c>Allow</c>: Razor Pages would otherwise run a page with no handler, and render it with nothing loaded (a 500).
-/// The error page takes every method, as it is shown in place of any failed request.
-/// </summary>
+// Razor Pages would otherwise run a page with no handler for the method and render it with nothing loaded (a 500).
 public sealed class PageMethodsConvention : IPageApplicationModelConvention
 {
     public void Apply(PageApplicationModel model)

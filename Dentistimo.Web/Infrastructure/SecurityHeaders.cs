@@ -7,12 +7,12 @@ public sealed class MapOptions
 {
     public const string SectionName = "Map";
 
-    /// <summary>Leaflet's tile address; its host is the only one besides the site that may serve images (the CSP's img-src).</summary>
+    // Its host is the only one besides the site that may serve images (the CSP's img-src).
     [Required]
     [RegularExpression(@"https://[^/\s;,']+/\S*", ErrorMessage = "Use an https:// address with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png.")]
     public string TileUrlTemplate { get; set; } = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
-    /// <summary>The tiles' scheme and host as a CSP source; Leaflet's {s} subdomain becomes a wildcard.</summary>
+    // Leaflet's {s} subdomain becomes a wildcard.
     public string TileSource
     {
         get
@@ -24,16 +24,11 @@ public sealed class MapOptions
     }
 }
 
-/// <summary>
-/// What every response tells the browser, error pages included: scripts, styles, connections and forms only from this
-/// site (no inline script, so injected markup cannot run), images from the site and the map's tile host, no plugins, no
-/// &lt;base&gt;; no other site may frame these pages (the booking form, with its consent box, must not be overlaid and
-/// clicked through), no type sniffing, and other sites learn at most this site's origin from a link, never a booking's
-/// address, which is the patient's key to it.
-/// </summary>
+// No inline script, so injected markup cannot run; no framing, so the consent box cannot be overlaid and clicked
+// through; and no other site learns a booking's address, which is the patient's key to it.
 public static class SecurityHeaders
 {
-    /// <summary>CSP 3's 'self' covers ws: and wss: to the same host, which the SignalR hub needs.</summary>
+    // CSP 3's 'self' covers ws: and wss: to the same host, which the SignalR hub needs.
     public static string ContentSecurityPolicy(MapOptions map) =>
         $"default-src 'self'; script-src 'self'; img-src 'self' {map.TileSource}; connect-src 'self'; object-src 'none'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -59,10 +54,7 @@ public static class SecurityHeaders
         });
     }
 
-    /// <summary>
-    /// For a page whose address is a key to a booking (its id, a manage token): kept by no cache along the way, listed by
-    /// no search engine, and sent to no other site as a Referer, not even its origin.
-    /// </summary>
+    // For a page whose address is a key to a booking (its id, a manage token).
     public static void UseForKeyedAddress(this HttpResponse response)
     {
         response.Headers.CacheControl = "no-store";

@@ -4,14 +4,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Dentistimo.Web.Infrastructure;
 
-/// <summary>
-/// The proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> name the client: only the last hop's entry,
-/// and only when the connection comes from <c>ForwardedHeaders:KnownProxies</c> (addresses) or
-/// <c>ForwardedHeaders:KnownNetworks</c> (CIDR). Anyone else's header is ignored, so a client cannot pick the address
-/// that the per-client booking limit counts. Loopback is always trusted, as ASP.NET Core does by default.
-/// On Azure Container Apps the ingress (Envoy) connects from the environment's infrastructure subnet: set
-/// KnownNetworks to that subnet's CIDR (docs/threat-model.md).
-/// </summary>
+// Anyone else's X-Forwarded-For is ignored, so a client cannot pick the address the per-client booking limit counts
+// (docs/threat-model.md).
 public static class TrustedProxies
 {
     public const string SectionName = "ForwardedHeaders";

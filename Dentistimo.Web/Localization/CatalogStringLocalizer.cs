@@ -3,11 +3,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Localization;
 
-/// <summary>
-/// The site's texts are keyed by their English wording, as ASP.NET Core's localizers are meant to be used, and
-/// translated from <see cref="SwedishTexts"/>. One catalog for every page, model and validation attribute keeps the
-/// translations in one reviewable place without resource files.
-/// </summary>
+// Keyed by the English wording; one catalog for every page, model and attribute keeps the translations in one
+// reviewable place without resource files.
 public sealed class CatalogStringLocalizer : IStringLocalizer
 {
     public LocalizedString this[string name] => Translate(name, []);
@@ -36,7 +33,7 @@ public sealed class CatalogStringLocalizerFactory : IStringLocalizerFactory
     public IStringLocalizer Create(string baseName, string location) => s_localizer;
 }
 
-/// <summary>The languages of the site and of the booking emails: the codes BookingApi accepts.</summary>
+// The codes BookingApi accepts for the booking emails.
 public static class Languages
 {
     public const string English = "en";

@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Localization;
 
 namespace Dentistimo.Web.Localization;
 
-/// <summary>
-/// <c>?lang=sv</c> or <c>?lang=en</c> (the language switch and the links in our emails) wins over the cookie, which
-/// wins over the browser's Accept-Language. Each language formats as it does in Sweden and in Britain.
-/// </summary>
+// ?lang= (the language switch and the emails' links) wins over the cookie, which wins over Accept-Language.
 public sealed class LanguageRequestCultureProvider : RequestCultureProvider
 {
     public static readonly CultureInfo SwedishCulture = CultureInfo.GetCultureInfo("sv-SE");
@@ -29,7 +26,7 @@ public sealed class LanguageRequestCultureProvider : RequestCultureProvider
 
 public static class LanguageCookie
 {
-    /// <summary>Remembers a language chosen with <c>?lang=</c>, so the links inside the site need not carry it.</summary>
+    // So the links inside the site need not carry ?lang=.
     public static IApplicationBuilder UseLanguageCookie(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {

@@ -6,7 +6,6 @@ namespace Dentistimo.Web.Localization;
 
 public static class LanguageSwitch
 {
-    /// <summary>The same page in another language: the page's path and query with <c>lang</c> replaced.</summary>
     public static string UrlFor(HttpRequest request, string language)
     {
         var (path, query) = PageAddress(request);
@@ -18,22 +17,13 @@ public static class LanguageSwitch
 
     private const string PageAddressKey = "LanguageSwitch.PageAddress";
 
-    /// <summary>
-    /// For a page answered to a form post whose own address cannot show it by GET (the manage page's posts carry the
-    /// token in the form): the address that does, for the language switch to link to.
-    /// </summary>
+    // For a page answered to a post whose own address cannot show it by GET (the manage page's token is in the form).
     public static void LinkTo(HttpContext context, string siteRelativeAddress) => context.Items[PageAddressKey] = siteRelativeAddress;
 
-    /// <summary>
-    /// The path as a link that cannot leave the site: a request for <c>//evil.example/x</c> (or <c>/\evil.example</c>,
-    /// which browsers read alike) would otherwise link to another host. Its leading slashes and backslashes become one slash.
-    /// </summary>
+    // A request for //evil.example/x (or /\evil.example, which browsers read alike) would otherwise link off the site.
     public static string SiteRelative(PathString path) => "/" + path.ToUriComponent().TrimStart('/', '\\');
 
-    /// <summary>
-    /// On an error page, the address that failed, which the patient asked for: the error page's own address would show
-    /// an error that did not happen. The exception handler keeps the failed request's query; the status code pages do not.
-    /// </summary>
+    // On an error page, the address that failed: the error page's own would show an error that did not happen.
     private static (PathString Path, string? Query) PageAddress(HttpRequest request)
     {
         if (request.HttpContext.Items[PageAddressKey] is string address)

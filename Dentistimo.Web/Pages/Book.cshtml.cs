@@ -11,12 +11,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;
 
-/// <summary>
-/// R2.1, R2.5, R2.6: one clinic's day as a grid of slots, updated live, and the booking form. A crowd on one day is
-/// served from the output cache (<see cref="OutputCachePolicy"/>): the page carries nothing per visitor, as the request
-/// id is made in the browser and cross-site posts are refused by their Fetch Metadata (<see cref="CrossOriginProtection"/>)
-/// rather than by an antiforgery token.
-/// </summary>
+// Output-cached, so nothing per visitor: the request id is made in the browser, and cross-site posts are refused by
+// their Fetch Metadata (CrossOriginProtection) rather than an antiforgery token.
 [OutputCache(PolicyName = OutputCachePolicy)]
 [IgnoreAntiforgeryToken]
 public sealed class BookModel(
@@ -32,10 +28,7 @@ public sealed class BookModel(
 
     private const string FormWentWrong = "Something went wrong with this form. Please try again.";
 
-    /// <summary>
-    /// BookingApi's field names, with the form's field and its own message. The form checks the same rules first, so a
-    /// field BookingApi refuses was sent in a format the form took for good: its format message is the one that fits.
-    /// </summary>
+    // The form checks the same rules first, so a field BookingApi refuses gets the form's format message.
     private static readonly IReadOnlyDictionary<string, (string Field, string Message)> s_formFields = new Dictionary<string, (string, string)>
     {
         ["start"] = (nameof(BookingForm.Start), BookingForm.Messages.ChooseAFreeTime),
@@ -51,15 +44,11 @@ public sealed class BookModel(
     public DayAvailability Day { get; private set; } = null!;
     public DateOnly Date => Day.Date;
 
-    /// <summary>Set when BookingApi turned the request down; the page then shows why and the times still free.</summary>
     public BookingResponse? Rejection { get; private set; }
 
     public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
 
-    /// <summary>
-    /// After binding and validation, before any answer: a sent form's answer shows back what the patient typed, so
-    /// no cache may keep it, and it shows at most each field's rule's length.
-    /// </summary>
+    // A sent form's answer shows back what the patient typed, so no cache may keep it.
     [NonHandler]
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
@@ -160,11 +149,7 @@ public sealed class BookModel(
         }
     }
 
-    /// <summary>R1.6 on the server: without a known clinic and a bookable date there is no booking page, only the way home.</summary>
-    /// <param name="lastKnownDay">
-    /// For a form sent: while BookingApi is unreachable, the day as last seen, so that the page comes back with what the
-    /// patient typed and says what happened, instead of the error page.
-    /// </param>
+    // R1.6: without a known clinic and a bookable date there is no booking page, only the way home.
     private async Task<IActionResult?> LoadAsync(string? clinic, string? date, CancellationToken cancellationToken, bool lastKnownDay = false)
     {
         var clinicId = int.TryParse(clinic, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
@@ -203,11 +188,7 @@ public sealed class BookModel(
     private async Task ReloadDayAsync(CancellationToken cancellationToken) =>
         Day = await bookingApi.GetCurrentDayAsync(Clinic.Id, Date, cancellationToken) ?? Day;
 
-    /// <summary>
-    /// 429 with Retry-After, and the form as it was typed with the same request id: sending it again later is still the
-    /// same request, decided once.
-    /// </summary>
-    /// <param name="message">A text with {0} for the seconds to wait.</param>
+    // Keeps the request id: sending the form again later is still the same request, decided once.
     private PageResult AskToWait(TimeSpan wait, string message)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
@@ -217,10 +198,7 @@ public sealed class BookModel(
         return Page();
     }
 
-    /// <summary>
-    /// Each refused field gets the form's own message beside it; anything else, such as the clinic or the language, which
-    /// the patient cannot change, the form's general one. BookingApi's wording is never shown: it is for API clients.
-    /// </summary>
+    // BookingApi's wording is for API clients; the patient sees the form's own messages.
     private void ShowRefusedFields(IEnumerable<string> apiFields)
     {
         var formErrors = apiFields
@@ -235,7 +213,7 @@ public sealed class BookModel(
         }
     }
 
-    /// <summary>After an answer, choosing another time is a new booking request; clearing ModelState lets the new id show.</summary>
+    // Choosing another time is a new booking request; clearing ModelState lets the new id show.
     private void StartNewRequest()
     {
         Form.RequestId = Guid.NewGuid();

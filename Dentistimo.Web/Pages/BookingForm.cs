@@ -6,10 +6,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;
 
-/// <summary>
-/// The patient's part of a booking. The rules match BookingApi's validator (which stays the judge), so most mistakes
-/// are caught beside their field before the request leaves the browser.
-/// </summary>
+// The rules match BookingApi's validator (which stays the judge), so most mistakes are caught in the browser.
 public sealed class BookingForm
 {
     // Surrounding spaces are allowed because BookingApi trims them.
@@ -17,13 +14,13 @@ public sealed class BookingForm
     public const string EmailPattern = @"\s*" + PatientDetailsFormat.Email + @"\s*";
     public const string PhonePattern = @"\s*" + PatientDetailsFormat.Phone + @"\s*";
 
-    /// <summary>15 digits with a separator between each fit; BookingApi's rule counts digits, not characters.</summary>
+    // 15 digits with a separator between each fit; BookingApi's rule counts digits, not characters.
     public const int MaxPhoneLength = 40;
 
-    /// <summary>A request id in .NET's longest Guid format (X, 68 characters).</summary>
+    // .NET's longest Guid format (X).
     private const int MaxRequestIdLength = 68;
 
-    /// <summary>How much of each field the page may show back: its rule's length, so a megabyte typed is not echoed.</summary>
+    // So a megabyte typed is not echoed back.
     private static readonly IReadOnlyDictionary<string, int> s_echoLengths = new Dictionary<string, int>
     {
         [nameof(Name)] = PatientDetailsFormat.MaxNameLength,
@@ -32,10 +29,7 @@ public sealed class BookingForm
         [nameof(RequestId)] = MaxRequestIdLength,
     };
 
-    /// <summary>
-    /// The messages for a time that cannot be booked as sent and for a value not in its field's format: also what the
-    /// patient sees when BookingApi refuses a field, as BookingApi words its refusals for API clients and in English.
-    /// </summary>
+    // Also shown when BookingApi refuses a field, as BookingApi words its refusals for API clients and in English.
     public static class Messages
     {
         public const string ChooseAFreeTime = "Choose a free time.";
@@ -44,11 +38,7 @@ public sealed class BookingForm
         public const string PhoneFormat = "Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty.";
     }
 
-    /// <summary>
-    /// Made once per form, so a double click or a resubmitted form is one booking request: by the browser when it shows
-    /// the form (the page itself is shared through the output cache), or, when scripts are off, by the server from what
-    /// the form asks for (<see cref="BookModel"/>); the form it answers with carries it.
-    /// </summary>
+    // One per form, so a double click is one booking request; made by the browser, as the page itself is output-cached.
     public Guid? RequestId { get; set; }
 
     [Required(ErrorMessage = Messages.ChooseAFreeTime)]
@@ -71,10 +61,7 @@ public sealed class BookingForm
     [MustBeChecked(ErrorMessage = "Tick the box to let us store your details for this booking.")]
     public bool Consent { get; set; }
 
-    /// <summary>
-    /// Cuts each field, and the value the page shows back from <paramref name="modelState"/>, at its rule's length,
-    /// after validation: a value too long keeps its "Use at most" message, and is never sent on cut.
-    /// </summary>
+    // After validation, so a value too long keeps its "Use at most" message and is never sent on cut.
     public void CutToRuleLengths(ModelStateDictionary modelState, string prefix)
     {
         Name = Cut(Name, PatientDetailsFormat.MaxNameLength);
@@ -93,7 +80,7 @@ public sealed class BookingForm
     private static string? Cut(string? value, int maxLength) => value is { } text && text.Length > maxLength ? text[..maxLength] : value;
 }
 
-/// <summary>A checkbox the patient must tick; [Required] cannot say that of a bool.</summary>
+// [Required] cannot say "ticked" of a bool.
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class MustBeCheckedAttribute : ValidationAttribute, IClientModelValidator
 {

@@ -1,20 +1,11 @@
 namespace Dentistimo.Web.Pages;
 
-/// <summary>
-/// Why the booking page sent the patient back home (the home page's <c>notice</c>): an address whose clinic or date it
-/// cannot show, from a bookmark, an old email or a typed link, gets the reason, not just a way back.
-/// </summary>
+// Why the booking page sent the patient home: a bookmark or an old email's link gets the reason, not just a way back.
 public enum HomeNotice
 {
-    /// <summary>No clinic we know, or no date at all.</summary>
     ChooseBoth,
-
-    /// <summary>The date is not a calendar date (2026-13-45, say).</summary>
     NotADate,
-
     DayPassed,
-
-    /// <summary>Further ahead than BookingApi books.</summary>
     BeyondBookingWindow,
 }
 

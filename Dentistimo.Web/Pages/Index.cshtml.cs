@@ -6,12 +6,7 @@ using Microsoft.AspNetCore.OutputCaching;
 
 namespace Dentistimo.Web.Pages;
 
-/// <summary>R1.2–R1.6: the map and list of clinics, the clinic overview and the date picker, gating the way to booking.</summary>
-/// <remarks>
-/// Every patient sees the same page for the same query and language, and its free-day counts may be
-/// <see cref="BookingApiClient.RangeCacheDuration"/> old anyway: so a rendered page serves every view for that long
-/// (<see cref="OutputCachePolicy"/>), which keeps the busiest page cheap when crowds arrive.
-/// </remarks>
+// Output-cached: every patient sees the same page for the same query and language, and its counts may be seconds old.
 [OutputCache(PolicyName = OutputCachePolicy)]
 public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar calendar, ILogger<IndexModel> logger) : PageModel
 {
@@ -22,7 +17,6 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
     public IReadOnlyList<DateOnly> Days { get; private set; } = [];
     public int? SelectedClinicId { get; private set; }
     public DateOnly? SelectedDate { get; private set; }
-    /// <summary>Why the booking page sent the patient here, if it did.</summary>
     public HomeNotice? Notice { get; private set; }
 
     public int HorizonDays { get; private set; }
@@ -86,7 +80,6 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
         _ => DayState.Open,
     };
 
-    /// <summary>What the page's script needs to mark days and fill the overview without asking the server again.</summary>
     public string ClientData() => JsonSerializer.Serialize(
         Clinics.Select(clinic => new
         {

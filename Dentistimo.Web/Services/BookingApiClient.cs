@@ -9,44 +9,32 @@ using Polly;
 
 namespace Dentistimo.Web.Services;
 
-/// <summary>BookingApi did not answer, even after the resilience handler's retries; pages show a "try again later" page.</summary>
+/// <summary>BookingApi did not answer, even after the resilience handler's retries.</summary>
 public sealed class BookingApiUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>
-/// BookingApi over HTTP, found by service discovery. Transient failures are retried by the service defaults' standard
-/// resilience handler, whose timeouts and open circuit throw Polly's <see cref="ExecutionRejectedException"/>.
-/// </summary>
+// The standard resilience handler's timeouts and open circuit throw Polly's ExecutionRejectedException.
 public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
 {
-    /// <summary>
-    /// How old the booking page's first view of a day may be: from then on its slots are kept live over SignalR, and
-    /// a crowd looking at one day costs BookingApi one request a second, not one per view.
-    /// </summary>
+    // After the first view the booking page's slots are kept live over SignalR, so a crowd on one day costs one request
+    // a second.
     public static readonly TimeSpan DayCacheDuration = TimeSpan.FromSeconds(1);
 
-    /// <summary>How old the home page's free-day counts may be (the booking page shows each slot live).</summary>
     public static readonly TimeSpan RangeCacheDuration = TimeSpan.FromSeconds(5);
 
     private const string ClinicsCacheKey = "clinics";
 
     private const string LastKnownClinicsCacheKey = "clinics:last-known";
 
-    /// <summary>
-    /// The registry and the booking window change a few times a year; a short cache spares BookingApi a call per page view.
-    /// </summary>
+    // The registry and the booking window change a few times a year.
     private static readonly TimeSpan s_rarelyChangingDuration = TimeSpan.FromMinutes(1);
 
     private const string BookingWindowCacheKey = "booking-window";
 
     private const string LastKnownBookingWindowCacheKey = "booking-window:last-known";
 
-    /// <summary>
-    /// How long the registry and a day are kept after BookingApi last answered, for a booking form sent while BookingApi
-    /// is unreachable: it is shown again with what the patient typed (<see cref="GetDayOrLastKnownAsync"/>).
-    /// </summary>
+    // Answered while BookingApi is unreachable, so a booking form is shown again with what the patient typed.
     private static readonly TimeSpan s_lastKnownDuration = TimeSpan.FromHours(1);
 
-    /// <remarks>While BookingApi is unreachable, the registry as last seen, if it was seen within the hour.</remarks>
     public async Task<IReadOnlyList<ClinicSummary>> GetClinicsAsync(CancellationToken cancellationToken) =>
         await GetRarelyChangingAsync<IReadOnlyList<ClinicSummary>>(
             ClinicsCacheKey, LastKnownClinicsCacheKey,
@@ -54,11 +42,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
             // An empty registry only happens while BookingApi is still seeding; asking again soon is right.
             keep: clinics => clinics.Count > 0);
 
-    /// <summary>
-    /// How far ahead BookingApi takes bookings: it is the one source of its horizon, so the date picker and the booking
-    /// page's date check follow it. It changes only when BookingApi is configured anew, so it is cached as the registry is.
-    /// </summary>
-    /// <remarks>While BookingApi is unreachable, the window as last seen, if it was seen within the hour.</remarks>
+    // BookingApi is the one source of the horizon; the date picker and the booking page's date check follow it.
     public async Task<BookingWindow> GetBookingWindowAsync(CancellationToken cancellationToken)
     {
         var window = await GetRarelyChangingAsync(
@@ -71,11 +55,6 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
             : throw new BookingApiUnavailableException($"BookingApi answered a booking window of {window.HorizonDays} days.");
     }
 
-    /// <summary>
-    /// An answer kept for <see cref="s_rarelyChangingDuration"/>, and as last known for <see cref="s_lastKnownDuration"/>,
-    /// which is answered while BookingApi is unreachable.
-    /// </summary>
-    /// <param name="keep">Whether the answer may be kept; one that may not is answered once and asked for again.</param>
     private async Task<T> GetRarelyChangingAsync<T>(string key, string lastKnownKey, Func<Task<T>> fetch, Func<T, bool> keep)
         where T : class
     {
@@ -106,7 +85,6 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     public async Task<ClinicSummary?> FindClinicAsync(int clinicId, CancellationToken cancellationToken) =>
         (await GetClinicsAsync(cancellationToken)).FirstOrDefault(clinic => clinic.Id == clinicId);
 
-    /// <returns>Null when BookingApi knows no such clinic.</returns>
     public async Task<DayAvailability?> GetDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken)
     {
         var key = DayKey(clinicId, date);
@@ -118,13 +96,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         return await GetCurrentDayAsync(clinicId, date, cancellationToken) is { } day ? cache.Set(key, day, DayCacheDuration) : null;
     }
 
-    /// <summary>The day changed: the next <see cref="GetDayAsync"/> asks BookingApi.</summary>
     public void ForgetDay(int clinicId, DateOnly date) => cache.Remove(DayKey(clinicId, date));
 
-    /// <summary>
-    /// As <see cref="GetDayAsync"/>, but while BookingApi is unreachable the day as this instance last saw it within the
-    /// hour: for a booking form, which is shown again with what the patient typed rather than lost to an error page.
-    /// </summary>
     public async Task<DayAvailability?> GetDayOrLastKnownAsync(int clinicId, DateOnly date, CancellationToken cancellationToken)
     {
         try
@@ -137,17 +110,12 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         }
     }
 
-    /// <returns>Null when BookingApi knows no such clinic.</returns>
-    /// <remarks>Past any cache: for a page that shows a decision just made, which must show its seat taken.</remarks>
+    // Past any cache: a page that shows a decision just made must show its seat taken.
     public async Task<DayAvailability?> GetCurrentDayAsync(int clinicId, DateOnly date, CancellationToken cancellationToken) =>
         await GetAsync<DayAvailability>($"/api/clinics/{clinicId}/availability?date={date:yyyy-MM-dd}", cancellationToken) is { } day
             ? cache.Set(LastKnownDayKey(clinicId, date), day, s_lastKnownDuration)
             : null;
 
-    /// <summary>
-    /// Every home page view shows the free days of every clinic for the whole booking window. Those counts may be a few
-    /// seconds old there, so one answer serves every view for <see cref="RangeCacheDuration"/>.
-    /// </summary>
     public async Task<RangeAvailability> GetRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var key = $"availability:{from:yyyy-MM-dd}:{to:yyyy-MM-dd}";
@@ -161,7 +129,6 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         return cache.Set(key, range, RangeCacheDuration);
     }
 
-    /// <returns>Null when BookingApi knows no such booking.</returns>
     public async Task<BookingResponse?> GetBookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
         await GetAsync<BookingResponse>($"/api/bookings/{bookingId}", cancellationToken);
 
@@ -197,8 +164,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         }
     }
 
-    /// <summary>A booking as its manage page shows it, if <paramref name="manageToken"/> is its key.</summary>
-    /// <returns>Null for an unknown booking and for a wrong token alike: BookingApi tells them apart to no one.</returns>
+    // Null for an unknown booking and a wrong token alike: BookingApi tells them apart to no one.
     public async Task<ManagedBookingResponse?> GetManagedBookingAsync(Guid bookingId, string manageToken, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => http.SendAsync(WithManageToken(HttpMethod.Get, $"/api/bookings/{bookingId}/manage", manageToken), cancellationToken));
@@ -210,11 +176,9 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         };
     }
 
-    /// <summary>Cancels the appointment; cancelling one already cancelled answers it again.</summary>
     public Task<BookingChangeOutcome> CancelBookingAsync(Guid bookingId, string manageToken, CancellationToken cancellationToken) =>
         ChangeBookingAsync(WithManageToken(HttpMethod.Post, $"/api/bookings/{bookingId}/cancellation", manageToken), cancellationToken);
 
-    /// <summary>Moves the appointment to <paramref name="start"/> at the same clinic.</summary>
     public Task<BookingChangeOutcome> MoveBookingAsync(Guid bookingId, string manageToken, DateTimeOffset start, CancellationToken cancellationToken)
     {
         var request = WithManageToken(HttpMethod.Post, $"/api/bookings/{bookingId}/move", manageToken);
@@ -250,10 +214,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         }
     }
 
-    /// <summary>
-    /// The manage token travels in the Authorization header only, never in BookingApi's URL, where access logs and
-    /// traces would keep it; the header's value is redacted from HttpClient's logs (AddApplicationServices).
-    /// </summary>
+    // In a header, never the URL, where access logs and traces would keep it; HttpClient's logs redact the header.
     private static HttpRequestMessage WithManageToken(HttpMethod method, string path, string manageToken)
     {
         var request = new HttpRequestMessage(method, path);

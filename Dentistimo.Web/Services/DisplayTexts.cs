@@ -4,15 +4,12 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Services;
 
-/// <summary>The English keys for BookingApi's codes; the localizer turns them into the patient's language.</summary>
+// English keys for BookingApi's codes; the localizer turns them into the patient's language.
 public static class DisplayTexts
 {
     public static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-    /// <summary>
-    /// Why a time could not be booked, as the pages say it. A reason that depends on the address's other appointments
-    /// is the address owner's to learn, by the email they were sent: to whoever typed the address the pages say only that.
-    /// </summary>
+    // A reason that depends on the address's other appointments is the address owner's to learn, by email.
     public static string RejectionReason(string? reasonCode) => reasonCode switch
     {
         _ when RejectionCodes.DependsOnThePatientsOtherAppointments(reasonCode) => "We have sent the details to the email address you gave.",
@@ -22,10 +19,6 @@ public static class DisplayTexts
         _ => "The booking could not be made.",
     };
 
-    /// <summary>
-    /// Why an appointment could not be cancelled or moved, as the manage page says it; <c>{0}</c> is the clinic's phone
-    /// number, given when <paramref name="hasPhone"/>.
-    /// </summary>
     public static string ChangeRefusal(string? reasonCode, bool hasPhone) => reasonCode switch
     {
         ChangeRefusalCodes.TooLateToChange => hasPhone
@@ -47,7 +40,6 @@ public static class DisplayTexts
         _ => "The clinic is not open on this weekday.",
     };
 
-    /// <summary>The text beside a slot's shape; <c>{0}</c> is the free count and <c>{1}</c> the capacity.</summary>
     public static string SlotState(string state) => state switch
     {
         SlotStateCodes.Available => "{0} of {1} free",
@@ -62,7 +54,7 @@ public static class DisplayTexts
     public static string WeekdayName(string weekday) =>
         CultureInfo.CurrentCulture.DateTimeFormat.GetDayName((DayOfWeek)((Array.IndexOf(Weekdays, weekday) + 1) % 7));
 
-    /// <summary>"9:00-17:00" as "9:00–17:00", with a proper dash for screen readers and typography.</summary>
+    // A proper dash, for screen readers and typography.
     public static string Hours(string range) => range.Replace("-", "–", StringComparison.Ordinal);
 
     public static string LongDate(DateOnly date) =>

@@ -10,26 +10,18 @@ public sealed class NoScriptRequestIdOptions
 {
     public const string SectionName = "NoScriptRequestIds";
 
-    /// <summary>
-    /// The secret every web replica derives request ids with (the AppHost generates one). Unset, each process makes its
-    /// own at start: enough for one replica, but behind a load balancer a form sent again to another replica would be a
-    /// second request, which BookingApi turns down as the patient's second appointment at that time.
-    /// </summary>
+    // Shared by every replica: unset, each makes its own, and a form sent again to another replica is a second request.
     [MinLength(16)]
     public string? Key { get; set; }
 }
 
-/// <summary>
-/// Without scripts the browser makes no request id (book.js does), so one is derived from what the form asks for: a
-/// double click or a form sent again is then the same request, answered the same way, not a second booking request.
-/// Request ids are logged, so the derivation is keyed (HMAC-SHA256): a plain hash of the patient's name, email and
-/// time would let anyone reading the logs check a guess of who booked when.
-/// </summary>
+// Without scripts the browser makes no request id, so one is derived from the form. Request ids are logged, so it is
+// keyed: a plain hash would let anyone reading the logs check a guess of who booked when.
 public sealed class NoScriptRequestIds(IOptions<NoScriptRequestIdOptions> options)
 {
     private readonly byte[] _key = options.Value.Key is { } key ? Encoding.UTF8.GetBytes(key) : RandomNumberGenerator.GetBytes(32);
 
-    /// <returns>A version 8 (RFC 9562, custom) UUID of the fields BookingApi compares when it sees a request id again.</returns>
+    // A version 8 (RFC 9562, custom) UUID.
     public Guid For(int clinicId, DateTimeOffset start, string name, string email, string? phone, string language)
     {
         var hash = HMACSHA256.HashData(_key, BookingRequestIdentity.Hash(clinicId, start, name, email, phone, language));

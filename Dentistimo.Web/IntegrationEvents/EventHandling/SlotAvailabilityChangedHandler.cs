@@ -12,8 +12,7 @@ public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> 
     public async Task Consume(ConsumeContext<SlotAvailabilityChanged> context)
     {
         var change = context.Message;
-        // A page connecting now asks for the day (AvailabilityHub.Watch): it gets this change from BookingApi, not the
-        // day as this replica kept it from before.
+        // So a page connecting now gets this change from BookingApi, not the day as this replica kept it.
         bookingApi.ForgetDay(change.ClinicId, change.Date);
         var message = new SlotChangedMessage(
             change.StartUtc.ToUniversalTime(), change.Capacity, change.Booked, Math.Max(0, change.Capacity - change.Booked),

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dentistimo.Web.Pages.Bookings;
 
-/// <summary>A booking's answer: where the form goes after a confirmation, and where the emails link to.</summary>
 public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar calendar) : PageModel
 {
     public BookingResponse Booking { get; private set; } = null!;
@@ -17,22 +16,14 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
 
     public DateTimeOffset LocalEnd => ClinicTime.ToLocal(Booking.End);
 
-    /// <summary>The clinic's address, for the patient finding their way there; null if the registry no longer lists it.</summary>
     public string? ClinicAddress { get; private set; }
 
-    /// <summary>For a rejection: the times still free that day at that clinic, other than the one asked for.</summary>
     public IReadOnlyList<SlotAvailability> OtherFreeSlots { get; private set; } = [];
 
-    /// <summary>
-    /// For a rejection: whether the booking page takes that day. One that has passed, or is beyond the booking window,
-    /// would only send the patient on to the home page asking for a clinic and a date first.
-    /// </summary>
+    // A day that has passed or is beyond the window would only send the patient back to the home page.
     public bool DayIsBookable { get; private set; }
 
-    /// <summary>
-    /// The manage page's address, when the form came here with the booking's manage token (BookingApi hands it to the
-    /// request alone): the same link as in the confirmation email. The manage page judges the token.
-    /// </summary>
+    // Only when the form came here with the manage token, which BookingApi hands to the request alone.
     public string? ManageLink { get; private set; }
 
     public bool IsCancelled => Booking.Status == BookingResponse.CancelledStatus;
@@ -67,7 +58,7 @@ public sealed class DetailsModel(BookingApiClient bookingApi, StockholmCalendar 
         return Page();
     }
 
-    /// <summary>One line of the page: without the registry, the rest of it still answers.</summary>
+    // One line of the page: without the registry, the rest of it still answers.
     private async Task<string?> FindAddressAsync(int clinicId, CancellationToken cancellationToken)
     {
         try

@@ -10,13 +10,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages.Bookings;
 
-/// <summary>
-/// Issue #26: the patient cancels or moves an appointment from the link in its emails. Mail scanners open every link,
-/// so a GET only shows; changes are POSTs with the token in the form, and each answer redirects back here (PRG) with a
-/// notice or a refusal code. A wrong token and an unknown booking are the same 404. The token in the form is also what
-/// a cross-site forger lacks, so no antiforgery token is needed (cross-site posts are refused by
-/// <see cref="CrossOriginProtection"/> all the same), and the page works on any replica without a shared key ring.
-/// </summary>
+// Mail scanners open every link, so a GET only shows and changes are POSTs. The token in the form is what a cross-site
+// forger lacks, so no antiforgery token (and no shared key ring) is needed.
 [IgnoreAntiforgeryToken]
 public sealed class ManageModel(
     BookingApiClient bookingApi,
@@ -34,10 +29,8 @@ public sealed class ManageModel(
 
     private const string ChooseAFreeTime = BookingForm.Messages.ChooseAFreeTime;
 
-    /// <summary>The refusal code for an answer the page has no words of its own for.</summary>
     private const string UnknownRefusal = "unknown";
 
-    /// <summary>The manage page's address, as the confirmation email and page link to it.</summary>
     public static string Link(Guid bookingId, string token, string language) =>
         $"/bookings/{bookingId}/manage" + QueryString.Create([KeyValuePair.Create("token", (string?)token), KeyValuePair.Create(Languages.QueryKey, (string?)language)]);
 
@@ -55,23 +48,19 @@ public sealed class ManageModel(
 
     public bool IsCancelled => Booking.Status == BookingResponse.CancelledStatus;
 
-    /// <summary>Whether it can still be cancelled or moved online; BookingApi judges each change again.</summary>
+    // BookingApi judges each change again.
     public bool CanChange => Booking.IsConfirmed && Managed.ChangeableUntil is { } until && until > time.GetUtcNow();
 
-    /// <summary><see cref="CancelledNotice"/> or <see cref="MovedNotice"/>: what the change just made did.</summary>
     public string? Notice { get; private set; }
 
-    /// <summary>Why BookingApi refused the change just asked for: a code for <see cref="DisplayTexts.ChangeRefusal"/>.</summary>
     public string? RefusalCode { get; private set; }
 
-    /// <summary>The day whose free times the move section lists, and the days it may be.</summary>
     public DateOnly MoveDate { get; private set; }
 
     public DateOnly FirstMoveDate { get; private set; }
 
     public DateOnly LastMoveDate { get; private set; }
 
-    /// <summary>Null when BookingApi no longer lists the clinic.</summary>
     public DayAvailability? MoveDay { get; private set; }
 
     public bool HasFreeTimes => MoveDay?.Slots.Any(slot => slot.IsBookable && slot.Start != Booking.Start) == true;
@@ -153,7 +142,6 @@ public sealed class ManageModel(
         }
     }
 
-    /// <summary>The page again, with <paramref name="message"/> beside the move's times.</summary>
     private async Task<IActionResult> ShowAgainAsync(Guid id, string token, string? date, string message, CancellationToken cancellationToken)
     {
         if (await LoadAsync(id, token, date, currentDay: false, cancellationToken) is { } notFound)
@@ -165,7 +153,6 @@ public sealed class ManageModel(
         return Page();
     }
 
-    /// <summary>429 with Retry-After: nothing was changed, and the page says when to try again.</summary>
     private async Task<IActionResult> AskToWaitAsync(
         Guid id, string token, string? date, TimeSpan wait, CancellationToken cancellationToken, bool byBookingApi = false)
     {
@@ -217,10 +204,6 @@ public sealed class ManageModel(
         return null;
     }
 
-    /// <summary>
-    /// Only what has a token's form goes on to BookingApi, in its Authorization header: a link mangled into control or
-    /// non-ASCII characters is a 404 like any wrong token, not a 500, nor a 503 that would trip the circuit breaker
-    /// between the web and BookingApi for every patient.
-    /// </summary>
+    // A mangled link is a 404 like any wrong token, not a failure that would trip the circuit breaker for every patient.
     private static bool IsPlausible([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) => ManageTokens.IsWellFormed(token);
 }
