@@ -12,16 +12,13 @@
   const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
   const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
 
-  // The page is shared through the output cache, so each form gets its request id here (a form the server answered
-  // already carries the id it used). randomUUID exists in secure contexts only; without it the server makes the id.
+  // The page is output-cached, so the request id is made here; randomUUID exists in secure contexts only, and without
+  // it the server makes the id.
   const requestId = form.querySelector('input[name="Form.RequestId"]');
   const startNewRequest = () => { requestId.value = window.crypto?.randomUUID?.() ?? ''; };
   if (!requestId.value) startNewRequest();
 
-  // Without a chosen time the details are hidden, unless the server is showing errors in them. Back from the answer,
-  // the browser may put the patient's time and details back only after this script ran (a page with a live connection
-  // is not kept in the back/forward cache, so it is loaded anew and its form refilled): so again on pageshow, and a
-  // click on the time already chosen opens them too.
+  // Back from the answer the browser may refill the chosen time only after this script ran, so again on pageshow.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());
   const showDetailsIfChosen = () => { details.hidden = !chosen() && !hasErrors; };
   carryFormAcrossLanguageSwitch();
@@ -40,8 +37,7 @@
     button.disabled = true;
     button.textContent = button.dataset.textBusy;
   });
-  // Back from the answer (the back/forward cache keeps the page as it was sent): the form is ready again, and whatever
-  // the patient chooses now is a new booking request, not a retry of the one already answered.
+  // Back from the answer via the back/forward cache: what the patient chooses now is a new booking request.
   window.addEventListener('pageshow', event => {
     if (!event.persisted) return;
     button.disabled = false;
@@ -49,9 +45,8 @@
     startNewRequest();
   });
 
-  // Switching language loads the page anew, so the chosen time and the typed details go along in this tab's session
-  // storage: never in the address, which servers, proxies and browser histories keep. They are taken out on arrival,
-  // and only into fields still empty.
+  // The typed details cross a language switch in session storage, never in the address, which servers, proxies and
+  // browser histories keep.
   function carryFormAcrossLanguageSwitch() {
     const key = `dentistimo:booking-form:${form.dataset.clinicId}:${form.dataset.date}`;
     const fields = ['Form.Name', 'Form.Email', 'Form.Phone'];
@@ -81,8 +76,7 @@
     if (time && !time.disabled && !chosen()) time.checked = true;
   }
 
-  // An answer from the server starts where the patient has to act: why the booking failed, the form's message, or the
-  // first field in error. Otherwise a screen reader starts at the top of the page and may never hear it.
+  // Otherwise a screen reader starts at the top of the page and may never hear what the server said.
   function focusWhatTheServerSaid() {
     const formErrors = document.getElementById('form-errors');
     const target = document.getElementById('rejection')
@@ -96,8 +90,7 @@
     if (!cell) return;
     const input = cell.querySelector('input');
     const bookable = change.state === 'available' || change.state === 'few-left';
-    // Cancellations and moves give seats back, so fewer booked is news too. Changes apply in the order they arrive,
-    // Watch's answer before the events that came while it was pending, so the last one applied is the newest.
+    // Changes apply in the order they arrive, Watch's answer first, so the last one applied is the newest.
     cell.dataset.booked = change.booked;
     // As the server renders it: a time that has passed (or a closed one) since the page was made is just unavailable.
     const state = bookable || change.state === 'full' ? change.state : 'unavailable';
@@ -126,15 +119,13 @@
 
   const showTimesMayBeOutOfDate = () => { liveStatus.textContent = liveStatus.dataset.textOutOfDate; };
   if (!window.signalR) { showTimesMayBeOutOfDate(); return; }
-  // WebSockets without the negotiate round trip: the connection lives on whichever replica accepts it, so several
-  // replicas behind a load balancer need no sticky sessions.
+  // Without the negotiate round trip, replicas behind a load balancer need no sticky sessions.
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/availability', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
     .withAutomaticReconnect()
     .build();
-  // Watch answers the day's slots as BookingApi has them now: the page may come from the output cache, and whatever
-  // changed while it was not connected was sent to no one. Changes that arrive while Watch is pending are applied after
-  // its answer: the group is joined before the day is read, so every change after that read still arrives, last.
+  // Watch catches up a cached page and every reconnection; changes arriving while it is pending are applied after
+  // its answer, which was read after joining the group.
   let pending = null;
   const watch = () => {
     pending = [];
