@@ -47,8 +47,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
     {
         var window = await GetRarelyChangingAsync(
             BookingWindowCacheKey, LastKnownBookingWindowCacheKey,
-            // 404: a BookingApi from before this endpoint, still running while a deployment rolls out; it has the default.
-            async () => await GetAsync<BookingWindow>("/api/booking-window", cancellationToken) ?? BookingWindow.Default,
+            async () => await GetAsync<BookingWindow>("/api/booking-window", cancellationToken)
+                ?? throw new BookingApiUnavailableException("BookingApi answered the booking window with 404."),
             keep: answer => answer.HorizonDays >= 1);
         return window.HorizonDays >= 1
             ? window

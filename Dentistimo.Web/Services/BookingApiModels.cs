@@ -32,11 +32,7 @@ public sealed record ClinicDays(int ClinicId, IReadOnlyList<DaySummary> Days);
 
 public sealed record RangeAvailability(DateOnly From, DateOnly To, IReadOnlyList<ClinicDays> Clinics);
 
-public sealed record BookingWindow(int HorizonDays)
-{
-    // BookingApi's BookingPolicy.DefaultHorizonDays.
-    public static readonly BookingWindow Default = new(90);
-}
+public sealed record BookingWindow(int HorizonDays);
 
 public sealed record PatientDetails(string Name, string Email, string? Phone);
 
