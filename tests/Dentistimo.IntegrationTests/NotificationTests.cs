@@ -472,6 +472,21 @@ public sealed class NotificationErrorQueueTests : IClassFixture<IsolatedResource
     }
 
     [Fact]
+    public async Task Without_an_operator_key_configured_the_re_drive_answers_nobody()
+    {
+        await using var notifier = await new NotifierFactory(_resources, new Dictionary<string, string?> { ["Admin:ApiKey"] = "" }).StartedAsync();
+        using var emptyKey = new HttpRequestMessage(HttpMethod.Post, "/admin/error-queue/redrive");
+        emptyKey.Headers.TryAddWithoutValidation("Authorization", "Bearer ");
+
+        using var anonymous = await notifier.CreateClient().PostAsync("/admin/error-queue/redrive", null);
+        using var withEmptyKey = await notifier.CreateClient().SendAsync(emptyKey);
+        using var withTheTestsKey = await notifier.CreateAdminClient().PostAsync("/admin/error-queue/redrive", null);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized],
+            new[] { anonymous, withEmptyKey, withTheTestsKey }.Select(response => response.StatusCode));
+    }
+
+    [Fact]
     public async Task An_event_no_consumer_takes_waits_in_a_skipped_queue_with_the_same_time_limit()
     {
         var queues = new RabbitMqQueues(_resources);

@@ -32,6 +32,8 @@ public sealed class PublicSurfaceTests(WebSystemFixture system) : IClassFixture<
     [InlineData("TRACE", "/bookings/{id}", "GET, HEAD")]
     [InlineData("PUT", "/bookings/{id}/manage", "GET, HEAD, POST")]
     [InlineData("DELETE", "/bookings/{id}/manage", "GET, HEAD, POST")]
+    [InlineData("PATCH", "/bookings/{id}/manage", "GET, HEAD, POST")]
+    [InlineData("TRACE", "/bookings/{id}/manage", "GET, HEAD, POST")]
     [InlineData("POST", "/", "GET, HEAD")]
     [InlineData("DELETE", "/", "GET, HEAD")]
     public async Task An_unsupported_method_is_answered_405_with_Allow_and_the_security_headers(string method, string address, string allowed)
@@ -197,6 +199,67 @@ public sealed class PublicSurfaceTests(WebSystemFixture system) : IClassFixture<
         var links = page.QuerySelectorAll("a[href]").Select(link => link.GetAttribute("href")!).ToList();
         Assert.Contains(links, link => link.Contains("evil.example") && link.Contains("lang=sv"));
         Assert.All(links, link => Assert.Equal("dentistimo.example", new Uri(new Uri("https://dentistimo.example/"), link).Host));
+    }
+
+    [Fact]
+    public async Task The_per_client_limit_counts_the_address_a_known_proxy_forwarded_and_an_IPv6_client_by_its_64()
+    {
+        await using var web = new WebFactory(system.BookingApiAddress, system.Resources.Messaging, new Dictionary<string, string?>
+        {
+            ["BookingAttempts:BurstPerClient"] = "1",
+            ["BookingAttempts:PerClientPerMinute"] = "1",
+            ["ForwardedHeaders:KnownProxies:0"] = "192.0.2.10",
+        });
+        var (date, _) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 20);
+        var starts = await system.Api.AvailableStartsAsync(4, date);
+        // Each from a connection's address, with the X-Forwarded-For it sent.
+        (string ConnectedFrom, string? ForwardedFor)[] requests =
+        [
+            ("192.0.2.10", "198.51.100.1"),
+            ("192.0.2.10", "198.51.100.1"), // the same client behind the proxy
+            ("192.0.2.10", "198.51.100.2"), // another client behind the proxy
+            ("203.0.113.9", "198.51.100.3"), // no proxy: counted as itself
+            ("203.0.113.9", "198.51.100.4"), // a new header of its own changes nothing
+            ("2001:db8:1:2::1", null),
+            ("2001:db8:1:2:ffff::2", null), // another address in the same /64
+        ];
+        Assert.True(starts.Count >= requests.Length, $"Only {starts.Count} free times on {date}.");
+
+        var statuses = new List<int>();
+        foreach (var ((connectedFrom, forwardedFor), start) in requests.Zip(starts))
+        {
+            statuses.Add(await PostBookingFormAsync(web, $"/book?clinic=4&date={date:yyyy-MM-dd}", start, IPAddress.Parse(connectedFrom), forwardedFor));
+        }
+
+        Assert.Equal([302, 429, 302, 302, 429, 302, 429], statuses);
+    }
+
+    /// <summary>A valid booking form as it arrives at the server from <paramref name="connectedFrom"/>: the status it is answered with.</summary>
+    private static async Task<int> PostBookingFormAsync(WebFactory web, string address, DateTimeOffset start, IPAddress connectedFrom, string? forwardedFor)
+    {
+        var fields = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Form.Start"] = start.ToString("O"),
+            ["Form.Name"] = "Astrid Lindgren",
+            ["Form.Email"] = BookingApiDriver.NewPatientEmail(),
+            ["Form.Consent"] = "true",
+        });
+        var body = await fields.ReadAsByteArrayAsync();
+        var context = await web.Server.SendAsync(request =>
+        {
+            request.Connection.RemoteIpAddress = connectedFrom;
+            request.Request.Method = HttpMethods.Post;
+            request.Request.Path = address[..address.IndexOf('?')];
+            request.Request.QueryString = new QueryString(address[address.IndexOf('?')..]);
+            request.Request.ContentType = "application/x-www-form-urlencoded";
+            request.Request.ContentLength = body.Length;
+            request.Request.Body = new MemoryStream(body);
+            if (forwardedFor is not null)
+            {
+                request.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
+        });
+        return context.Response.StatusCode;
     }
 
     private static void AssertSecurityHeaders(HttpResponseMessage response)
