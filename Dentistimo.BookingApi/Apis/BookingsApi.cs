@@ -94,7 +94,8 @@ public static class BookingsApi
 
         return await bookings.RequestAsync(command, cancellationToken) switch
         {
-            BookingResult.Decided { Booking: var booking } => await RespondAsync(booking, catalog, manageTokens, cancellationToken),
+            BookingResult.Decided { Booking: var booking, Earlier: var earlier } =>
+                await RespondAsync(booking, earlier ? null : manageTokens, catalog, cancellationToken),
             BookingResult.UnknownClinic => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["clinicId"] = [$"There is no clinic with id {command.ClinicId}."] }),
             BookingResult.RequestIdReused => TypedResults.Problem(
@@ -174,13 +175,14 @@ public static class BookingsApi
             : null;
 
     private static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RespondAsync(
-        BookingRecord booking, ClinicCatalog catalog, ManageTokens manageTokens, CancellationToken cancellationToken)
+        BookingRecord booking, ManageTokens? manageTokens, ClinicCatalog catalog, CancellationToken cancellationToken)
     {
         var response = BookingResponses.From(booking, await catalog.FindAsync(booking.ClinicId, cancellationToken));
         if (booking.Status == BookingStatus.Confirmed)
         {
-            // Only whoever made the request learns the key, here and in the confirmation email.
-            return TypedResults.Created($"/api/bookings/{booking.Id}", response with { ManageToken = manageTokens.For(booking.Id) });
+            // The key goes with the first answer only: anyone who can make a request's id (a no-script form's is derived
+            // from what was typed) can send it again. The confirmation email carries it to the address's owner.
+            return TypedResults.Created($"/api/bookings/{booking.Id}", response with { ManageToken = manageTokens?.For(booking.Id) });
         }
 
         if (booking.Status == BookingStatus.Cancelled)

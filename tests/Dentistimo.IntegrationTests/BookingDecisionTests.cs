@@ -115,7 +115,10 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
             Assert.Equal(201, replay.Status);
             Assert.Equal((string?)first.Body["id"], (string?)replay.Body["id"]);
             Assert.Equal((string?)first.Body["reference"], (string?)replay.Body["reference"]);
+            // The key to change the booking went with the first answer only.
+            Assert.Null(replay.Body["manageToken"]);
         });
+        Assert.NotNull(first.Body["manageToken"]);
         Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
 
         var requestId = Guid.Parse((string)first.Body["requestId"]!);
