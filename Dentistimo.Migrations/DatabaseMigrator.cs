@@ -11,7 +11,7 @@ using Npgsql;
 
 namespace Dentistimo.Migrations;
 
-/// <summary>Runs after the schema is current: idempotent seeding of reference data.</summary>
+/// <summary>Runs after the migrations on every start, so it must be idempotent.</summary>
 public interface IDatabaseSeeder<in TContext> where TContext : DbContext
 {
     Task SeedAsync(TContext context, CancellationToken cancellationToken);
@@ -19,10 +19,7 @@ public interface IDatabaseSeeder<in TContext> where TContext : DbContext
 
 public static class DatabaseMigrationExtensions
 {
-    /// <summary>
-    /// Applies <typeparamref name="TContext"/>'s migrations in the background, retrying while PostgreSQL is unreachable,
-    /// so the service starts, says what it is waiting for, and answers /health as unhealthy until its database is ready.
-    /// </summary>
+    /// <summary>In the background, so the service starts and /health says what it waits for.</summary>
     public static IServiceCollection AddMigration<TContext>(this IServiceCollection services, string databaseName)
         where TContext : DbContext
     {
@@ -50,7 +47,6 @@ public sealed class DatabaseMigrator<TContext>(
     private static readonly ActivitySource s_activitySource = new("Dentistimo.Migrations");
     private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(10);
 
-    /// <summary>PostgreSQL's advisory locks are named by a number; this one, within the database, means "migrating".</summary>
     private const long MigrationLockKey = 0x6D696772; // "migr"
     private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,7 +54,6 @@ public sealed class DatabaseMigrator<TContext>(
     public bool IsMigrated => _migrated.Task.IsCompletedSuccessfully;
     public string? LastError { get; private set; }
 
-    /// <summary>Completes once the schema is current; lets tests and dependants wait for it.</summary>
     public Task Migrated => _migrated.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,6 +76,15 @@ public sealed class DatabaseMigrator<TContext>(
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRetryDelay.Ticks));
             }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The host stops on this exception; a non-zero exit makes the dashboard and orchestrators show a failure.
+                LastError = $"Database '{databaseName}' could not be migrated: {exception.GetBaseException().Message}";
+                logger.LogCritical(exception, "{Error}", LastError);
+                Environment.ExitCode = 1;
+                _migrated.TrySetException(exception);
+                throw;
+            }
         }
     }
 
@@ -91,16 +95,15 @@ public sealed class DatabaseMigrator<TContext>(
         var context = scope.ServiceProvider.GetRequiredService<TContext>();
         await CreateDatabaseIfMissingAsync(context, cancellationToken);
 
-        // Replicas start together. EF Core's own migration lock did not stop two of three from applying the same
-        // migration ("relation already exists"), and seeding is outside it anyway; so all of it runs under a lock of
-        // ours, held by this connection's session, which a crash releases with the session.
+        // Replicas start together, and EF Core's migration lock let two apply the same migration. This session lock
+        // covers seeding too, and a crash releases it.
         await context.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-            // Npgsql's provider reads the history table before creating it and expects the "does not exist" error, which
-            // EF Core logs as a failure on every new database (npgsql/efcore.pg#3407); created first, there is none.
+            // Created first, so EF Core does not log the expected "does not exist" as a failure (npgsql/efcore.pg#3407).
             await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await RefuseUnknownMigrationsAsync(context, cancellationToken);
             await context.Database.MigrateAsync(cancellationToken);
             if (scope.ServiceProvider.GetService<IDatabaseSeeder<TContext>>() is { } seeder)
             {
@@ -113,7 +116,18 @@ public sealed class DatabaseMigrator<TContext>(
         }
     }
 
-    /// <summary>Locally and in tests the service creates its database; replicas starting together may both try.</summary>
+    // EF Core ignores applied migrations it does not know and then fails on the first table that already exists.
+    private async Task RefuseUnknownMigrationsAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var unknown = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).Except(context.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Database '{databaseName}' has migrations this build does not know ({string.Join(", ", unknown)}): another version of " +
+                "Dentistimo made it. On a developer's machine, stop the AppHost and delete .local/apphost/postgres to start with a new one.");
+        }
+    }
+
     private static async Task CreateDatabaseIfMissingAsync(TContext context, CancellationToken cancellationToken)
     {
         var creator = context.GetService<IRelationalDatabaseCreator>();
@@ -130,7 +144,7 @@ public sealed class DatabaseMigrator<TContext>(
         }
     }
 
-    /// <summary>The connection goes back to the pool, which does not end its session: the lock is released by hand.</summary>
+    // A pooled connection keeps its session, so the lock is released by hand.
     private static async Task ReleaseLockAsync(TContext context)
     {
         try
@@ -152,7 +166,6 @@ public sealed class DatabaseMigrator<TContext>(
         || exception.InnerException is { } inner && IsTransient(inner);
 }
 
-/// <summary>Unhealthy until migrations ran, then a cheap round trip to PostgreSQL.</summary>
 internal sealed class DatabaseHealthCheck<TContext>(DatabaseMigrator<TContext> migrator, IServiceScopeFactory scopeFactory) : IHealthCheck
     where TContext : DbContext
 {

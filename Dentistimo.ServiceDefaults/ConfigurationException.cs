@@ -1,7 +1,4 @@
 namespace Dentistimo.ServiceDefaults;
 
-/// <summary>
-/// A configuration mistake (a missing connection string, a setting out of its range) is an operator's problem, not a
-/// bug: it deserves one line naming the key, not a stack trace.
-/// </summary>
+/// <summary>An operator's mistake, reported as one line naming the setting rather than a stack trace.</summary>
 public sealed class ConfigurationException(string message) : Exception(message);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Aspire's configuration conventions: <c>ConnectionStrings:&lt;name&gt;</c> and <c>services:&lt;name&gt;:&lt;endpoint&gt;:0</c>.</summary>
 public static class ConfigurationExtensions
 {
     public static string GetRequiredConnectionString(this IConfiguration configuration, string name) =>
@@ -15,10 +14,7 @@ public static class ConfigurationExtensions
             : throw new ConfigurationException(
                 $"missing connection string 'ConnectionStrings:{name}' (environment variable ConnectionStrings__{name}).");
 
-    /// <summary>
-    /// The address that service discovery resolves to another service: HTTPS where it has such an endpoint, else HTTP.
-    /// Checked now, so that a missing or malformed address stops the service at start rather than failing its first call.
-    /// </summary>
+    /// <summary>Checked now, so a missing or malformed address stops the service at start, not at its first call.</summary>
     public static Uri GetRequiredServiceDiscoveryUri(this IConfiguration configuration, string serviceName)
     {
         foreach (var endpoint in (string[])["https", "http"])
@@ -38,12 +34,8 @@ public static class ConfigurationExtensions
     }
 
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks its data annotations now, while the
-    /// service is being built: a setting out of its range stops the service with one line naming it, as a missing one
-    /// does (<see cref="ConfigurationException"/>). Checked when the host starts instead, the same mistake ends in a
-    /// stack trace, and the process can abort before it reports the exit code.
+    /// Validated while the service is built: checked at host start instead, a bad setting ends in a stack trace.
     /// </summary>
-    /// <returns>The settings, for what is configured while the service is built (a rate limiter, say).</returns>
     public static TOptions AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string section)
         where TOptions : class, new()
     {

@@ -15,11 +15,6 @@ using Polly;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// What every Dentistimo service shares, in the shape of Aspire's service defaults: OpenTelemetry, health endpoints,
-/// service discovery and resilience on every HttpClient, plus configuration errors without a stack trace and a
-/// shutdown timeout.
-/// </summary>
 public static class ServiceDefaultsExtensions
 {
     public const string LivenessTag = "live";
@@ -28,7 +23,6 @@ public static class ServiceDefaultsExtensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Our own sources and meters are named <c>Dentistimo.*</c>.</summary>
     private const string DentistimoSourcePattern = "Dentistimo.*";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -46,17 +40,13 @@ public static class ServiceDefaultsExtensions
             http.AddStandardResilienceHandler(ConfigureResilience);
             http.AddServiceDiscovery();
         });
-        // Every service has a MassTransit bus, which by default posts its host, endpoints and queue names to
-        // MassTransit's authors at start (and logs a stack trace where it cannot): this system's topology is not theirs.
+        // Otherwise MassTransit posts this system's host and queue names to its authors at start.
         builder.Services.Configure<UsageTelemetryOptions>(options => options.Enabled = false);
 
         return builder;
     }
 
-    /// <remarks>
-    /// The resource (service.name, service.instance.id) is left to the OTEL_* variables the AppHost and the launcher set:
-    /// setting it here would override them.
-    /// </remarks>
+    // service.name and service.instance.id come from the OTEL_* variables; setting them here would override those.
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -83,7 +73,6 @@ public static class ServiceDefaultsExtensions
                 })
                 .AddHttpClientInstrumentation());
 
-        // The exporter reads the other OTEL_* variables itself (protocol, headers, resource attributes).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -99,10 +88,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>
-    /// <c>/alive</c> answers while the process runs; <c>/health</c> also asks every server the service depends on.
-    /// Both are mapped in every environment: the launcher, the AppHost and container probes all rely on them.
-    /// </summary>
+    // Mapped in every environment: the AppHost and container probes rely on them.
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
@@ -112,7 +98,6 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>Calls between our services: 30 s in all, 10 s an attempt, three retries 200 ms apart and growing, with jitter.</summary>
     private static void ConfigureResilience(HttpStandardResilienceOptions options)
     {
         options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dentistimo.ServiceDefaults;
 
-/// <summary>Writes each check's status and description, so an operator sees which server is down without reading logs.</summary>
+/// <summary>Names each check's status and reason, so /health tells which server is down.</summary>
 internal static class HealthReportWriter
 {
     public static Task WriteAsync(HttpContext context, HealthReport report)

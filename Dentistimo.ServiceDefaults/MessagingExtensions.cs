@@ -5,12 +5,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class MessagingExtensions
 {
-    /// <summary>
-    /// Aspire's RabbitMQ client on <c>ConnectionStrings:{connectionName}</c>, beside the service's MassTransit bus: its
-    /// health check names RabbitMQ in /health while the broker is down, and it traces RabbitMQ.Client. Also adds
-    /// <see cref="RabbitMqConnectionRecovery"/> for the bus.
-    /// </summary>
-    /// <returns>The broker's address, for MassTransit.</returns>
+    /// <summary>Aspire's RabbitMQ client beside MassTransit's bus, for its /health check and traces.</summary>
     public static Uri AddRabbitMqBesideMassTransit(this IHostApplicationBuilder builder, string connectionName)
     {
         var broker = new Uri(builder.Configuration.GetRequiredConnectionString(connectionName));
@@ -18,8 +13,7 @@ public static class MessagingExtensions
             connectionName,
             settings =>
             {
-                // Services start while RabbitMQ is down (MassTransit reconnects by itself), and a /health call waits for one
-                // connection attempt, not for a series of them.
+                // Start while RabbitMQ is down (MassTransit reconnects), and let /health try one connection, not a series.
                 settings.DisableAutoActivation = true;
                 settings.MaxConnectRetryCount = 0;
             },

@@ -10,18 +10,9 @@ using RabbitMQ.Client.Exceptions;
 namespace Dentistimo.ServiceDefaults;
 
 /// <summary>
-/// Makes MassTransit drop a RabbitMQ connection that the broker closed but MassTransit keeps reusing, so that it
-/// connects afresh and the service consumes and publishes again.
+/// MassTransit 8.4 sometimes keeps reusing a connection RabbitMQ closed and never recovers (docs/operations.md); a use
+/// that fails on the closed connection makes it discard the connection and connect afresh.
 /// </summary>
-/// <remarks>
-/// MassTransit 8.4 caches one connection per bus and replaces it when RabbitMQ closes it. Sometimes, when the broker
-/// restarts, it misses the close: its reconnect loop then asks the closed connection for a channel every time, fails
-/// with AlreadyClosedException, and never recovers (the failure is swallowed where it would otherwise discard the
-/// connection). The fault-injection tests saw this after about one RabbitMQ restart in four, with the notifier's queue
-/// filling up for good. MassTransit discards a cached connection when a use of it fails, so while the bus is unhealthy
-/// and the broker answers, this makes a use that fails if the connection is closed. (MassTransit 8.5 reworked this
-/// code; until the fault-injection tests show that 8.5 recovers by itself, this stays.)
-/// </remarks>
 public sealed class RabbitMqConnectionRecovery(
     IBusInstance busInstance, IConnectionFactory brokerConnections, TimeProvider timeProvider, ILogger<RabbitMqConnectionRecovery> logger)
     : BackgroundService
@@ -57,7 +48,7 @@ public sealed class RabbitMqConnectionRecovery(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // No connection could be made, for one: MassTransit's own retries go on regardless.
+                // No connection could be made: MassTransit's own retries go on regardless.
                 logger.LogDebug("Checking the RabbitMQ connection failed: {Error}", exception.GetBaseException().Message);
             }
         }
@@ -76,7 +67,6 @@ public sealed class RabbitMqConnectionRecovery(
         }
     }
 
-    /// <summary>A use of the cached connection that fails when it is closed, which makes MassTransit discard it.</summary>
     private sealed class FailIfClosed : IPipe<ConnectionContext>
     {
         public Task Send(ConnectionContext context) =>

@@ -6,25 +6,14 @@ public sealed class RecipientSealOptions
 {
     public const string SectionName = "RecipientSeal";
 
-    /// <summary>
-    /// What BookingApi and the notifier seal with when the environment is Development and no key is set, so that the
-    /// launcher and the tests need no configuration. It is in this public repository: it protects nothing, and no
-    /// other environment accepts it.
-    /// </summary>
+    /// <summary>Used in Development when no key is set; it is public, so no other environment accepts it.</summary>
     public const string DevelopmentKey = "development-only-recipient-seal-key-public-in-the-repository";
 
-    /// <summary>
-    /// The secret BookingApi seals the recipient's name and email address in its events with, and the notifier opens
-    /// them with: the same on both (the AppHost generates one). Required outside Development.
-    /// </summary>
+    /// <summary>Required outside Development, and the same on BookingApi and the notifier.</summary>
     [MinLength(32)]
     public string? Key { get; set; }
 
-    /// <summary>
-    /// The notifier's <see cref="Key"/> before the last rotation, so that events sealed with it (still in the outbox or
-    /// a queue, or parked in the error queue) still open. Unset once no such events remain. BookingApi uses it only to accept
-    /// the manage links (<see cref="ManageTokens"/>) of emails sent before the rotation.
-    /// </summary>
+    /// <summary>The key before the last rotation: events and manage links sealed with it still open.</summary>
     [MinLength(32)]
     public string? PreviousKey { get; set; }
 }

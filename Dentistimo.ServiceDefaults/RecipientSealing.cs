@@ -8,11 +8,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class RecipientSealing
 {
-    /// <summary>
-    /// The <see cref="RecipientSeal"/> of <c>RecipientSeal:Key</c> (and <c>RecipientSeal:PreviousKey</c>), and the
-    /// <see cref="ManageTokens"/> of the same keys, as singletons. Like every setting it is checked while the service is built: a key missing outside Development, too
-    /// short, or the development key outside Development stops the service with one line naming the setting.
-    /// </summary>
+    /// <summary>Outside Development a missing, short or public development key stops the service at start.</summary>
     public static RecipientSeal AddRecipientSeal(this IHostApplicationBuilder builder)
     {
         var options = builder.AddValidatedOptions<RecipientSealOptions>(RecipientSealOptions.SectionName);
@@ -32,7 +28,7 @@ public static class RecipientSealing
 
         var seal = new RecipientSeal(key, options.PreviousKey);
         builder.Services.AddSingleton(seal);
-        // From the key resolved here, development fallback included, so BookingApi checks the tokens the notifier writes.
+        // The same key, development fallback included, so BookingApi accepts the tokens the notifier writes.
         builder.Services.AddSingleton(new ManageTokens(key, options.PreviousKey));
         return seal;
     }

@@ -9,16 +9,12 @@ namespace Dentistimo.BookingApi.Apis;
 
 public sealed record CreateBookingRequest(string? RequestId, int? ClinicId, string? Start, PatientRequest? Patient, string? Language)
 {
-    /// <summary>What a request without a body asks for: nothing, so that every field is named as missing.</summary>
     public static CreateBookingRequest Missing { get; } = new(null, null, null, null, null);
 }
 
 public sealed record PatientRequest(string? Name, string? Email, string? Phone);
 
-/// <summary>
-/// Allow-list validation of a booking request, field by field, so the patient learns everything wrong at once.
-/// Field names are the JSON paths the client sent (<c>patient.email</c>).
-/// </summary>
+/// <summary>Field by field, so the patient learns everything wrong at once.</summary>
 public static partial class BookingRequestValidator
 {
     public const int MaxNameLength = PatientDetailsFormat.MaxNameLength;
@@ -98,7 +94,7 @@ public static partial class BookingRequestValidator
             : new BookingCommand(requestId, request.ClinicId!.Value, start, new PatientDetails(name!, email!, phone), request.Language!);
     }
 
-    /// <summary>A slot's start as clients send it, in a booking or a move: an instant with its offset, never a local time.</summary>
+    // An instant with its offset: a local time would be read in the server's zone.
     public static bool TryParseStart(string? text, out DateTimeOffset start, [NotNullWhen(false)] out string? error)
     {
         start = default;

@@ -14,7 +14,7 @@ public static class BookingsApi
 {
     public const string RateLimitPolicy = "bookings";
 
-    /// <summary>A booking request is a few hundred bytes; anything much larger is a mistake or an attack.</summary>
+    // A booking request is a few hundred bytes; anything much larger is a mistake or an attack.
     public const long MaxRequestBodyBytes = 4 * 1024;
 
     private static readonly IReadOnlyDictionary<string, (string Title, string Detail)> s_rejections = new Dictionary<string, (string, string)>
@@ -82,10 +82,7 @@ public static class BookingsApi
         return app;
     }
 
-    /// <param name="request">
-    /// No body, or JSON null, is a request with every field missing: each gets its error, as for <c>{}</c>, rather than
-    /// the framework's words about parameter binding.
-    /// </param>
+    // No body, or JSON null, gets every field's error, as {} does, rather than the framework's words about binding.
     public static async Task<Results<Created<BookingResponse>, ProblemHttpResult, ValidationProblem>> RequestBookingAsync(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateBookingRequest? request,
         BookingService bookings, ClinicCatalog catalog, ManageTokens manageTokens, CancellationToken cancellationToken)
@@ -188,9 +185,7 @@ public static class BookingsApi
 
         if (booking.Status == BookingStatus.Cancelled)
         {
-            // A request sent again after its appointment was cancelled (a form sent again, or the same form without
-            // scripts, whose request id is derived from its fields): answered, as after a move, with the booking as it
-            // stands now, whose page says it is cancelled. It has no reason code, so it is no rejection.
+            // Sent again after its cancellation: answered with the booking as it stands, which is no rejection.
             return TypedResults.Created($"/api/bookings/{booking.Id}", response);
         }
 

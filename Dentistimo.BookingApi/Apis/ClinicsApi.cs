@@ -11,13 +11,9 @@ namespace Dentistimo.BookingApi.Apis;
 
 public static class ClinicsApi
 {
-    /// <summary>
-    /// The widest range one availability request may cover: a quarter, a little more than the default 90-day booking
-    /// horizon, or the whole booking window when <c>Booking:HorizonDays</c> makes it longer.
-    /// </summary>
+    // A quarter: a little more than the default 90-day horizon.
     public const int MaxRangeDays = 93;
 
-    /// <summary>The day endpoint's output cache: see <see cref="DayAvailabilityVersionPolicy"/>.</summary>
     public const string DayAvailabilityCachePolicy = "day-availability";
 
     private static readonly string[] s_weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -39,7 +35,7 @@ public static class ClinicsApi
         return app;
     }
 
-    /// <summary>BookingApi is the one source of its horizon (<c>Booking:HorizonDays</c>): the web's date picker follows this answer.</summary>
+    // The web's date picker follows this answer, so BookingApi is the one source of its horizon.
     public static Ok<BookingWindowResponse> GetBookingWindow(BookingPolicy policy) =>
         TypedResults.Ok(new BookingWindowResponse(policy.HorizonDays));
 
@@ -97,10 +93,7 @@ public static class ClinicsApi
                 .ToList()));
     }
 
-    /// <summary>
-    /// The dates are bound as text, so that a missing or malformed one gets its field's message in problem details rather
-    /// than ASP.NET Core's bare 400; the OpenAPI document still describes them as the required dates they are.
-    /// </summary>
+    // Bound as text, so a bad date gets its field's message rather than a bare 400; the document still says "date".
     private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> DescribeAsRequiredDates(params string[] names) =>
         (operation, _, _) =>
         {
@@ -135,7 +128,6 @@ public sealed record ClinicResponse(
         ClinicsApi.InWeekdayOrder(clinic.OpeningHours));
 }
 
-/// <param name="LocalTime">The Stockholm clock time the patient sees, HH:mm.</param>
 public sealed record SlotResponse(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
 {
     public static SlotResponse From(SlotAvailability slot) => new(
@@ -151,11 +143,7 @@ public sealed record DayAvailabilityResponse(
         day.Slots.Select(SlotResponse.From).ToList());
 }
 
-/// <param name="FreeSlots">Slots that can be booked now.</param>
-/// <param name="FullSlots">
-/// Slots that could be booked now but for their bookings. No free and no full slots is a day that is over (or beyond
-/// the booking window), not a fully booked one.
-/// </param>
+/// <param name="FullSlots">No free and no full slots is a day that is over (or beyond the window), not a fully booked one.</param>
 public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? ClosedReason, int TotalSlots, int FreeSlots, int FullSlots)
 {
     public static DaySummaryResponse From(DayAvailability day) =>
@@ -164,10 +152,6 @@ public sealed record DaySummaryResponse(DateOnly Date, bool Closed, string? Clos
 
 public sealed record ClinicDaysResponse(int ClinicId, IReadOnlyList<DaySummaryResponse> Days);
 
-/// <param name="HorizonDays">
-/// How many Stockholm dates take bookings (<c>Booking:HorizonDays</c>): today through today + HorizonDays - 1, each
-/// whole day; none after.
-/// </param>
 public sealed record BookingWindowResponse(int HorizonDays);
 
 public sealed record RangeAvailabilityResponse(DateOnly From, DateOnly To, IReadOnlyList<ClinicDaysResponse> Clinics);

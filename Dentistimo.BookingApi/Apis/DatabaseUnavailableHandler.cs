@@ -4,11 +4,7 @@ using Npgsql;
 
 namespace Dentistimo.BookingApi.Apis;
 
-/// <summary>
-/// PostgreSQL out of reach (stopped, restarting, failing over) answers 503 with Retry-After, a problem a client knows to
-/// try again, instead of the 500 of a defect; the same request id sent again later is decided as if it were the first.
-/// Npgsql's transient errors name the server, never what a query carried.
-/// </summary>
+/// <summary>503 with Retry-After, which clients retry, rather than a defect's 500: nothing was decided.</summary>
 internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableHandler> logger)
     : IExceptionHandler
 {
@@ -21,6 +17,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
             return false;
         }
 
+        // Npgsql's transient errors name the server, never what a query carried.
         LogDatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, unreachable.Message);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
@@ -39,7 +36,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
         });
     }
 
-    /// <summary>EF Core wraps Npgsql's error (a DbUpdateException, or its retry strategy's InvalidOperationException).</summary>
+    // EF Core wraps Npgsql's error.
     private static NpgsqlException? TransientDatabaseError(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)

@@ -5,10 +5,8 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Dentistimo.BookingApi.Apis;
 
 /// <summary>
-/// A day's availability is read far more often than it changes, so each replica keeps the rendered answer
-/// (<see cref="ClinicsApi.DayAvailabilityCachePolicy"/>) for as long as it keeps the day's seats in memory. The answer's
-/// key names the day's last change on this replica (<see cref="AvailabilityCache.LastChangeOf"/>), so once a booking
-/// changed the day, no answer to a request that began before it is found again, not even one stored after the booking.
+/// The key names the day's last change on this replica, so no answer rendered before a booking is served after it, not
+/// even one stored after it.
 /// </summary>
 public sealed class DayAvailabilityVersionPolicy : IOutputCachePolicy
 {

@@ -4,10 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Dentistimo.BookingApi.Apis;
 
-/// <summary>
-/// Turns a body that is not valid JSON, or has a value of the wrong type, into a validation problem naming the field,
-/// the same shape as every other input error. Everything else is left to the default handler.
-/// </summary>
+/// <summary>Malformed JSON gets a validation problem naming the field, as every other input error does.</summary>
 internal sealed class MalformedRequestHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

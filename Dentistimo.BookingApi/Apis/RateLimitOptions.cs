@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Dentistimo.BookingApi.Apis;
 
-/// <summary>How many booking requests BookingApi admits at once, queues, and takes from one client (section <c>RateLimits</c>).</summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";

@@ -49,9 +49,8 @@ internal static class Extensions
     private static void AddBookingDatabase(this IHostApplicationBuilder builder)
     {
         builder.Configuration.GetRequiredConnectionString("bookingdb");
-        // One data source, and so one pool, for EF Core and the raw SQL of decisions, the outbox and retention: bounded by
-        // Maximum Pool Size in the connection string (100 by default), so overload queues here, not in PostgreSQL.
-        // Aspire adds its traces and metrics; health is DatabaseHealthCheck's (it also tells a migration in progress).
+        // One pool for EF Core and the raw SQL, bounded by Maximum Pool Size, so overload queues here, not in PostgreSQL.
+        // Health is DatabaseHealthCheck's, which also tells a migration in progress.
         builder.AddNpgsqlDataSource("bookingdb", settings => settings.DisableHealthChecks = true, dataSource =>
         {
             // The decision statement is long: preparing it once per connection saves PostgreSQL parsing and planning it per request.
@@ -60,8 +59,7 @@ internal static class Extensions
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
             }
 
-            // Nothing here changes a session's state (no SET, temporary tables, LISTEN or session advisory locks), so a
-            // pooled connection needs no reset: by default every reuse costs PostgreSQL seven more statements (RESET ALL, ...).
+            // Nothing here changes a session's state, so a pooled connection needs no reset (RESET ALL and more per reuse).
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
         });
         // No retrying execution strategy: an unreachable database answers 503 at once (DatabaseUnavailableHandler).
@@ -110,10 +108,8 @@ internal static class Extensions
         builder.Services.AddHostedService<OutboxDispatcher>();
     }
 
-    /// <summary>
-    /// R4.3: a global concurrency limit keeps PostgreSQL's pool from being swamped, and a token bucket per client
-    /// address stops one caller from taking everything. Both answer 429 with Retry-After, which clients may retry.
-    /// </summary>
+    // R4.3: a global concurrency limit protects PostgreSQL's pool, and a token bucket per client address stops one caller
+    // from taking everything.
     private static void AddBookingRateLimits(this IHostApplicationBuilder builder)
     {
         var limits = builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);

@@ -11,20 +11,16 @@ public sealed class ReminderOptions
 {
     public const string SectionName = "Reminders";
 
-    /// <summary>How long before an appointment its reminder goes out.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 24 * 14)]
     public int HoursBefore { get; set; } = AppointmentChangePolicy.DefaultReminderHoursBefore;
 
-    /// <summary>How often each replica looks for reminders that are due.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 3600)]
     public int ScanIntervalSeconds { get; set; } = 60;
 }
 
 /// <summary>
-/// Writes an <see cref="AppointmentReminderDue"/> event to the outbox for each confirmed appointment whose reminder is due
-/// (<see cref="AppointmentChangePolicy"/>), and marks its reminder done in the same transaction: the schedule is the bookings
-/// table itself, so restarts lose nothing and repeat nothing, and a cancelled or moved appointment is never reminded at
-/// its old time. Every replica runs this; rows another replica is reminding are skipped, not waited for.
+/// The schedule is the bookings table itself, marked done in the event's transaction: restarts lose and repeat
+/// nothing, and a moved appointment is never reminded at its old time. Rows another replica holds are skipped.
 /// </summary>
 public sealed class AppointmentReminders(
     DatabaseMigrator<BookingDbContext> migrator,
@@ -60,7 +56,6 @@ public sealed class AppointmentReminders(
         }
     }
 
-    /// <summary>Writes the reminders due at <paramref name="now"/>, one batch of appointments at most.</summary>
     /// <returns>How many appointments it looked at, each now done.</returns>
     public async Task<int> PublishDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -3,12 +3,11 @@ using Npgsql;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>A booking as its changes and its reminder need it, read under a row lock.</summary>
 public sealed record StoredAppointment(
     Guid Id, Guid RequestId, BookingStatus Status, string? Reference, int ClinicId, DateTimeOffset StartUtc,
     string PatientName, string PatientEmail, string Language, int CalendarSequence)
 {
-    /// <summary>The columns <see cref="Read"/> reads, first in a SELECT, in this order.</summary>
+    // The columns Read reads, in this order, first in a SELECT.
     public const string Columns = "id, request_id, status, reference, clinic_id, start_utc, patient_name, patient_email, language, calendar_sequence";
 
     public static StoredAppointment Read(NpgsqlDataReader reader) => new(
@@ -17,28 +16,23 @@ public sealed record StoredAppointment(
         reader.GetInt32(9));
 }
 
-/// <summary>A slot's seats after a change, for its availability event.</summary>
 public sealed record SlotSeats(int ClinicId, DateTimeOffset StartUtc, int Capacity, int Booked);
 
 public abstract record MoveOutcome
 {
     public sealed record Moved(SlotSeats Taken, SlotSeats Freed) : MoveOutcome;
 
-    /// <summary>No seat was free at the new time: nothing changed.</summary>
     public sealed record FullyBooked : MoveOutcome;
 
-    /// <summary>The patient holds another appointment at the new time: nothing changed.</summary>
     public sealed record PatientAlreadyBooked : MoveOutcome;
 }
 
 /// <summary>
-/// Cancelling and moving appointments, each in one transaction that holds the booking's row from the moment it is read:
-/// the seats the change takes and frees, the patient's count of upcoming appointments, the booking and the change's
-/// events commit together or not at all. The slot's CHECK keeps a move from overbooking, as it keeps a booking.
+/// Each change holds the booking's row from the moment it is read; its seats, the patient's count, the booking and its
+/// events commit together or not at all.
 /// </summary>
 public sealed class AppointmentStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Begins a change of booking <paramref name="id"/>, locking its row; <see cref="AppointmentChange.Appointment"/> is null when there is none.</summary>
     public async Task<AppointmentChange> BeginChangeAsync(Guid id, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -60,13 +54,10 @@ public sealed class AppointmentStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>One change of one booking, uncommitted until <see cref="CommitAsync"/>; disposing without it changes nothing.</summary>
 public sealed class AppointmentChange(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredAppointment? appointment) : IAsyncDisposable
 {
     public StoredAppointment? Appointment { get; } = appointment;
 
-    /// <summary>Marks the booking cancelled and gives its seat, and the patient's, back.</summary>
-    /// <returns>The slot's seats after the cancellation.</returns>
     public async Task<SlotSeats> CancelAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var appointment = Appointment!;
@@ -77,7 +68,6 @@ public sealed class AppointmentChange(NpgsqlConnection connection, NpgsqlTransac
         return await FreeSeatAsync(appointment.ClinicId, appointment.StartUtc, cancellationToken);
     }
 
-    /// <summary>Takes a seat at <paramref name="newStartUtc"/> and gives the old one back, moving the booking there.</summary>
     public async Task<MoveOutcome> TryMoveAsync(DateTimeOffset newStartUtc, int capacity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var appointment = Appointment!;
@@ -106,7 +96,6 @@ public sealed class AppointmentChange(NpgsqlConnection connection, NpgsqlTransac
         }
     }
 
-    /// <summary>Writes the change's events to the outbox, in its transaction and one round trip.</summary>
     public async Task AddToOutboxAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
@@ -160,7 +149,6 @@ public sealed class AppointmentChange(NpgsqlConnection connection, NpgsqlTransac
         return new SlotSeats(clinicId, startUtc, reader.GetInt32(0), reader.GetInt32(1));
     }
 
-    /// <summary>Takes the old start out of the patient's upcoming appointments, putting <paramref name="replacement"/> in its place if given.</summary>
     private Task GivePatientSeatBackAsync(StoredAppointment appointment, DateTimeOffset? replacement, CancellationToken cancellationToken) =>
         replacement is { } newStart
             ? ExecuteAsync("UPDATE patient_appointments SET upcoming_starts = array_replace(upcoming_starts, @start, @new_start) WHERE patient_email = lower(@email)",

@@ -7,10 +7,7 @@ using StackExchange.Redis;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>
-/// Booked seats per slot for one clinic and Stockholm date, keyed by the slot's start in Unix seconds.
-/// Slots without bookings are absent.
-/// </summary>
+/// <summary>Keyed by the slot's start in Unix seconds; slots without bookings are absent.</summary>
 public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 {
     public static BookedSeats None { get; } = new(new Dictionary<long, int>());
@@ -21,32 +18,19 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 }
 
 /// <summary>
-/// Two levels: Redis holds one key per clinic and day for every replica, and each replica keeps the days it read in
-/// memory for a second (<see cref="BookingOptions.LocalAvailabilityCacheMilliseconds"/>), so the busiest days cost no
-/// round trip at all; for that second it also keeps the day's rendered answer (<see cref="DayAvailabilityVersionPolicy"/>).
-/// A booking invalidates its day right after it commits: it leaves a marker in Redis, and this replica's copies stop
-/// counting (see remarks), so this replica's next read, and every replica's read after the second, refills it; Redis's
-/// time to live bounds how stale a day can be if the marker is ever lost. Redis is an optimisation only: every method degrades to "not cached" while it is unreachable.
+/// Redis for every replica, and each replica's memory for a second (docs/architecture.md). A read that began before a
+/// booking may store its copy after it, which no delete can stop; so each copy carries the <see cref="Changes"/> count
+/// from before it was read, and counts only while no booking has changed its day since.
 /// </summary>
-/// <remarks>
-/// A read that began before a booking committed may finish after it, and so may the storing of its rendered answer,
-/// which ASP.NET Core does after the client already has the response. Deleting the day's copies at the booking cannot
-/// stop such a late write. So each copy carries the <see cref="Changes"/> count from before it was read, and counts only
-/// while no booking has changed its day since (<see cref="LastChangeOf"/>).
-/// </remarks>
 public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
 {
-    /// <summary>Far more than the clinic-days anyone asks for within a second; past it, the memory level starts afresh.</summary>
     private const int MaxLocalDays = 10_000;
 
-    /// <summary>
-    /// What a booking leaves in its day's key instead of deleting it. A replica that read PostgreSQL just before the
-    /// booking committed may write the day afterwards; it writes only where the key is absent, so the marker turns
-    /// its stale copy away, which a plain delete would have let stand for the key's whole time to live.
-    /// </summary>
+    // A booking writes this rather than deleting the key: a replica that read just before the booking writes only where
+    // the key is absent, so the marker turns its stale copy away.
     private const string Invalidated = "invalidated";
 
-    /// <summary>Longer than a read of PostgreSQL takes from start to cache write, even under load.</summary>
+    // Longer than a read of PostgreSQL takes from start to cache write, even under load.
     private static readonly TimeSpan s_invalidatedTimeToLive = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
@@ -54,20 +38,16 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
     private readonly string _keyPrefix = options.Value.CacheKeyPrefix;
     private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), (BookedSeats Seats, long CachedAt, long ReadFrom)> _local = new();
 
-    /// <summary>One entry per clinic-day this replica has booked since it started: a few thousand a year.</summary>
+    // One entry per clinic-day this replica has booked since it started: a few thousand a year.
     private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), long> _lastChanges = new();
     private long _changes;
 
-    /// <summary>How many bookings this replica has seen change a day: take it before reading, and keep what was read with it.</summary>
     public long Changes => Interlocked.Read(ref _changes);
 
-    /// <summary>The <see cref="Changes"/> count at this replica's last booking on the day; 0 if none since it started.</summary>
     public long LastChangeOf(int clinicId, DateOnly date) => _lastChanges.GetValueOrDefault((clinicId, date));
 
     public string Key(int clinicId, DateOnly date) => $"{_keyPrefix}availability:{clinicId}:{date:yyyy-MM-dd}";
 
-    /// <summary>The cached days, in the order asked; null where the day is not cached or Redis is unreachable.</summary>
-    /// <param name="readFrom">The <see cref="Changes"/> count taken before this read.</param>
     public async Task<BookedSeats?[]> GetAsync(IReadOnlyList<(int ClinicId, DateOnly Date)> days, long readFrom)
     {
         var cached = new BookedSeats?[days.Count];
@@ -113,11 +93,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
         return cached;
     }
 
-    /// <param name="readFrom">The <see cref="Changes"/> count taken before <paramref name="seats"/> were read.</param>
-    /// <remarks>
-    /// Sent without waiting for the reply (this replica's next command to Redis follows it on the same connection): a
-    /// read that fills many days would otherwise wait out Redis's timeout once per day while Redis is silent.
-    /// </remarks>
+    // Not waiting for the reply: a read that fills many days would wait out the timeout per day while Redis is silent.
     public void Set(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
     {
         if (readFrom < LastChangeOf(clinicId, date))
@@ -142,13 +118,8 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
         }
     }
 
-    /// <remarks>
-    /// Called after a booking committed, before its answer: so it never waits for Redis. The marker
-    /// (<see cref="Invalidated"/>) is sent without waiting for the reply (this replica's next command to Redis follows it
-    /// on the same connection), and skipped while Redis is unreachable, where waiting out the connect timeout would delay
-    /// the answer past the client's patience. One that is lost either way leaves the day stale for at most the key's
-    /// time to live.
-    /// </remarks>
+    // Called between a booking's commit and its answer, so it never waits for Redis; a marker lost leaves the day stale
+    // for at most the key's time to live.
     public void Invalidate(int clinicId, DateOnly date)
     {
         // Two bookings on one day may get here in either order: the day keeps the later count.

@@ -10,33 +10,25 @@ public enum DecideOutcome
 {
     Confirmed,
 
-    /// <summary>No seat was free: the request is recorded as rejected, fully booked.</summary>
     FullyBooked,
 
     PatientAlreadyBooked,
 
-    /// <summary>The patient already holds the most upcoming appointments allowed: recorded as rejected, the seat left free.</summary>
+    // Recorded as rejected, the seat left free.
     PatientLimitReached,
 
-    /// <summary>Another request with the same request id was decided first; read its decision.</summary>
     AlreadyDecided,
 
-    /// <summary>The generated reference collided with an existing one; try again with a new one.</summary>
     ReferenceTaken,
 }
 
-/// <summary>A booking request to decide, with both events it may cause: <paramref name="Booking"/> carries the reference it gets if confirmed.</summary>
-/// <param name="MaxUpcomingPerPatient">How many appointments not yet started the patient may hold, this one included.</param>
-/// <param name="LocalDate">The slot's Stockholm date, carried in the availability event.</param>
-/// <param name="Rejected">The rejection event; the decision writes its reason code into it.</param>
+/// <param name="Rejected">The decision writes its reason code into it.</param>
 public sealed record DecisionRequest(
     BookingRecord Booking, int Capacity, int MaxUpcomingPerPatient, DateOnly LocalDate, OutboxMessage Confirmed, OutboxMessage Rejected);
 
 /// <summary>
-/// Booking decisions in PostgreSQL. Each call is one SQL statement, so it is atomic without an explicit transaction
-/// and costs one round trip, however many requests it decides: for each it takes a seat from the slot's counter and one
-/// from the patient's (CHECK constraints make overbooking either impossible) or finds none free, records the decision,
-/// and writes its events to the outbox.
+/// Each call is one SQL statement, so it is atomic without an explicit transaction and costs one round trip however
+/// many requests it decides; CHECK constraints make overbooking impossible.
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
@@ -78,11 +70,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     public Task<BookingRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken) =>
         FindOneAsync($"{SelectBooking} WHERE request_id = @value", requestId, cancellationToken);
 
-    /// <summary>
-    /// Takes a seat and confirms the request's booking, or records it as fully booked when no seat is free, or as over the
-    /// patient's limit when they already hold as many upcoming appointments as allowed, writing its confirmed or rejected
-    /// event (and, when confirmed, an availability event) to the outbox.
-    /// </summary>
     public async Task<DecideOutcome> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -93,7 +80,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxDeadlockAttempts)
             {
-                // PostgreSQL rolled this decision back to break a deadlock with a batch (DecisionBatcher): decide it again.
+                // Rolled back to break a deadlock with a batch: decide it again.
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -111,10 +98,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             _ => throw new InvalidOperationException($"Unexpected unique violation on {exception.ConstraintName}.", exception),
         };
 
-    /// <summary>
-    /// Decides every request in one round trip and one commit, in the order given, each as <see cref="DecideAsync"/> would,
-    /// with outcomes <see cref="DecideOutcome.Confirmed"/>, <see cref="DecideOutcome.FullyBooked"/> or <see cref="DecideOutcome.PatientLimitReached"/>.
-    /// </summary>
     /// <exception cref="PostgresException">Any request's unique violation, which decides none of them.</exception>
     public async Task<DecideOutcome[]> DecideAllAsync(IReadOnlyList<DecisionRequest> requests, CancellationToken cancellationToken)
     {
@@ -140,7 +123,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Add("availability_event_ids", requests, _ => Guid.CreateVersion7());
         Add("local_dates", requests, r => r.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Add("start_utc_texts", requests, r => r.Booking.StartUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        // Both events of a decision, and its availability event, were made in the same request, so share its trace.
         Add("trace_parents", requests, r => r.Confirmed.TraceParent);
 
         var rejections = (string?[])(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -156,7 +138,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter<T[]>(name, all.Select(value).ToArray()));
     }
 
-    /// <summary>Records a rejection decided without a seat, with its event when there is one to send.</summary>
     /// <returns>False when the request id was already decided; read that decision instead.</returns>
     public async Task<bool> TryRejectAsync(BookingRecord booking, OutboxMessage? rejected, CancellationToken cancellationToken)
     {
@@ -170,7 +151,6 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    /// <summary>Bookings held per slot start, for slots starting in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
     public async Task<IReadOnlyList<(int ClinicId, DateTimeOffset StartUtc, int Booked)>> GetBookedCountsAsync(
         int? clinicId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {

@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>The clinics of Gothenburg that Dentistimo books for. Seeding upserts them, so edits here reach existing databases.</summary>
+/// <summary>Seeding upserts, so edits here reach existing databases.</summary>
 public sealed class ClinicRegistry : IDatabaseSeeder<BookingDbContext>
 {
-    /// <summary>Fresh instances on every call, so callers may hand them to a DbContext.</summary>
+    // Fresh instances on every call, so callers may hand them to a DbContext.
     public static IReadOnlyList<Clinic> Create() =>
     [
         Weekdays(1, "Your Dentist", "Spannmålsgatan 20", "031-711 20 20", 57.707619, 11.969388, dentists: 3,
@@ -27,7 +27,7 @@ public sealed class ClinicRegistry : IDatabaseSeeder<BookingDbContext>
         {
             if (existing.TryGetValue(clinic.Id, out var stored))
             {
-                // Closure dates are operational data added per clinic: the registry never overwrites them.
+                // Closure dates are operational data: the registry never overwrites them.
                 clinic.ClosureDates = stored.ClosureDates;
                 context.Entry(stored).CurrentValues.SetValues(clinic);
             }

@@ -7,18 +7,9 @@ using Npgsql;
 namespace Dentistimo.BookingApi.Infrastructure;
 
 /// <summary>
-/// Decides the booking requests that arrive together in one round trip and one commit. A decision's cost in
-/// PostgreSQL is mostly the statement around it: measured with pgbench, deciding 16 requests per call costs about
-/// half as much per request as one per call. Nothing waits to fill a batch: each of <see cref="BookingOptions.DecisionWorkers"/>
-/// takes whatever has queued while the previous calls ran, so a quiet system decides each request at once, alone.
+/// One round trip and commit for the requests that queued meanwhile (docs/architecture.md); nothing waits to fill a
+/// batch. A batch refused for a unique violation or a deadlock is decided again one by one, to tell each its outcome.
 /// </summary>
-/// <remarks>
-/// A batch is ordered by slot, so that batches lock slot counters in one order. If any request in it violates a unique
-/// constraint (a retried request id, a patient's second appointment at that time), PostgreSQL decides none of them,
-/// and the batch's requests are decided again one by one, which tells each its own outcome. So is a batch PostgreSQL
-/// chose to break a deadlock with: two batches that wait on each other's uncommitted unique keys (the same patient at
-/// the same time in both), or that take one patient's row and a slot's in opposite orders, can still deadlock.
-/// </remarks>
 public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions> options, ILogger<DecisionBatcher> logger) : IHostedService
 {
     private static readonly ActivitySource s_activitySource = new("Dentistimo.BookingApi.Decisions");
@@ -26,14 +17,10 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private Task _workers = Task.CompletedTask;
 
-    /// <param name="Caller">The trace of the request that queued it: the workers run outside any request.</param>
+    // Workers run outside any request, so each keeps its caller's trace.
     private sealed record Pending(DecisionRequest Request, TaskCompletionSource<DecideOutcome> Outcome, ActivityContext Caller);
 
-    /// <remarks>
-    /// Not cancellable once queued: the decision will be made, and the caller must see it through (evict the day from
-    /// the cache, wake the outbox). The wait is bounded by the queue ahead (at most the rate limiter's admitted
-    /// requests) and each batch's command timeout.
-    /// </remarks>
+    // Not cancellable once queued: the decision will be made, and the caller must see it through (cache, outbox).
     public Task<DecideOutcome> DecideAsync(DecisionRequest request)
     {
         var pending = new Pending(
@@ -48,7 +35,7 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
         return Task.CompletedTask;
     }
 
-    /// <summary>The server has stopped taking requests by now; the ones queued are still decided.</summary>
+    // Kestrel has stopped taking requests by now; those queued are still decided.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
@@ -70,16 +57,14 @@ public sealed class DecisionBatcher(BookingStore store, IOptions<BookingOptions>
                 continue; // another worker took what woke this one
             }
 
+            // By slot, so that batches lock slot counters in one order.
             batch.Sort((x, y) => (x.Request.Booking.ClinicId, x.Request.Booking.StartUtc).CompareTo((y.Request.Booking.ClinicId, y.Request.Booking.StartUtc)));
             await DecideAsync(batch);
             batch.Clear();
         }
     }
 
-    /// <summary>
-    /// A span for a batch's round trip, so that its SQL shows in a request's trace: a child of the first request's, and
-    /// linked to the others' (one span cannot have several parents). A quiet system's batch of one is the request's own.
-    /// </summary>
+    // A child of the first request's span, linked to the others' (a span has one parent).
     private static Activity? StartDecisionActivity(IReadOnlyList<Pending> batch)
     {
         var links = batch.Skip(1).Where(pending => pending.Caller != default).Select(pending => new ActivityLink(pending.Caller));

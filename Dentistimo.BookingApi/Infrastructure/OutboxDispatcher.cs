@@ -9,7 +9,7 @@ using NpgsqlTypes;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>Wakes the dispatcher as soon as a decision wrote to the outbox, so events go out in milliseconds, not at the next poll.</summary>
+/// <summary>Wakes the dispatcher as soon as a decision wrote to the outbox, rather than at the next poll.</summary>
 public sealed class OutboxSignal
 {
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -26,18 +26,14 @@ public sealed class OutboxSignal
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The poll interval passed: look anyway, for rows another replica wrote or a crash left behind.
+            // Polled anyway, for rows another replica wrote or a crash left behind.
         }
     }
 }
 
 /// <summary>
-/// Publishes the outbox to RabbitMQ, modelled on MassTransit's bus outbox (MassTransit.EntityFrameworkCore is not in our
-/// package source). A batch is claimed by deleting it (rows chosen with FOR UPDATE SKIP LOCKED, so replicas share the
-/// work), published in sequence order with publisher confirms, and the delete committed only after RabbitMQ confirmed
-/// them all. When some publishes fail, the confirmed ones stay deleted and the others go back; a crash before the
-/// commit rolls the whole delete back and the rows are published again: at-least-once, and consumers deduplicate by
-/// message id. Shutdown abandons the batch in hand the same way.
+/// Modelled on MassTransit's bus outbox (docs/architecture.md): a batch is claimed by deleting it, and the delete is
+/// committed only once RabbitMQ confirmed the publishes. At least once: consumers deduplicate by message id.
 /// </summary>
 public sealed class OutboxDispatcher(
     DatabaseMigrator<BookingDbContext> migrator,
@@ -51,11 +47,7 @@ public sealed class OutboxDispatcher(
     private const int BatchSize = 200;
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How long a wake-up waits for more messages before claiming. Claiming each handful as it came made about as many
-    /// outbox transactions as decision transactions at 2,000 decisions a second, all on the PostgreSQL that decides.
-    /// An event reaches RabbitMQ this much later, which no email shows.
-    /// </summary>
+    // A burst goes out in fewer, larger batches, sparing the PostgreSQL that decides bookings a transaction per handful.
     private static readonly TimeSpan s_linger = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(10);
@@ -68,8 +60,8 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                // While the bus has no connection, a publish only waits out its timeout and may still go out after the
-                // batch was given up, to be published twice: the rows wait until the bus is back.
+                // Without a connection a publish only waits out its timeout and may still go out after the batch was
+                // given up, to be published twice.
                 if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
                 {
                     await Task.Delay(s_pollInterval, stoppingToken);
@@ -94,7 +86,6 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <returns>How many messages were published.</returns>
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -122,7 +113,7 @@ public sealed class OutboxDispatcher(
 
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(s_publishTimeout);
-        // Publishes are handed to the channel in sequence order; awaiting them together waits for every confirm at once.
+        // Handed to the channel in sequence order; awaited together, every confirm is waited for at once.
         var publishes = readable.Select(row => (row.Row, Confirmed: PublishAsync(row.Row.Message, row.Event, publishTimeout.Token))).ToList();
         try
         {
@@ -130,8 +121,7 @@ public sealed class OutboxDispatcher(
         }
         catch when (!cancellationToken.IsCancellationRequested && publishes.Any(publish => publish.Confirmed.IsCompletedSuccessfully))
         {
-            // RabbitMQ took some before the failure (a broker coming back, say): only the others are published again,
-            // so no consumer gets a confirmed message twice.
+            // RabbitMQ took some before the failure: only the others are published again.
             foreach (var (row, _) in publishes.Where(publish => !publish.Confirmed.IsCompletedSuccessfully))
             {
                 await PutBackAsync(connection, transaction, row, problem: null, cancellationToken);
@@ -145,10 +135,7 @@ public sealed class OutboxDispatcher(
         return claimed.Count;
     }
 
-    /// <summary>
-    /// Publishes in the trace of the request that caused the message, so MassTransit's send and the consumers' work join
-    /// it. The span is this method's own: it ends with the message's confirm and is no parent of the next message.
-    /// </summary>
+    // Its own span in the causing request's trace, ending with the confirm, so it is no parent of the next message.
     private async Task PublishAsync(OutboxMessage message, object integrationEvent, CancellationToken cancellationToken)
     {
         using var activity = ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out var requestContext)
@@ -181,17 +168,13 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
         {
-            // A JSON null, or a body no constructor of the type takes: as unreadable as malformed JSON, and left in the
-            // batch it would fail every batch after it, since the oldest rows are claimed first.
+            // As unreadable as malformed JSON; left in, it would fail every batch after it, oldest rows being claimed first.
             problem = $"body is not a valid {message.MessageType} ({exception.GetType().Name})";
             return false;
         }
     }
 
-    /// <summary>
-    /// The claim deleted the row: it comes back under its own sequence number, to be published again, or, with a
-    /// <paramref name="problem"/>, set aside with that reason.
-    /// </summary>
+    // The claim deleted the row: it comes back under its own sequence number, or, with a problem, parked.
     private static async Task PutBackAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage claimed, string? problem, CancellationToken cancellationToken)
     {
@@ -210,11 +193,7 @@ public sealed class OutboxDispatcher(
         await putBack.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Deletes the next batch and returns it in sequence order. The delete need not wait for the disk (synchronous_commit
-    /// off): one lost in a crash only publishes its messages again, which consumers deduplicate anyway, and the server
-    /// that decides bookings is spared a WAL flush per batch.
-    /// </summary>
+    // synchronous_commit off: a delete lost in a crash only publishes again, and the deciding server is spared a WAL flush.
     private static async Task<List<ClaimedMessage>> ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {

@@ -6,11 +6,8 @@ using Npgsql;
 namespace Dentistimo.BookingApi.Infrastructure;
 
 /// <summary>
-/// Patients' names, email addresses and phone numbers are kept only while a booking needs them: a booking request is
-/// deleted <see cref="BookingOptions.PatientDataRetentionDays"/> after its appointment, or after its rejection, and so is
-/// an outbox message parked for that long. A patient's count of upcoming appointments, which is keyed by their email
-/// address, goes as soon as every appointment it counts has started: it counts nothing after that. Slot counters hold no
-/// patient data and stay. Every replica runs this; deleting what is already gone costs nothing.
+/// Patient details are kept only while a booking needs them (docs/architecture.md). Every replica runs this; deleting
+/// what is already gone costs nothing.
 /// </summary>
 public sealed class PatientDataRetention(
     DatabaseMigrator<BookingDbContext> migrator,
@@ -40,18 +37,15 @@ public sealed class PatientDataRetention(
         }
     }
 
-    /// <returns>How many booking requests, parked outbox messages and patients' appointment counts were deleted.</returns>
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(options.Value.PatientDataRetentionDays);
         var deleted = 0;
-        // Each batch starts after the last id the one before deleted, not at the oldest row: the rows kept (bookings
-        // made long ago for an appointment still ahead) and the ones just deleted are not walked again.
+        // Each batch starts after the last id deleted, so the rows kept (appointments still ahead) are not walked again.
         var after = Guid.Empty;
         while (true)
         {
-            // Ids are UUID v7, ordered by when the request was decided, so the primary key finds every request decided
-            // before the cutoff; of those, one still confirmed goes only once its appointment is past the cutoff too.
+            // Ids are UUID v7, ordered by decision time, so the primary key finds every request decided before the cutoff.
             await using var command = dataSource.CreateCommand("""
                 WITH expired AS (
                     DELETE FROM booking_requests WHERE id IN (
@@ -77,7 +71,7 @@ public sealed class PatientDataRetention(
             after = reader.GetGuid(1);
         }
 
-        // A parked outbox message (one the dispatcher could not read) carries the patient's details in its body too.
+        // A parked outbox message carries the patient's details in its body too.
         await using (var parked = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE parked_at < @cutoff"))
         {
             parked.Parameters.AddWithValue("cutoff", cutoff);

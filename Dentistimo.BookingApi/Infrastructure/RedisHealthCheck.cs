@@ -3,20 +3,19 @@ using StackExchange.Redis;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
-/// <summary>How long BookingApi waits for Redis: Redis is an optimisation, and every read can go to PostgreSQL instead.</summary>
+/// <summary>Timeouts are short: Redis is an optimisation, and every read can go to PostgreSQL instead.</summary>
 internal static class RedisTimeouts
 {
-    /// <summary>The longest a command, asynchronous or not, waits for a Redis that is connected but silent.</summary>
     public static readonly TimeSpan Command = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often StackExchange.Redis looks for commands past their timeout, which they may overrun by up to this.</summary>
+    // StackExchange.Redis checks for timed-out commands this often, so they may overrun by up to this.
     private static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(250);
 
     public static void Configure(ConfigurationOptions options)
     {
-        // Not aborting: a Redis that is down at start leaves a multiplexer that reconnects in the background.
+        // A Redis that is down at start leaves a multiplexer that reconnects in the background.
         options.AbortOnConnectFail = false;
-        // Connected while the host starts, before the first request: a Redis that is down delays the start by this.
+        // Connected while the host starts: a Redis that is down delays the start by this.
         options.ConnectTimeout = 2_000;
         options.HeartbeatInterval = s_heartbeat;
         options.SyncTimeout = (int)Command.TotalMilliseconds;

@@ -5,11 +5,9 @@ public enum BookingStatus
     Confirmed,
     Rejected,
 
-    /// <summary>Confirmed, then cancelled by the patient: its seat is free again.</summary>
     Cancelled,
 }
 
-/// <summary>A booking request and its one decision, as stored. Patient details stay in the database and in emails, never in logs.</summary>
 public sealed record BookingRecord(
     Guid Id,
     Guid RequestId,

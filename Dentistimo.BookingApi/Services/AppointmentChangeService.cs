@@ -10,23 +10,19 @@ namespace Dentistimo.BookingApi.Services;
 
 public abstract record ChangeResult
 {
-    /// <summary>The booking as it stands after the change, or as an earlier identical change left it.</summary>
     public sealed record Changed(BookingRecord Booking) : ChangeResult;
 
-    /// <summary>No such booking, or the wrong token: the caller cannot tell which.</summary>
+    // No such booking, or the wrong token: the caller cannot tell which.
     public sealed record NotFound : ChangeResult;
 
-    /// <param name="Code">One of <see cref="ChangeRefusalCodes"/> or, for a move's new time, <see cref="RejectionCodes"/>.</param>
     public sealed record Refused(string Code, ClinicEntry Clinic) : ChangeResult;
 }
 
-/// <summary>The booking as the page that manages it shows it.</summary>
 public sealed record ManagedBooking(BookingRecord Booking, ClinicEntry? Clinic, DateTimeOffset? ChangeableUntil);
 
 /// <summary>
-/// Patients cancel and move their confirmed appointments, authorised by the booking's manage token. A change is decided
-/// under the booking's row lock (<see cref="AppointmentStore"/>), so a retry, or two tabs sending it at once, changes it
-/// once and gets the same answer; its email and the slots' availability go out through the outbox with it.
+/// A change is decided under the booking's row lock, so a retry, or two tabs at once, changes it once and gets the same
+/// answer; its events go to the outbox in the same transaction.
 /// </summary>
 public sealed class AppointmentChangeService(
     AppointmentStore appointments,
@@ -65,11 +61,8 @@ public sealed class AppointmentChangeService(
             ? RetriedOnDeadlockAsync(() => TryMoveAsync(id, newStart, cancellationToken))
             : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
 
-    /// <summary>
-    /// Changes lock a booking and then slots in an order no global rule fixes (a move takes its new seat before it
-    /// frees the old one), so two of them, or one and a batch of decisions, can deadlock; PostgreSQL then rolls one
-    /// back, and it is made again from the start.
-    /// </summary>
+    // A move takes its new seat before freeing the old, so changes and decision batches can deadlock; PostgreSQL rolls
+    // one back, and it is made again.
     private static async Task<ChangeResult> RetriedOnDeadlockAsync(Func<Task<ChangeResult>> change)
     {
         for (var attempt = 1; ; attempt++)
@@ -146,7 +139,7 @@ public sealed class AppointmentChangeService(
 
             if (appointment.StartUtc == newStart)
             {
-                // Already there: a retry of this move, or a move to where it is.
+                // A retry of this move, or a move to where it is.
                 return await CurrentAsync(id, cancellationToken);
             }
 

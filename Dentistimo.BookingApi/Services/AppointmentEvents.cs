@@ -5,7 +5,6 @@ using Dentistimo.Contracts.IntegrationEvents;
 
 namespace Dentistimo.BookingApi.Services;
 
-/// <summary>The parts every booking event shares, made one way.</summary>
 public static class AppointmentEvents
 {
     public static AppointmentDetails Details(ClinicEntry clinic, DateTimeOffset startUtc) => new(

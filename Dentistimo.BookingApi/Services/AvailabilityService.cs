@@ -16,13 +16,11 @@ public sealed record DayAvailability(int ClinicId, DateOnly Date, ClosedReason? 
     public int FullSlots => Slots.Count(slot => slot.State is SlotState.Full);
 }
 
-/// <summary>Combines the rules (which slots exist and how they are coloured) with the booked seats, read through the cache.</summary>
 public sealed class AvailabilityService(BookingStore store, AvailabilityCache cache, BookingPolicy policy, TimeProvider timeProvider)
 {
     public async Task<DayAvailability> GetDayAsync(ClinicEntry clinic, DateOnly date, CancellationToken cancellationToken) =>
         (await GetDaysAsync([clinic], date, date, cancellationToken))[0];
 
-    /// <summary>Every day in [<paramref name="from"/>, <paramref name="to"/>] for every clinic given, clinic by clinic.</summary>
     public async Task<IReadOnlyList<DayAvailability>> GetDaysAsync(
         IReadOnlyCollection<ClinicEntry> clinics, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
@@ -54,7 +52,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
             return seats!;
         }
 
-        // One query covers every missing day; clinic filter only when a single clinic is asked for.
+        // One query covers every missing day.
         var clinicIds = days.Select(day => day.ClinicId).Distinct().ToList();
         var counts = await store.GetBookedCountsAsync(
             clinicIds.Count == 1 ? clinicIds[0] : null,

@@ -8,23 +8,21 @@ using Dentistimo.Contracts.IntegrationEvents;
 
 namespace Dentistimo.BookingApi.Services;
 
-/// <summary>A booking request after its fields were validated.</summary>
 public sealed record BookingCommand(Guid RequestId, int ClinicId, DateTimeOffset Start, PatientDetails Patient, string Language);
 
 public abstract record BookingResult
 {
-    /// <param name="Earlier">The request was decided before (a retry): <paramref name="Booking"/> is that decision.</param>
+    /// <param name="Earlier">A retry: the request was decided before.</param>
     public sealed record Decided(BookingRecord Booking, bool Earlier = false) : BookingResult;
 
     public sealed record UnknownClinic : BookingResult;
 
-    /// <summary>The request id was used before for a different request: the client has a bug, and we must not guess.</summary>
+    // Used before for a different request: the client has a bug, and we must not guess.
     public sealed record RequestIdReused : BookingResult;
 }
 
 /// <summary>
-/// Gives every valid booking request exactly one decision. The rules (<see cref="BookingPolicy"/>) say whether
-/// the slot exists and is bookable now; PostgreSQL decides capacity and idempotency atomically (<see cref="BookingStore"/>).
+/// The rules say whether the slot exists and is bookable now; PostgreSQL decides capacity and idempotency atomically.
 /// </summary>
 public sealed class BookingService(
     BookingStore store,
@@ -44,8 +42,7 @@ public sealed class BookingService(
         using var activity = s_activitySource.StartActivity("Decide booking request");
         activity?.SetTag("dentistimo.request_id", command.RequestId);
 
-        // No lookup of the request id first: the decision statement itself refuses a second decision
-        // (AlreadyDecided below), which saves a round trip on every request that is not a retry.
+        // No lookup of the request id first: the decision itself refuses a second one (AlreadyDecided), saving a round trip.
         var fingerprint = Fingerprint(command);
         if (await clinics.FindAsync(command.ClinicId, cancellationToken) is not { } clinic)
         {
@@ -113,8 +110,7 @@ public sealed class BookingService(
                 case DecideOutcome.PatientAlreadyBooked:
                     return await RejectAsync(booking, RejectionReason.PatientAlreadyBooked, clinic, recipient, cancellationToken);
                 case DecideOutcome.AlreadyDecided:
-                    // A first attempt may have committed and then lost its connection before it could say so, or
-                    // invalidate the day: the retry does that for it.
+                    // A first attempt may have committed and lost its connection before it could say so or invalidate the day.
                     availabilityCache.Invalidate(confirmed.ClinicId, slot.LocalDate);
                     return await ReplayStoredAsync(booking, cancellationToken);
                 case DecideOutcome.ReferenceTaken:
@@ -127,7 +123,7 @@ public sealed class BookingService(
         BookingRecord booking, RejectionReason reason, ClinicEntry clinic, SealedRecipient recipient, CancellationToken cancellationToken)
     {
         var rejected = booking with { Status = BookingStatus.Rejected, ReasonCode = reason.ToApiCode() };
-        // Still recorded, so that a retry gets the same answer; but only a decision on a real, bookable slot is emailed.
+        // Recorded so a retry gets the same answer; only a decision on a real, bookable slot is emailed.
         var rejectedEvent = RejectionCodes.IsEmailed(rejected.ReasonCode) ? OutboxMessage.For(RejectedEvent(rejected, clinic, recipient)) : null;
         return await store.TryRejectAsync(rejected, rejectedEvent, cancellationToken)
             ? new BookingResult.Decided(rejected)
@@ -152,7 +148,7 @@ public sealed class BookingService(
         command.ClinicId, command.Start, command.Patient.Name, command.Patient.Email, command.Patient.Phone, command.Language));
 }
 
-/// <summary>Short references patients can read over the phone; no 0/O or 1/I to confuse.</summary>
+/// <summary>Read over the phone: no 0/O or 1/I to confuse.</summary>
 public static class BookingReference
 {
     private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";

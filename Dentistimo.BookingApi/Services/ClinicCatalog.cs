@@ -6,13 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dentistimo.BookingApi.Services;
 
-/// <summary>A clinic with its schedule parsed once, not on every request.</summary>
 public sealed record ClinicEntry(Clinic Clinic, ClinicSchedule Schedule);
 
-/// <summary>
-/// The clinic registry held in memory: every availability read and booking decision needs it, and it changes
-/// rarely (hours, closure dates), so it is reloaded from PostgreSQL at most every <see cref="RefreshInterval"/>.
-/// </summary>
+/// <summary>Every read and decision needs the registry, and it rarely changes, so it is held in memory.</summary>
 public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvider timeProvider)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
@@ -49,7 +45,7 @@ public sealed class ClinicCatalog(IServiceScopeFactory scopeFactory, TimeProvide
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             var clinics = await db.Clinics.AsNoTracking().ToListAsync(cancellationToken);
             var loaded = clinics.ToFrozenDictionary(c => c.Id, c => new ClinicEntry(c, c.ToSchedule()));
-            // Empty only between migrating and seeding, as the service starts: kept, it would hide every clinic for a while.
+            // Empty only between migrating and seeding: kept, it would hide every clinic for a while.
             if (loaded.Count > 0)
             {
                 _snapshot = new Snapshot(loaded, timeProvider.GetUtcNow());

@@ -5,14 +5,9 @@ using System.Text;
 
 namespace Dentistimo.Contracts.Api;
 
-/// <summary>
-/// The key to cancel or move one booking, carried by the link in its emails: an HMAC-SHA256 of the booking id under a
-/// key derived from <c>RecipientSeal:Key</c>. BookingApi checks it and the notifier puts it in its links, with the
-/// secret both already hold; nothing stores it, and it is never in an event.
-/// </summary>
+/// <summary>An HMAC of the booking id under a key derived from <c>RecipientSeal:Key</c>, so nothing stores it.</summary>
 public sealed class ManageTokens
 {
-    /// <summary>The length of every token <see cref="For"/> makes.</summary>
     public const int Length = 43;
 
     private static readonly SearchValues<char> s_base64UrlCharacters =
@@ -21,22 +16,16 @@ public sealed class ManageTokens
     private readonly byte[] _key;
     private readonly byte[]? _previousKey;
 
-    /// <param name="key">The recipient seal's secret.</param>
-    /// <param name="previousKey">The secret before the last rotation: links in emails sent before it still work.</param>
     public ManageTokens(string key, string? previousKey = null)
     {
         _key = Derive(key);
         _previousKey = previousKey is null || previousKey == key ? null : Derive(previousKey);
     }
 
-    /// <summary>43 URL-safe characters.</summary>
     public string For(Guid bookingId) => Base64Url.EncodeToString(Mac(_key, bookingId));
 
-    /// <summary>
-    /// Whether <paramref name="token"/> has a token's form: <see cref="Length"/> URL-safe base64 characters. Whatever came
-    /// in a link is checked with this before it goes into a request header: a control or non-ASCII character there makes
-    /// HttpClient throw, and its resilience handler counts that as BookingApi failing.
-    /// </summary>
+    // Checked before a token goes into a header: a control character there makes HttpClient throw, which its
+    // resilience handler counts as BookingApi failing.
     public static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
         token is { Length: Length } && !token.AsSpan().ContainsAnyExcept(s_base64UrlCharacters);
 

@@ -1,6 +1,5 @@
 namespace Dentistimo.Notifier.Apis;
 
-/// <summary>The operator endpoints' credential (configuration section <c>Admin</c>).</summary>
 public sealed class AdminOptions
 {
     public const string SectionName = "Admin";

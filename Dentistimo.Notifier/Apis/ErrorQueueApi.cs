@@ -7,8 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// Operator endpoints, reachable only with the key the AppHost generates (<c>Admin:ApiKey</c>), sent as a bearer token:
-/// a browser cannot add that header to a cross-site request without a preflight, which this service never grants.
+/// A bearer key rather than a cookie: a browser cannot send that header cross-site without a preflight, never granted.
 /// </summary>
 public static class ErrorQueueApi
 {

@@ -9,10 +9,6 @@ using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>
-/// Turns a booking event (a decision, a cancellation, a move, a reminder) into the email the patient reads, in their
-/// language and in Stockholm time.
-/// </summary>
 public sealed class BookingEmailRenderer(
     EmailTemplates templates,
     IOptions<EmailOptions> options,
@@ -28,7 +24,6 @@ public sealed class BookingEmailRenderer(
     {
         var draft = Draft(new EmailIdentity(EmailKind.Confirmation, booking.RequestId), booking.RequestId, booking.Appointment, booking.SealedRecipient);
         AddBooking(draft, booking.BookingId, booking.Reference);
-        // The first version of the calendar entry: every later change of the booking sends a higher SEQUENCE.
         return Compose(draft, draft.Texts.ConfirmationSubject, [Calendar(draft, booking.BookingId, CalendarMethod.Publish, sequence: 0)]);
     }
 
@@ -51,10 +46,7 @@ public sealed class BookingEmailRenderer(
         return Compose(draft, draft.Texts.MoveSubject, [Calendar(draft, move.BookingId, CalendarMethod.Request, move.CalendarSequence)]);
     }
 
-    /// <remarks>
-    /// A reminder goes out about when online changes stop (both 24 hours by default), so it asks the patient to call the
-    /// clinic rather than promise a change its link may no longer allow.
-    /// </remarks>
+    // Sent about when online changes stop, so it asks the patient to call rather than promise a change.
     public EmailMessage RenderReminder(AppointmentReminderDue reminder)
     {
         var draft = Draft(new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.RequestId, reminder.Appointment, reminder.SealedRecipient);
@@ -78,25 +70,21 @@ public sealed class BookingEmailRenderer(
         }
 
         draft.Values["reason"] = reason;
-        // Another time that day where the day can still be booked; otherwise the booking page would only send the patient
-        // on to the home page, asking for a clinic and a date first: the home page with the clinic chosen, then.
+        // Outside the booking window the booking page takes no such day: offer the home page with the clinic chosen.
         draft.Values["bookAgainUrl"] = rejection.ReasonCode == RejectionCodes.OutsideBookingWindow
             ? Link($"?clinic={rejection.Appointment.ClinicId}&lang={draft.Language}")
             : Link($"book?clinic={rejection.Appointment.ClinicId}&date={draft.LocalStart:yyyy-MM-dd}&lang={draft.Language}");
-        // The rejected request's own page says why and lists the times still free that day.
         draft.Values["bookingUrl"] = Link($"bookings/{rejection.BookingId}?lang={draft.Language}");
         return Compose(draft, draft.Texts.RejectionSubject, []);
     }
 
     private string MessageDomain => new MailboxAddress(null, options.Value.SenderAddress).Domain;
 
-    /// <summary>What every email about a booking that stands, or stood, shows: its reference and links to it.</summary>
     private void AddBooking(EmailDraft draft, Guid bookingId, string? reference)
     {
         draft.Values["reference"] = reference ?? "";
         draft.Values["bookingUrl"] = Link($"bookings/{bookingId}?lang={draft.Language}");
-        // The token is the key to change the booking: it goes in the email's bodies only, never in the calendar file,
-        // which calendars synchronise and share, nor in a log.
+        // The token is the key to change the booking: in the bodies only, never in the calendar file, which calendars share.
         draft.Values["manageUrl"] = Link($"bookings/{bookingId}/manage?token={manageTokens.For(bookingId)}&lang={draft.Language}");
     }
 
@@ -120,13 +108,11 @@ public sealed class BookingEmailRenderer(
             Stamp: timeProvider.GetUtcNow()));
     }
 
-    /// <param name="requestId">The booking request's id, which the recipient is sealed with and errors and logs name.</param>
     private EmailDraft Draft(
         EmailIdentity identity, Guid requestId, AppointmentDetails? appointment, SealedRecipient? sealedRecipient)
     {
         var kind = identity.Kind;
-        // Events are deserialised without a schema: a missing part would otherwise fail with a NullReferenceException
-        // and be retried for minutes, when no retry can ever help.
+        // Events have no schema: a missing part would fail with a NullReferenceException and be retried in vain.
         if (appointment is null || sealedRecipient is null)
         {
             throw new EmailRenderingException($"The {kind.ToStoredName()} event for request {requestId} lacks its {(appointment is null ? "appointment" : "recipient")}.");
@@ -161,11 +147,7 @@ public sealed class BookingEmailRenderer(
         };
     }
 
-    /// <summary>
-    /// A recipient this notifier cannot open (sealed with a key it does not hold, say, after a rotation that dropped the
-    /// previous key too soon) cannot become an email until the key is back: the event goes to the error queue, to be
-    /// re-driven then, and the log says which request and which key, never what was sealed.
-    /// </summary>
+    // Sealed with a key this notifier lacks: the event goes to the error queue, to be re-driven once the key is back.
     private BookingRecipient Open(EmailKind kind, Guid requestId, SealedRecipient sealedRecipient)
     {
         try

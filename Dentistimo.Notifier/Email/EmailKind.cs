@@ -9,15 +9,12 @@ public enum EmailKind
     Reminder,
 }
 
-/// <summary>
-/// Which email: a kind and the id of what it tells, the request for a booking's outcome or cancellation, the move or the
-/// reminder for those. At most one email is sent per identity (<c>sent_emails</c>), and its Message-ID is derived from it.
-/// </summary>
+/// <summary>At most one email is sent per identity (<c>sent_emails</c>), and its Message-ID is derived from it.</summary>
 public sealed record EmailIdentity(EmailKind Kind, Guid Id);
 
 public static class EmailKindNames
 {
-    /// <summary>The name stored in <c>sent_emails.kind</c> and used in Message-IDs: renaming a member must not change it.</summary>
+    // Stored in sent_emails.kind and used in Message-IDs: renaming a member must not change it.
     public static string ToStoredName(this EmailKind kind) => kind switch
     {
         EmailKind.Confirmation => "confirmation",

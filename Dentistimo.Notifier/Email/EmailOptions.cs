@@ -12,20 +12,19 @@ public sealed class EmailOptions : IValidatableObject
 
     public string SenderName { get; set; } = "Dentistimo";
 
-    /// <summary>Where links in emails point: the patient web app.</summary>
     [Required]
     public Uri PublicBaseUrl { get; set; } = new("https://dentistimo.com");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // [EmailAddress] only looks for an @; every email is sent from this address, so one MimeKit refuses would fail them all.
+        // [EmailAddress] only looks for an @; an address MimeKit refuses would fail every email.
         if (!Mailboxes.TryCreate(SenderName, SenderAddress, out _))
         {
             yield return new ValidationResult(
                 $"The field {nameof(SenderAddress)} is '{SenderAddress}', which MimeKit cannot send from.", [nameof(SenderAddress)]);
         }
 
-        // Links are this address with a path appended: a relative one, or one with a query or fragment, would break them all.
+        // Links append a path to it, so a relative URL, a query or a fragment would break them all.
         if (!IsAbsoluteHttpUrlWithoutQuery(PublicBaseUrl))
         {
             yield return new ValidationResult(

@@ -4,8 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>The words of one language that are not body templates: subjects, reasons and how dates read.</summary>
-/// <param name="ReminderToday">How a reminder says when the appointment is, that day; then the next day, then later.</param>
 public sealed record LanguageTexts(
     string Culture,
     string DateFormat,
@@ -23,10 +21,6 @@ public sealed record LanguageTexts(
     string Footer,
     IReadOnlyDictionary<string, string> Reasons);
 
-/// <summary>
-/// The files under Email/Templates, embedded in the assembly: the shared <c>layout.html</c>, and per language a
-/// <c>texts.json</c> with an HTML and a plain-text body per kind of email.
-/// </summary>
 public sealed partial class EmailTemplates
 {
     public const string DefaultLanguage = "en";
@@ -48,7 +42,6 @@ public sealed partial class EmailTemplates
 
     public IReadOnlyCollection<string> Languages => _texts.Keys.ToList();
 
-    /// <summary>The language the request asked for when we have templates for it, else <see cref="DefaultLanguage"/>.</summary>
     public string ResolveLanguage(string? requested) =>
         requested is not null && _texts.ContainsKey(requested.Trim().ToLowerInvariant()) ? requested.Trim().ToLowerInvariant() : DefaultLanguage;
 
@@ -56,13 +49,9 @@ public sealed partial class EmailTemplates
 
     public string Layout => _files["layout.html"];
 
-    /// <param name="extension"><c>html</c> or <c>txt</c>.</param>
     public string Body(string language, EmailKind kind, string extension) => _files[$"{language}/{kind.ToStoredName()}.{extension}"];
 
-    /// <summary>
-    /// Replaces <c>{{name}}</c> with the value passed through <paramref name="encode"/>, and <c>{{{name}}}</c> with the value as it is.
-    /// One pass: a value that itself looks like a placeholder (a patient could be called "{{reference}}") stays text.
-    /// </summary>
+    // One pass: a value that looks like a placeholder (a patient called "{{reference}}") stays text.
     public static string Fill(string template, IReadOnlyDictionary<string, string> values, Func<string, string> encode) =>
         Placeholder().Replace(template, match =>
         {

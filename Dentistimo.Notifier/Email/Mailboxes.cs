@@ -3,10 +3,9 @@ using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>Email addresses judged as <see cref="SmtpEmailSender"/> will write them: by MimeKit, from the bare address.</summary>
+/// <summary>Judged as <see cref="SmtpEmailSender"/> will write them: by MimeKit, from the bare address.</summary>
 public static class Mailboxes
 {
-    /// <summary>A mailbox for <paramref name="address"/> (local part @ domain, nothing else), or false for one MimeKit refuses.</summary>
     public static bool TryCreate(string? name, string? address, [NotNullWhen(true)] out MailboxAddress? mailbox)
     {
         mailbox = null;

@@ -5,17 +5,11 @@ using MailKit.Net.Smtp;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>
-/// Connected MailKit clients kept between emails, at most <see cref="MaxConnections"/> of them in use or idle. A client
-/// sends one message at a time, so each email borrows one here and gives it back. Reuse saves a TCP connection, the
-/// server's greeting (MailDev waits 100 ms before it; real relays may wait longer), EHLO and, on a production relay,
-/// STARTTLS and AUTH: per email, that is most of the time it takes.
+/// Reuse saves a TCP connection, the server's greeting, EHLO, STARTTLS and AUTH: most of an email's time.
 /// </summary>
 public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
 {
-    /// <summary>
-    /// Servers close connections that sit idle (Postfix after 300 s, others sooner); a connection idle for longer than
-    /// this is closed by us first rather than found closed when the next email needs it.
-    /// </summary>
+    // Servers close idle connections (Postfix after 300 s); closing ours first beats finding it closed at the next email.
     public static readonly TimeSpan MaxIdleTime = TimeSpan.FromSeconds(30);
 
     private readonly SmtpSettings _settings;
@@ -26,7 +20,6 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
     private readonly ConcurrentStack<IdleConnection> _idle = [];
     private bool _disposed;
 
-    /// <param name="maxConnections">Emails sent at once (Delivery:ConcurrentMessageLimit): more connections would never be used.</param>
     public SmtpConnectionPool(SmtpSettings settings, TimeProvider timeProvider, int maxConnections)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
@@ -38,16 +31,11 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
 
     public int MaxConnections { get; }
 
-    /// <summary>
-    /// A connected client, logged in if the settings say so, waiting while all <see cref="MaxConnections"/> are lent.
-    /// <see cref="SmtpLease.Reused"/> says whether its connection served an earlier email.
-    /// </summary>
     public Task<SmtpLease> RentAsync(CancellationToken cancellationToken) => RentAsync(reuse: true, cancellationToken);
 
-    /// <summary>A client on a connection opened for this email.</summary>
     public Task<SmtpLease> RentNewAsync(CancellationToken cancellationToken) => RentAsync(reuse: false, cancellationToken);
 
-    /// <summary>Keeps a client whose last email went through; one that failed or was cancelled may be mid-conversation and is closed.</summary>
+    // One that failed or was cancelled may be mid-conversation, so it is closed.
     public void Return(SmtpLease lease, bool succeeded)
     {
         if (succeeded && lease.Client.IsConnected && !Volatile.Read(ref _disposed))
@@ -62,15 +50,12 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
         _slots.Release();
     }
 
-    /// <summary>Connects, says EHLO and, as the settings ask, STARTTLS and AUTH.</summary>
     internal static async Task<SmtpClient> ConnectAsync(SmtpSettings settings, TimeSpan timeout, bool logIn, CancellationToken cancellationToken)
     {
         var client = new SmtpClient
         {
-            // Bounds each read and write; callers bound the whole conversation with their token.
             Timeout = (int)timeout.TotalMilliseconds,
-            // As before MailKit, no revocation check: MailKit's default fetches CRLs online and refuses a relay
-            // whose private authority publishes none (SSL_CERT_FILE's, as in MailRelayTests).
+            // MailKit's default fetches CRLs online and refuses a relay whose private authority publishes none.
             CheckCertificateRevocation = false,
         };
         try
@@ -91,7 +76,6 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Closes the idle connections without QUIT, for a container disposed synchronously.</summary>
     public void Dispose()
     {
         Volatile.Write(ref _disposed, true);
@@ -135,7 +119,6 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Says goodbye to the server, as it likes, if it still listens; closing is all that matters here.</summary>
     private async Task QuitAsync(SmtpClient client)
     {
         using var _ = client;
@@ -157,5 +140,4 @@ public sealed class SmtpConnectionPool : IAsyncDisposable, IDisposable
     private sealed record IdleConnection(SmtpClient Client, long Since);
 }
 
-/// <summary>A client borrowed from <see cref="SmtpConnectionPool"/>; give it back with <see cref="SmtpConnectionPool.Return"/>.</summary>
 public readonly record struct SmtpLease(SmtpClient Client, bool Reused);

@@ -8,20 +8,15 @@ using MimeKit;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>SMTP through MailKit, over connections kept open between emails by <see cref="SmtpConnectionPool"/>.</summary>
 public sealed class SmtpEmailSender(
     SmtpSettings settings,
     SmtpConnectionPool connections,
     IOptions<EmailOptions> options,
     TimeProvider timeProvider) : IEmailSender
 {
-    /// <summary>The longest one attempt at an email may take, from renting a connection to the server's acceptance.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The longest <see cref="SendAsync"/> may take: an attempt over a pooled connection that turned out broken, then one
-    /// over a new one.
-    /// </summary>
+    // A pooled connection that turned out broken, then a new one.
     public static readonly TimeSpan LongestSend = 2 * Deadline;
 
     private static readonly ActivitySource s_activitySource = new("Dentistimo.Notifier.Email");
@@ -35,17 +30,14 @@ public sealed class SmtpEmailSender(
         }
         catch (SmtpDeliveryException exception)
         {
-            // Our message names the server and the status only, never the recipient (ToDeliveryException).
+            // Safe to trace: our message names the server and the status, never the recipient.
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity?.SetTag("error.type", exception.Failure.ToString());
             throw;
         }
     }
 
-    /// <summary>
-    /// The SMTP server as a client span's peer, so the send shows in the trace of the event that caused it. Ids only:
-    /// the recipient's name and address stay out of traces.
-    /// </summary>
+    // Ids only: the recipient's name and address stay out of traces.
     private Activity? StartSendActivity(EmailMessage message)
     {
         var activity = s_activitySource.StartActivity("smtp send", ActivityKind.Client);
@@ -65,32 +57,25 @@ public sealed class SmtpEmailSender(
         catch (SmtpDeliveryException exception) when (exception is { Failure: SmtpFailure.ConnectionFailed, OverReusedConnection: true } &&
                                                        !cancellationToken.IsCancellationRequested)
         {
-            // The server may have closed the connection while it sat in the pool, which fails the first command,
-            // before any of the email is sent; a new connection tells whether the server itself fails, and its
-            // failure is the one reported. (A connection that broke in the instant between the end of the email and
-            // the server's reply would make a duplicate here, as a retry would.) No other failure is sent again here:
-            // after no answer the server may have accepted the email, and a reply is the server's word on it
-            // whatever the connection.
+            // A pooled connection the server closed fails at the first command, before any of the email is sent. No other
+            // failure is resent here: after no answer the server may have accepted the email.
             await SendOnceAsync(mail, newConnection: true, cancellationToken);
         }
     }
 
-    /// <summary>What a failed send says about the email: whether to send it again, and how soon. Null when it is no SMTP failure.</summary>
     public static SmtpFailure? Classify(Exception exception) => exception switch
     {
         SmtpCommandException command => Classify(command.StatusCode),
-        // MailKit's word for a 530 to MAIL, RCPT or DATA: authentication required, as after a revoked password.
+        // 530 to MAIL, RCPT or DATA, as after a revoked password.
         ServiceNotAuthenticatedException => Classify(SmtpStatusCode.AuthenticationRequired),
-        // AUTH refused (535, 534, or a mechanism failed): the relay's settings, not the email.
         AuthenticationException => SmtpFailure.Transient,
-        // No STARTTLS or no AUTH mechanism offered: the server's configuration or ours, which may be put right.
+        // No STARTTLS or AUTH offered: a configuration that may be put right.
         NotSupportedException => SmtpFailure.Transient,
         TimeoutException => SmtpFailure.NoAnswer,
         SmtpProtocolException or IOException or SocketException or SslHandshakeException => SmtpFailure.ConnectionFailed,
         _ => null,
     };
 
-    /// <summary>What an SMTP reply says about the email.</summary>
     public static SmtpFailure Classify(SmtpStatusCode status) =>
         status == SmtpStatusCode.ServiceNotAvailable // 421: the server is closing the connection
             ? SmtpFailure.ConnectionFailed
@@ -98,25 +83,18 @@ public sealed class SmtpEmailSender(
                 ? SmtpFailure.Rejected
                 : SmtpFailure.Transient;
 
-    /// <summary>
-    /// A connection failure as logs may show it. A protocol error's message may quote the server's last reply, which
-    /// may quote the recipient's address, so only its kind is given.
-    /// </summary>
+    // A protocol error's message may quote a reply quoting the recipient's address, so only its kind is given.
     internal static string Describe(Exception connectionFailure) => connectionFailure is SmtpProtocolException
         ? $"{nameof(SmtpProtocolException)}: the server closed the connection or broke the protocol"
         : $"{connectionFailure.GetType().Name}: {connectionFailure.Message.ReplaceLineEndings(" ")}";
 
-    /// <summary>
-    /// A refusal of our credentials, not of the email: 530 (authentication required, which is also what a session
-    /// gets after its password was revoked), 534 and 535 (RFC 4954). Every email would get it until the relay's
-    /// password is put right, so it is retried rather than put straight in the error queue.
-    /// </summary>
+    // Credentials refused (RFC 4954): every email would get it until the password is put right, so it is retried.
     private static bool RefusesTheSender(SmtpStatusCode status) => (int)status is 530 or 534 or 535;
 
     private async Task SendOnceAsync(MimeMessage mail, bool newConnection, CancellationToken cancellationToken)
     {
-        // Without a deadline of our own a server that stops answering would hold the message (and its row lock in
-        // the ledger) until RabbitMQ's consumer timeout; MailKit's own timeout bounds only each read and write.
+        // MailKit's timeout bounds only each read and write; without ours a silent server would hold the message (and its
+        // ledger row lock) until RabbitMQ's consumer timeout.
         using var deadline = new CancellationTokenSource(Deadline, timeProvider);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         SmtpLease? lease = null;
@@ -140,10 +118,7 @@ public sealed class SmtpEmailSender(
         }
     }
 
-    /// <summary>
-    /// Our exception for a failed attempt, or null for one to let through (our caller's cancellation, a bug). Its message
-    /// holds the server, the status and any connection failure, never MailKit's message, which may quote the reply.
-    /// </summary>
+    // Null lets it through (our caller's cancellation, a bug). Never MailKit's message, which may quote the reply.
     private SmtpDeliveryException? ToDeliveryException(Exception exception, bool overReusedConnection, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException or TimeoutException)
@@ -186,7 +161,7 @@ public sealed class SmtpEmailSender(
             {
                 Content = new MimeContent(new MemoryStream(attachment.Content, writable: false)),
                 ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-                // Base64, so the .ics arrives byte for byte, its CRLF line folding included.
+                // Base64, so the .ics's CRLF line folding arrives byte for byte.
                 ContentTransferEncoding = ContentEncoding.Base64,
                 FileName = attachment.FileName,
             });

@@ -4,8 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Dentistimo.Notifier.Email;
 
 /// <summary>
-/// Connects as sending does (greeting, EHLO, STARTTLS if configured) and sends NOOP: proves the server answers without
-/// sending anything. It does not log in: a probe every few seconds could lock the account while a password is wrong.
+/// Connects and sends NOOP without logging in: a probe every few seconds could lock the account while a password is wrong.
 /// </summary>
 internal sealed class SmtpHealthCheck(SmtpSettings settings, TimeProvider timeProvider) : IHealthCheck
 {

@@ -4,15 +4,7 @@ using MailKit.Security;
 
 namespace Dentistimo.Notifier.Email;
 
-/// <summary>
-/// The <c>mail</c> connection string: <c>Endpoint=smtp://host:port</c> (MailDev in development), and for a production
-/// relay <c>StartTls=true</c> with <c>Username</c> and <c>Password</c>.
-/// </summary>
-/// <remarks>
-/// TLS is by upgrading a plain connection (STARTTLS, the relay's submission port, usually 587), the one way tested
-/// against a relay (MailRelayTests). A relay address for TLS from the first byte (<c>smtps://</c>, port 465) is
-/// refused at start with what to write instead.
-/// </remarks>
+/// <remarks>TLS by STARTTLS only, the one way tested against a relay; <c>smtps://</c> is refused at start.</remarks>
 public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? Username, string? Password)
 {
     private const string Expected = "connection string 'ConnectionStrings:mail' needs 'Endpoint=smtp://host:port', " +
@@ -53,9 +45,9 @@ public sealed record SmtpSettings(string Host, int Port, bool StartTls, string? 
             parts.TryGetValue("Password", out var password) ? password?.ToString() : null);
     }
 
-    /// <summary>No TLS at all unless asked: MailKit's default would upgrade whenever the server offers it.</summary>
+    // No TLS unless asked: MailKit's default would upgrade whenever the server offers it.
     public SecureSocketOptions Security => StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
 
-    /// <summary>Where, and how; never the credentials, so that it can be logged.</summary>
+    // Never the credentials, so that it can be logged.
     public override string ToString() => $"smtp://{Host}:{Port}{(StartTls ? " (STARTTLS)" : "")}";
 }

@@ -17,8 +17,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Configuration.GetRequiredConnectionString("notifierdb");
-        // Health is DatabaseHealthCheck's (it also tells a migration in progress). No retrying execution strategy: it refuses
-        // the transactions SentEmailLedger begins, and a message that fails on the database is retried by MassTransit.
+        // No retrying execution strategy: it refuses SentEmailLedger's transactions, and MassTransit retries the message.
         builder.AddNpgsqlDbContext<NotifierDbContext>("notifierdb", settings =>
         {
             settings.DisableHealthChecks = true;
@@ -56,11 +55,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ErrorQueueRedrive>();
         builder.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
 
-        // On SIGTERM MassTransit stops taking messages and waits for those in hand. A send once started is never
-        // cancelled (SentEmailLedger); anything else a consumer is doing, above all waiting between retries while SMTP is
-        // down, is cancelled at once, and MassTransit returns the message to the queue for another replica or the next
-        // start. At once, rather than after a while: MassTransit then cancels within its StopAsync, where
-        // GracefulBusHostedService catches a fault of it, and not on a timer thread, where a fault would end the process.
+        // A started send is never cancelled (SentEmailLedger); anything else, such as a wait between retries, is cancelled
+        // at once, inside StopAsync, where GracefulBusHostedService catches a fault that would otherwise end the process.
         builder.Services.Configure<MassTransitHostOptions>(options => options.ConsumerStopTimeout = TimeSpan.Zero);
         builder.Services.RemoveMassTransitHostedService();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<GracefulBusHostedService>(

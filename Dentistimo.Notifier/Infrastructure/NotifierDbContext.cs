@@ -21,18 +21,11 @@ public sealed class NotifierDbContext(DbContextOptions<NotifierDbContext> option
     }
 }
 
-/// <summary>
-/// One row per email accepted by SMTP, unique by the event's message id and by (request id, kind),
-/// so neither a redelivered event nor the same decision under another message id sends a second email.
-/// </summary>
 public sealed class SentEmail
 {
     public Guid MessageId { get; set; }
 
-    /// <summary>
-    /// The email's <see cref="Email.EmailIdentity.Id"/>: the booking request's id for its confirmation, rejection or
-    /// cancellation, the move's or reminder's own id for those, which a booking can have several of.
-    /// </summary>
+    /// <summary>The email's <see cref="Email.EmailIdentity.Id"/>: for a move or reminder, its own id.</summary>
     public Guid RequestId { get; set; }
     public required string Kind { get; set; }
     public DateTimeOffset SentAt { get; set; }

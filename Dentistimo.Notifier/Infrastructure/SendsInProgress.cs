@@ -1,9 +1,6 @@
 namespace Dentistimo.Notifier.Infrastructure;
 
-/// <summary>
-/// The emails being sent and recorded right now (<see cref="SentEmailLedger"/>), so that shutdown can wait for them when
-/// MassTransit did not (<see cref="IntegrationEvents.GracefulBusHostedService"/>).
-/// </summary>
+/// <summary>Lets shutdown wait for sends when MassTransit did not (<see cref="IntegrationEvents.GracefulBusHostedService"/>).</summary>
 public sealed class SendsInProgress
 {
     private readonly Lock _gate = new();
@@ -21,7 +18,6 @@ public sealed class SendsInProgress
         }
     }
 
-    /// <summary>Counts a send until the returned scope is disposed.</summary>
     public Scope Begin()
     {
         lock (_gate)
@@ -32,7 +28,6 @@ public sealed class SendsInProgress
         return new Scope(this);
     }
 
-    /// <summary>Completes once no send is in progress.</summary>
     public Task WhenNoneAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

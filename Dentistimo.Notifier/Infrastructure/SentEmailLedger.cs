@@ -5,20 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Dentistimo.Notifier.Infrastructure;
 
 /// <summary>
-/// Sends each booking email once per message and per <see cref="EmailIdentity"/>, as far as the notifier can know, even when RabbitMQ
-/// delivers an event twice at the same moment to two consumers.
+/// The row is inserted before sending and committed after SMTP accepted, so a concurrent duplicate waits on the key and
+/// then finds the email sent. What can still send twice is in docs/notifier.md ("Exactly one email").
 /// </summary>
-/// <remarks>
-/// The row is inserted in a transaction before sending and committed only after SMTP accepted the email. A concurrent
-/// duplicate's insert waits on the uncommitted unique key: if the first sender commits, the duplicate finds the email
-/// sent and sends nothing; if it rolls back (SMTP failed), the duplicate takes over. If the database connection is lost
-/// between SMTP's acceptance and the commit, the row is written again in a transaction of its own once the database is
-/// back, before the event is acknowledged. Two windows remain, in which the email is sent again with the same Message-ID
-/// (derived from the email's identity), which lets mail clients recognise the duplicate: a crash of the notifier after SMTP
-/// accepted and before the row is stored, and a send that fails without the server's word on it (no answer within the
-/// sender's deadline, or the connection lost after the email went out), which rolls the row back although the server
-/// may have accepted the email, so that a retry or a re-drive sends it again.
-/// </remarks>
 public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsInProgress, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
 {
     private static readonly TimeSpan s_maxRecordingBackoff = TimeSpan.FromSeconds(5);
@@ -35,8 +24,7 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
                 return false;
             }
 
-            // Once started, a send is not cancelled, not even by shutdown: cancelled midway, SMTP may have accepted the
-            // email without our knowing, and the redelivered event would send it again. The sender's own deadline bounds it.
+            // Never cancelled once started, not even by shutdown: SMTP may accept unheard, and redelivery would send again.
             await send(CancellationToken.None);
             try
             {
@@ -57,10 +45,7 @@ public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsI
         return true;
     }
 
-    /// <summary>
-    /// Retries until the database is back. It holds the event meanwhile, unacknowledged; if the notifier is told to stop
-    /// first, the event goes back to the queue and the email will be sent a second time.
-    /// </summary>
+    // Holds the event unacknowledged meanwhile; stopped first, the event is redelivered and the email sent again.
     private async Task RecordUntilStoredAsync(SentEmail sent, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);

@@ -5,31 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace Dentistimo.Notifier.IntegrationEvents;
 
-/// <summary>
-/// The durable queue the booking events the notifier emails about arrive on: outcomes, cancellations, moves and reminders. A message is acknowledged only once its email was accepted by SMTP
-/// (or found sent before). Failures are retried in memory with exponential backoff, since the RabbitMQ delayed-exchange
-/// plugin is not available for delayed redelivery; when the retries run out, or at once for an event that can never be
-/// rendered or an email the SMTP server refused (5xx), MassTransit moves it to the error queue
-/// (<see cref="DeliveryOptions.ErrorQueueName"/>) with the exception in MT-Fault-* headers, from where it can be moved back.
-/// </summary>
+/// <summary>Retries are in memory: RabbitMQ's delayed-exchange plugin is not available (docs/notifier.md).</summary>
 public static class BookingOutcomeQueue
 {
     public const string Name = "notifier-booking-outcomes";
 
-    /// <summary>
-    /// The error queue of <paramref name="queueName"/>, named with how long it keeps a message. RabbitMQ refuses to
-    /// declare an existing queue with other arguments (PRECONDITION_FAILED), and MassTransit declares the error queue
-    /// only as it moves the first failed message there, on the channel that message came from: declared under a name
-    /// that exists with another limit, the move would fail, and the message would go back to its
-    /// queue and through its retries again, for ever. A name of its own for every limit leaves nothing to clash with.
-    /// </summary>
+    // Named with its retention: RabbitMQ refuses to redeclare a queue with other arguments, and MassTransit declares it
+    // only as it moves the first failed message there, which would then fail and retry for ever.
     public static string ErrorQueueNameFor(string queueName, int retentionDays) => $"{queueName}_error_{retentionDays}d";
 
-    /// <summary>
-    /// Where MassTransit moves a message that arrived on <paramref name="queueName"/> but no consumer there takes: one sent
-    /// straight to the queue, or of a type a notifier of another version bound the queue to. It may hold patient details
-    /// too, so it is kept as long as a failed one, and named for the same reason as <see cref="ErrorQueueNameFor"/>.
-    /// </summary>
+    // Messages no consumer takes may hold patient details too, so they are kept and named as failed ones are.
     public static string SkippedQueueNameFor(string queueName, int retentionDays) => $"{queueName}_skipped_{retentionDays}d";
 
     public static void AddBookingOutcomeConsumers(this IBusRegistrationConfigurator bus)
@@ -45,9 +30,7 @@ public static class BookingOutcomeQueue
     {
         var options = context.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 
-        // A failed or skipped event carries the patient's name and email address, sealed (RecipientSeal): RabbitMQ deletes
-        // it once it has waited as long as BookingApi keeps a booking's patient details. These settings are the bus's, so they apply to every error and skipped queue
-        // of the notifier, all of them named by this formatter.
+        // Failed and skipped events hold sealed patient details: kept no longer than BookingApi keeps a booking's.
         var retention = (long)TimeSpan.FromDays(options.ErrorQueueRetentionDays).TotalMilliseconds;
         var names = new QueueNamesWithRetention(options.ErrorQueueRetentionDays);
         rabbit.SendTopology.ErrorQueueNameFormatter = names;

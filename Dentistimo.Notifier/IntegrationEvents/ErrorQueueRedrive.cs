@@ -4,17 +4,11 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Dentistimo.Notifier.IntegrationEvents;
 
-/// <summary>
-/// Moves the messages in the error queue (<see cref="DeliveryOptions.ErrorQueueName"/>) back to <see cref="BookingOutcomeQueue.Name"/> without their
-/// fault headers, so the notifier tries them again once the cause (SMTP down, a reason code it did not know) is fixed.
-/// Safe to repeat: the sent-email ledger keeps a re-driven message whose email was sent from sending it again (all but
-/// one whose last attempt got no answer from SMTP, which may have accepted it: see <see cref="Infrastructure.SentEmailLedger"/>).
-/// </summary>
+/// <summary>Safe to repeat: the sent-email ledger keeps an email already sent from going out again.</summary>
 public sealed class ErrorQueueRedrive(IConnectionFactory brokerConnections, IOptions<DeliveryOptions> options, ILogger<ErrorQueueRedrive> logger)
 {
     private static readonly string[] s_faultHeaderPrefixes = ["MT-Fault-", "MT-Reason"];
 
-    /// <returns>How many messages were moved.</returns>
     public async Task<int> MoveBackAsync(CancellationToken cancellationToken)
     {
         await using var connection = await brokerConnections.CreateConnectionAsync("notifier error-queue re-drive", cancellationToken);

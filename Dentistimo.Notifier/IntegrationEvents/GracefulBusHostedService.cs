@@ -3,17 +3,9 @@ using Dentistimo.Notifier.Infrastructure;
 namespace Dentistimo.Notifier.IntegrationEvents;
 
 /// <summary>
-/// MassTransit's hosted service (<paramref name="bus"/>), with a stop that lets the emails being sent finish even when
-/// MassTransit's own stop faults, and that ends the process normally.
+/// MassTransit 8.4 can fault as it stops (a race with a message being acknowledged), skipping its wait for messages in
+/// hand and aborting the process. This waits for the sends in progress itself, since an email cut off would be sent again.
 /// </summary>
-/// <remarks>
-/// MassTransit 8.4 can fault as it stops the receive endpoint: cancelling the messages in hand races with one of them
-/// being acknowledged at that moment, and reads a half-cleared field (a NullReferenceException in
-/// PendingReceiveLockContext.Cancel, seen once in a rolling-restart fault test). The fault skips MassTransit's wait for
-/// the messages in hand, and, thrown on out of the host's stop, ended the process with SIGABRT (exit code 134). Here it is
-/// logged, and the stop waits for the sends in progress itself: an email cut off midway would be sent again from the
-/// redelivered event. Messages not acknowledged go back to the queue when the connection closes.
-/// </remarks>
 public sealed class GracefulBusHostedService(IHostedService bus, SendsInProgress sends, ILogger<GracefulBusHostedService> logger)
     : IHostedService, IAsyncDisposable
 {

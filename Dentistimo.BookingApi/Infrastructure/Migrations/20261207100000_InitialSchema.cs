@@ -4,12 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Dentistimo.BookingApi.Infrastructure.Migrations;
 
-/// <summary>
-/// BookingApi's schema. The invariants that must never break live here, in the database, not only in application code:
-/// a slot's bookings never exceed its capacity, a request id is decided once, a patient holds one appointment at a time
-/// and at most <c>Booking:MaxUpcomingPerPatient</c> upcoming ones. The decision itself is Sql/decide_bookings.sql.
-/// </summary>
-/// <remarks>Written by hand: Microsoft.EntityFrameworkCore.Design cannot be restored here, and plain SQL states the schema exactly.</remarks>
+/// <summary>The invariants that must never break live here, in the database, not only in code.</summary>
+/// <remarks>Written by hand: Microsoft.EntityFrameworkCore.Design cannot be restored here.</remarks>
 [DbContext(typeof(BookingDbContext))]
 [Migration("20261207100000_InitialSchema")]
 public sealed class InitialSchema : Migration

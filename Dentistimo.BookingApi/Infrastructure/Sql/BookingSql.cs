@@ -3,7 +3,6 @@ namespace Dentistimo.BookingApi.Infrastructure.Sql;
 /// <summary>SQL kept in its own files (embedded in this assembly), so that it reads as SQL rather than inside C#.</summary>
 internal static class BookingSql
 {
-    /// <summary>decide_bookings.sql: <c>decide_bookings</c> and <c>starts_after</c>, created or replaced.</summary>
     public static string DecideBookings { get; } = Read("decide_bookings.sql");
 
     private static string Read(string name)

@@ -2,10 +2,7 @@ using Dentistimo.Contracts.Api;
 
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
-/// <summary>
-/// The stable strings clients see (<see cref="RejectionCodes"/>, <see cref="SlotStateCodes"/>,
-/// <see cref="ClosedReasonCodes"/>): renaming an enum member must not change them.
-/// </summary>
+/// <summary>Renaming an enum member must not change the strings clients see.</summary>
 public static class ApiCodes
 {
     public static string ToApiCode(this RejectionReason reason) => reason switch

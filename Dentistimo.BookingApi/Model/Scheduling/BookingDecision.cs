@@ -1,8 +1,6 @@
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
-/// <summary>The outcome of <see cref="BookingPolicy.Decide"/>.</summary>
-/// <param name="Slot">The slot the request refers to; null only when there is no such slot.</param>
-/// <param name="Rejection">Null when the booking may go ahead.</param>
+/// <param name="Slot">Null only when there is no such slot.</param>
 public sealed record BookingDecision(Slot? Slot, RejectionReason? Rejection)
 {
     public bool IsAccepted => Rejection is null;

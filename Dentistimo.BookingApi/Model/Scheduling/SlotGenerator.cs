@@ -2,12 +2,7 @@ namespace Dentistimo.BookingApi.Model.Scheduling;
 
 public static class SlotGenerator
 {
-    /// <summary>
-    /// The slots a clinic offers on a Stockholm date: R2.2 half-hour slots starting on the full or half
-    /// hour, inside that weekday's opening hours, not touching a break, in time order.
-    /// On a DST day the skipped wall-clock times have no slot and repeated ones have a single slot
-    /// (see <see cref="StockholmTime.TryToUtc"/>), so start instants are always strictly increasing.
-    /// </summary>
+    // On a DST day skipped wall-clock times have no slot and repeated ones a single slot, so starts strictly increase.
     public static DaySlots ForDay(ClinicSchedule clinic, DateOnly date)
     {
         if (clinic.ClosedReasonOn(date) is { } closedReason)

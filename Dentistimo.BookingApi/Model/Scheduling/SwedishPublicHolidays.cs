@@ -6,23 +6,18 @@ namespace Dentistimo.BookingApi.Model.Scheduling;
 public sealed record PublicHoliday(DateOnly Date, string Name, string SwedishName);
 
 /// <summary>
-/// The days Swedish clinics are closed: the statutory holidays plus Midsummer Eve, Christmas Eve and
-/// New Year's Eve, which are not holidays by law but on which practically everything closes.
-/// Today's rules are applied to every year; dentists book at most months ahead, so the historical
-/// rules (e.g. Whit Monday before 2005) do not matter.
+/// Statutory holidays plus Midsummer, Christmas and New Year's Eves, when practically everything closes. Today's rules
+/// for every year: bookings reach months ahead, not back.
 /// </summary>
 public static class SwedishPublicHolidays
 {
-    // Every availability read asks about every day it shows; a year's dates are worked out once.
+    // Every availability read asks about every day it shows.
     private static readonly ConcurrentDictionary<int, FrozenSet<DateOnly>> s_datesByYear = new();
 
     public static bool IsHoliday(DateOnly date) =>
         s_datesByYear.GetOrAdd(date.Year, year => For(year).Select(holiday => holiday.Date).ToFrozenSet()).Contains(date);
 
-    /// <summary>
-    /// The year's holidays in calendar order. Movable feasts can land on fixed ones (Ascension Day
-    /// was May Day in 2008), so two entries may share a date.
-    /// </summary>
+    // Movable feasts can land on fixed ones (Ascension Day was May Day in 2008), so two entries may share a date.
     public static IReadOnlyList<PublicHoliday> For(int year)
     {
         var easter = EasterSunday(year);
@@ -50,7 +45,7 @@ public static class SwedishPublicHolidays
         return [.. holidays.OrderBy(holiday => holiday.Date)];
     }
 
-    /// <summary>Western (Gregorian) Easter by the anonymous Meeus/Jones/Butcher algorithm.</summary>
+    // Meeus/Jones/Butcher
     public static DateOnly EasterSunday(int year)
     {
         var a = year % 19;

@@ -4,10 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
-/// <summary>
-/// A half-open span of clock time within one day, [Start, End): "9:00-17:00" means the last
-/// appointment must have ended by 17:00. Used for opening hours and breaks alike.
-/// </summary>
+/// <summary>Half-open: "9:00-17:00" means the last appointment must have ended by 17:00.</summary>
 public sealed partial record TimeRange
 {
     public TimeRange(TimeOnly start, TimeOnly end)
@@ -27,8 +24,6 @@ public sealed partial record TimeRange
 
     public bool Overlaps(TimeRange other) => Start < other.End && other.Start < End;
 
-    /// <summary>Parses the clinic registry format <c>H:MM-H:MM</c>, e.g. "9:00-17:00" or "14:30-15:00".</summary>
-    /// <exception cref="FormatException">With a message that names the offending text and the expected format.</exception>
     public static TimeRange Parse(string text) =>
         TryParse(text, out var range, out var error) ? range : throw new FormatException(error);
 

@@ -1,6 +1,5 @@
 namespace Dentistimo.BookingApi.Model.Scheduling;
 
-/// <summary>A clinic's opening hours per weekday; a weekday without hours is a closed day.</summary>
 public sealed class WeeklyOpeningHours
 {
     private readonly IReadOnlyDictionary<DayOfWeek, TimeRange> _hours;
@@ -8,15 +7,9 @@ public sealed class WeeklyOpeningHours
     public WeeklyOpeningHours(IReadOnlyDictionary<DayOfWeek, TimeRange> hours) =>
         _hours = new Dictionary<DayOfWeek, TimeRange>(hours);
 
-    /// <summary>The hours on that weekday, or null when the clinic is closed that weekday.</summary>
     public TimeRange? this[DayOfWeek day] => _hours.GetValueOrDefault(day);
 
-    /// <summary>
-    /// Parses the registry's <c>openinghours</c> object, e.g. <c>{ "monday": "9:00-17:00", ... }</c>.
-    /// Weekday names are English and case-insensitive. A missing weekday, or one whose value is
-    /// null or blank, is closed: the registry simply leaves out the days a clinic does not open.
-    /// </summary>
-    /// <exception cref="FormatException">For an unknown or repeated weekday, or hours not in H:MM-H:MM form.</exception>
+    // The registry leaves out the days a clinic does not open; a null or blank value is closed too.
     public static WeeklyOpeningHours Parse(IEnumerable<KeyValuePair<string, string?>> registryHours)
     {
         var hours = new Dictionary<DayOfWeek, TimeRange>();

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Dentistimo.Notifier.Infrastructure.Migrations;
 
-/// <summary>The notifier's schema: the ledger of emails sent, so that no email is sent twice.</summary>
 /// <remarks>Written by hand: Microsoft.EntityFrameworkCore.Design cannot be restored here.</remarks>
 [DbContext(typeof(NotifierDbContext))]
 [Migration("20261207100000_InitialSchema")]

@@ -4,7 +4,6 @@ using MassTransit;
 
 namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 
-/// <summary>One email per reminder, unless the appointment has begun by the time the event is handled.</summary>
 public sealed class AppointmentReminderDueHandler(
     BookingEmailRenderer renderer,
     BookingOutcomeEmails emails,
@@ -14,8 +13,7 @@ public sealed class AppointmentReminderDueHandler(
     public Task Consume(ConsumeContext<AppointmentReminderDue> context)
     {
         var reminder = context.Message;
-        // A reminder re-driven from the error queue, or held up by an outage, may arrive too late to help; one telling the
-        // patient of a visit already past would only confuse.
+        // A reminder held up by an outage or re-driven from the error queue must not tell of a visit already past.
         if (reminder.Appointment is { } appointment && appointment.StartUtc <= timeProvider.GetUtcNow())
         {
             logger.LogInformation("The reminder {ReminderId} for booking {BookingId} arrived after the appointment began; it sends nothing",

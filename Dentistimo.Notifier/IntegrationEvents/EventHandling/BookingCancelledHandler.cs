@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 
-/// <summary>One cancellation email per booking: a booking is cancelled once, so its request id is the email's identity.</summary>
+/// <summary>A booking is cancelled once, so its request id identifies the email.</summary>
 public sealed class BookingCancelledHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingCancelled>
 {
     public Task Consume(ConsumeContext<BookingCancelled> context) =>

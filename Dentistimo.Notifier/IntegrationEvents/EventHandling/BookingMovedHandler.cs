@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 
-/// <summary>One email per move: a booking may be moved several times, each with its own id.</summary>
+/// <summary>A booking may be moved several times, so each move's id identifies its email.</summary>
 public sealed class BookingMovedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingMoved>
 {
     public Task Consume(ConsumeContext<BookingMoved> context) =>

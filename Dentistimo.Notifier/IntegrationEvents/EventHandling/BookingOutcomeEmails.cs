@@ -4,13 +4,11 @@ using MassTransit;
 
 namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 
-/// <summary>What every booking-email handler does with a rendered email: send it unless it was sent before, and say which.</summary>
 public sealed class BookingOutcomeEmails(SentEmailLedger ledger, IEmailSender sender, ILogger<BookingOutcomeEmails> logger)
 {
-    /// <param name="identity">At most one email is sent per identity, whatever message ids its event arrives under.</param>
     public async Task SendOnceAsync(ConsumeContext context, EmailIdentity identity, Guid? bookingId, EmailMessage email)
     {
-        // MassTransit stamps every message it publishes; one published otherwise still gets one email per identity.
+        // One published other than by MassTransit has no message id, and still gets one email per identity.
         var messageId = context.MessageId ?? NewId.NextGuid();
         var sent = await ledger.SendOnceAsync(messageId, identity, token => sender.SendAsync(email, token), context.CancellationToken);
         if (sent)
