@@ -8,6 +8,7 @@ namespace Dentistimo.AppHost.Tests;
 /// The end-to-end scenario of tests/Dentistimo.Scenarios against the whole AppHost as a developer runs it: PostgreSQL,
 /// Redis, RabbitMQ and MailDev as executables, the three services as projects, each waited for until healthy.
 /// </summary>
+[Collection(WholeSystemCollection.Name)]
 public sealed class PatientBookingTests
 {
     /// <summary>Every resource of the AppHost's run model (AppHost.cs); each has a health check or a running state to wait for.</summary>
@@ -23,7 +24,7 @@ public sealed class PatientBookingTests
         using var cts = new CancellationTokenSource(s_startTimeout + s_scenarioTimeout);
         var ct = cts.Token;
         // The servers keep their files and ports apart from a developer's AppHost, which may be running beside the tests,
-        // and from the integration tests' (tests/Dentistimo.IntegrationTests, offset 1000), which `dotnet test` runs at once.
+        // and from the other test projects' (docs/aspire.md lists each one's offset).
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
             ["Servers:StateDirectory=../.local/apphost-tests", "Servers:PortOffset=2000"], ct);
         await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
