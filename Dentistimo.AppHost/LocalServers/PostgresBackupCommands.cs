@@ -3,7 +3,6 @@ using System.Text;
 using Dentistimo.AppHost.LocalServers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -75,9 +74,7 @@ public static class PostgresBackupCommands
             {
                 Description = "Dumps each database and takes a base backup of the whole cluster, for restores to any time since.",
                 IconName = "Save",
-                UpdateState = context => context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy
-                    ? ResourceCommandState.Enabled
-                    : ResourceCommandState.Disabled,
+                UpdateState = OperatorCommands.EnabledWhenHealthy,
             })
             .WithCommand(ListBackups, "List backups", context =>
                 Task.FromResult(Listed(context.Services.GetRequiredService<PostgresBackups>())),

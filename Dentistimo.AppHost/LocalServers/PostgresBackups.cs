@@ -84,7 +84,7 @@ public sealed class PostgresBackups(
         await _oneAtATime.WaitAsync(ct);
         try
         {
-            var took = Stopwatch.StartNew();
+            var took = time.GetTimestamp();
             var startedAt = time.GetUtcNow();
             var name = startedAt.ToString(NameFormat, CultureInfo.InvariantCulture);
             var folder = Path.Combine(Folder, name);
@@ -108,9 +108,9 @@ public sealed class PostgresBackups(
                 await RunClientAsync("pg_dump", ["--format=custom", $"--file={Path.Combine(staging, $"{database}.dump")}", $"--dbname={database}"], ct);
             }
 
-            var systemIdentifier = await QueryAsync<long>("SELECT system_identifier FROM pg_control_system()", ct);
+            var systemIdentifier = await SystemIdentifierAsync(ct);
             // From now on the archive keeps every segment: a recovery from this base backup replays them.
-            await File.WriteAllTextAsync(Path.Combine(WalArchiveFolder(systemIdentifier.ToString(CultureInfo.InvariantCulture)), KeepingMarker), "", ct);
+            await File.WriteAllTextAsync(Path.Combine(WalArchiveFolder(systemIdentifier), KeepingMarker), "", ct);
             // A fast checkpoint starts the copy at once instead of after the next scheduled one; the WAL written meanwhile
             // is streamed into pg_wal.tar.gz, so the base backup restores on its own, without the archive.
             var baseBackupFolder = Path.Combine(staging, "base");
@@ -123,11 +123,11 @@ public sealed class PostgresBackups(
                 FinishedAt: time.GetUtcNow(),
                 await QueryAsync<string>("SHOW server_version", ct),
                 dumped,
-                await ReadBaseBackupAsync(baseBackupFolder, systemIdentifier.ToString(CultureInfo.InvariantCulture), ct));
+                await ReadBaseBackupAsync(baseBackupFolder, systemIdentifier, ct));
             await File.WriteAllTextAsync(Path.Combine(staging, ManifestFileName), JsonSerializer.Serialize(backup, s_manifestOptions), ct);
             Directory.Move(staging, folder);
             log.LogInformation("Backed up {Databases} and the whole cluster to {Folder} ({Megabytes} MB, {Seconds:0.0} s).",
-                string.Join(", ", dumped), folder, Megabytes(folder), took.Elapsed.TotalSeconds);
+                string.Join(", ", dumped), folder, Megabytes(folder), time.GetElapsedTime(took).TotalSeconds);
 
             await PruneAsync(keep, ct);
             return backup with { Folder = folder };
@@ -197,8 +197,7 @@ public sealed class PostgresBackups(
         try
         {
             var stopped = await StopDependentsAsync(ct);
-            if (IsRunning(postgres) && (await QueryAsync<long>("SELECT system_identifier FROM pg_control_system()", ct))
-                .ToString(CultureInfo.InvariantCulture) == backup.BaseBackup.SystemIdentifier)
+            if (IsRunning(postgres) && await SystemIdentifierAsync(ct) == backup.BaseBackup.SystemIdentifier)
             {
                 // What the server wrote since archive_timeout last closed a segment reaches the archive before it stops.
                 await ArchiveCurrentWalAsync(backup.BaseBackup.SystemIdentifier, ct);
@@ -235,6 +234,10 @@ public sealed class PostgresBackups(
     }
 
     private string WalArchivesFolder => Path.Combine(Folder, "wal");
+
+    /// <summary>The cluster's, chosen by initdb and kept by every copy restored from its backups; it names the cluster's WAL archive.</summary>
+    private async Task<string> SystemIdentifierAsync(CancellationToken ct) =>
+        (await QueryAsync<long>("SELECT system_identifier FROM pg_control_system()", ct)).ToString(CultureInfo.InvariantCulture);
 
     // Created by scripts/postgres.sh for the cluster it starts.
     private string WalArchiveFolder(string systemIdentifier) => Path.Combine(WalArchivesFolder, systemIdentifier);
@@ -367,6 +370,11 @@ public sealed class PostgresBackups(
                 resource.Annotations.OfType<ResourceRelationshipAnnotation>().Any(relation => server.Contains(relation.Resource)) ||
                 resource.Annotations.OfType<WaitAnnotation>().Any(wait => server.Contains(wait.Resource)))
             .ToList();
+        if (dependents.Count > 0)
+        {
+            log.LogInformation("Stopping {Resources} until the restore is done.", string.Join(", ", dependents.Select(resource => resource.Name)));
+        }
+
         await StopAsync(dependents, ct);
         return dependents;
     }
@@ -374,17 +382,12 @@ public sealed class PostgresBackups(
     private bool IsRunning(IResource resource) =>
         notifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text == KnownResourceStates.Running;
 
+    /// <summary>Stops each of <paramref name="resources"/> as the dashboard's button does, and waits until it has.</summary>
     private async Task StopAsync(IReadOnlyList<IResource> resources, CancellationToken ct)
     {
         foreach (var resource in resources)
         {
-            log.LogInformation("Stopping {Resource}.", resource.Name);
-            var stop = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
-            if (!stop.Success)
-            {
-                throw new InvalidOperationException($"{resource.Name} did not stop: {stop.Message}");
-            }
-
+            await RunCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
             await notifications.WaitForResourceAsync(
                 resource.Name, change => KnownResourceStates.TerminalStates.Contains(change.Snapshot.State?.Text), ct);
         }
@@ -394,12 +397,16 @@ public sealed class PostgresBackups(
     {
         foreach (var resource in resources)
         {
-            log.LogInformation("Starting {Resource}.", resource.Name);
-            var start = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
-            if (!start.Success)
-            {
-                throw new InvalidOperationException($"{resource.Name} did not start: {start.Message}");
-            }
+            await RunCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+        }
+    }
+
+    private async Task RunCommandAsync(IResource resource, string command, CancellationToken ct)
+    {
+        var result = await commands.ExecuteCommandAsync(resource, command, ct);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"The {command} command failed on {resource.Name}: {result.Message}");
         }
     }
 
