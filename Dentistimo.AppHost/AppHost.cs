@@ -53,7 +53,8 @@ else
     // Added to every server's port, so that another run of this model (the tests') never takes a developer's ports.
     var offset = int.Parse(builder.Configuration["Servers:PortOffset"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
     var install = builder.AddLocalServerInstall(state);
-    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432 + offset).WaitForCompletion(install);
+    // Backed up on a schedule (Servers:Backups), with dashboard commands to back up and restore (docs/operations.md).
+    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432 + offset).WaitForCompletion(install).WithBackups();
     bookingDb = postgres.AddDatabase("bookingdb");
     notifierDb = postgres.AddDatabase("notifierdb");
     cache = builder.AddLocalRedis("cache", state, port: 6379 + offset).WaitForCompletion(install);

@@ -36,9 +36,11 @@ public static class OperatorCommands
             {
                 Description = "Sends the messages parked in notifier-booking-outcomes' error queue back to the queue.",
                 IconName = "ArrowRedo",
-                UpdateState = context => context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy
-                    ? ResourceCommandState.Enabled
-                    : ResourceCommandState.Disabled,
+                UpdateState = EnabledWhenHealthy,
             });
     }
+
+    /// <summary>A command's state: offered only while its resource answers its health check.</summary>
+    public static ResourceCommandState EnabledWhenHealthy(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 }

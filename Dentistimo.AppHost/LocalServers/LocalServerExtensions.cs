@@ -26,7 +26,8 @@ public static class LocalServerExtensions
     public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder, string name, string stateDirectory, IResourceBuilder<ParameterResource> password, int port)
     {
-        var postgres = new LocalPostgresResource(name, ScriptsDirectory(builder), password.Resource);
+        var postgres = new LocalPostgresResource(name, ScriptsDirectory(builder), password.Resource,
+            dataDirectory: Path.Combine(stateDirectory, name, "data"), backupsDirectory: Path.Combine(stateDirectory, "backups", name));
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => ConnectionStringOf(postgres), name: healthCheckKey);
@@ -49,7 +50,7 @@ public static class LocalServerExtensions
         return builder.AddResource(postgres)
             .WithArgs(context =>
             {
-                context.Args.Add("postgres.sh", Path.Combine(stateDirectory, name, "data"), postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("postgres.sh", postgres.DataDirectory, postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort), postgres.BackupsDirectory);
             })
             .WithEnvironment("POSTGRES_PASSWORD", password)
             .WithEndpoint(port: port, targetPort: port, name: "tcp", scheme: "tcp", isProxied: false)

@@ -1,10 +1,17 @@
 namespace Dentistimo.AppHost.LocalServers;
 
 /// <summary>PostgreSQL 15 from Debian, run by <c>scripts/postgres.sh</c>.</summary>
-public sealed class LocalPostgresResource(string name, string workingDirectory, ParameterResource password)
+/// <param name="dataDirectory">The cluster's data directory.</param>
+/// <param name="backupsDirectory">Its backups and its WAL archive (<see cref="PostgresBackups"/>).</param>
+public sealed class LocalPostgresResource(
+    string name, string workingDirectory, ParameterResource password, string dataDirectory, string backupsDirectory)
     : ExecutableResource(name, "bash", workingDirectory), IResourceWithConnectionString
 {
     public const string UserName = "postgres";
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    public string BackupsDirectory { get; } = backupsDirectory;
 
     public EndpointReference PrimaryEndpoint => new(this, "tcp");
 

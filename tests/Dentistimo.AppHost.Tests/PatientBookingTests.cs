@@ -25,8 +25,9 @@ public sealed class PatientBookingTests
         var ct = cts.Token;
         // The servers keep their files and ports apart from a developer's AppHost, which may be running beside the tests,
         // and from the other test projects' (docs/aspire.md lists each one's offset).
+        // No scheduled backups: this data is throwaway.
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            ["Servers:StateDirectory=../.local/apphost-tests", "Servers:PortOffset=2000"], ct);
+            ["Servers:StateDirectory=../.local/apphost-tests", "Servers:PortOffset=2000", "Servers:Backups:Interval=00:00:00"], ct);
         await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
         await app.StartAsync(ct).WaitAsync(s_startTimeout, ct);
 

@@ -66,10 +66,11 @@ public sealed class AppHostServers
     /// <summary>
     /// The AppHost's model for tests, with its servers' files in <paramref name="stateDirectory"/> (relative to the
     /// AppHost's folder) and their ports moved by <paramref name="portOffset"/>, apart from any other run of the model.
+    /// No scheduled backups: the tests' data is throwaway, and the backup tests take theirs by command.
     /// </summary>
     public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string stateDirectory, int portOffset, CancellationToken ct) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            [$"Servers:StateDirectory={stateDirectory}", $"Servers:PortOffset={portOffset}"], ct);
+            [$"Servers:StateDirectory={stateDirectory}", $"Servers:PortOffset={portOffset}", "Servers:Backups:Interval=00:00:00"], ct);
 
     private static async Task<string> ConnectionStringAsync(DistributedApplication app, string resource, CancellationToken ct) =>
         await app.GetConnectionStringAsync(resource, ct) ?? throw new InvalidOperationException($"{resource} has no connection string.");

@@ -9,6 +9,7 @@ missing=()
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v npm >/dev/null || missing+=(nodejs npm)
+[ -x /usr/bin/zstd ] || missing+=(zstd) # compresses the archived WAL
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs PostgreSQL 15 in the foreground on a cluster of its own in $1, as the postgres user (initdb and postgres
 # refuse root), creating the cluster at the first start. The superuser's password comes in $POSTGRES_PASSWORD.
+# Completed WAL segments go to an archive under the backups folder $3, for point-in-time recovery.
 set -euo pipefail
-data=$1 port=$2
+data=$1 port=$2 backups=$3
+here=$(cd "$(dirname "$0")" && pwd)
 bin=/usr/lib/postgresql/15/bin
 as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 
@@ -20,7 +22,18 @@ if [ ! -e "$data/PG_VERSION" ]; then
 fi
 rm -f "$data/postmaster.pid" # left by a killed server; ours is the only one on this folder
 
+# One archive per cluster, named by its system identifier: a new cluster's segments reuse an old one's names, while a
+# cluster restored from a backup keeps the identifier and goes on in the same archive.
+system_identifier=$(LC_ALL=C "$bin/pg_controldata" "$data" | sed -n 's/^Database system identifier: *//p')
+wal_archive="$backups/wal/$system_identifier"
+mkdir -p "$wal_archive" && chmod 755 "$backups" "$backups/wal" && chown postgres:postgres "$wal_archive"
+
 # fsync off: local data is throwaway. Terse errors: a unique-key error's DETAIL would quote a patient's email address.
+# archive_timeout closes a segment at least once a minute while anything is written, so the archive is never more than
+# about a minute behind. restore_command is read only by a recovery, which a restore starts with recovery.signal.
 exec "${as_postgres[@]}" "$bin/postgres" -D "$data" -p "$port" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300 -c fsync=off \
-    -c log_error_verbosity=terse
+    -c log_error_verbosity=terse \
+    -c wal_level=replica -c archive_mode=on -c archive_timeout=60 \
+    -c "archive_command=bash '$here/archive-wal.sh' %p %f '$wal_archive'" \
+    -c "restore_command=bash '$here/restore-wal.sh' %f %p '$wal_archive'"

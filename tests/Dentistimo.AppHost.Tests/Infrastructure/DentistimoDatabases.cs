@@ -2,10 +2,10 @@ using Dentistimo.BookingApi.Infrastructure;
 using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Services;
 using Dentistimo.Contracts.IntegrationEvents;
-using Dentistimo.LocalServers;
 using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.ServiceDefaults;
+using Dentistimo.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,14 +19,24 @@ namespace Dentistimo.AppHost.Tests.Infrastructure;
 /// </summary>
 public static class DentistimoDatabases
 {
-    private static readonly DentistimoSystemOptions s_names = new();
+    // The AppHost's database resources, which its backups dump.
+    private const string BookingDatabase = "bookingdb";
+    private const string NotifierDatabase = "notifierdb";
     private static readonly RecipientSeal s_seal = new(RecipientSealOptions.DevelopmentKey);
 
-    public static IReadOnlyList<string> Names => s_names.Databases;
+    public static IReadOnlyList<string> Names { get; } = [BookingDatabase, NotifierDatabase];
 
-    /// <summary>Creates both databases with the services' current schemas and BookingApi's clinics.</summary>
-    public static async Task CreateAsync(PostgresServer server)
+    /// <summary>Drops both databases and creates them again, empty but for the services' current schemas and BookingApi's clinics.</summary>
+    public static async Task RecreateAsync(AppHostPostgres server)
     {
+        foreach (var database in Names)
+        {
+            await server.DropDatabaseAsync(database);
+        }
+
+        // Dropping ended every connection to them, idle pooled ones of this process too (the AppHost's health checks run here).
+        NpgsqlConnection.ClearAllPools();
+
         await using (var bookingDb = BookingDb(server))
         {
             await bookingDb.Database.MigrateAsync();
@@ -41,16 +51,16 @@ public static class DentistimoDatabases
     /// Decides <paramref name="count"/> more booking requests, three for each slot of two seats (two confirmed, one
     /// rejected as fully booked), continuing with the slots after those of earlier calls, and records each one's email.
     /// </summary>
-    public static async Task DecideBookingsAsync(PostgresServer server, int count)
+    public static async Task DecideBookingsAsync(AppHostPostgres server, int count)
     {
         var clinic = ClinicRegistry.Create()[0];
         var firstSlot = new DateTimeOffset(2027, 3, 1, 8, 0, 0, TimeSpan.Zero); // a Monday, 09:00 in Stockholm
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(s_names.BookingDatabase));
+        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(BookingDatabase));
         var store = new BookingStore(dataSource);
         await using var notifierDb = NotifierDb(server);
         var ledger = new SentEmailLedger(notifierDb, new SendsInProgress(), TimeProvider.System, NullLogger<SentEmailLedger>.Instance);
 
-        var decidedBefore = await ScalarAsync<long>(server, s_names.BookingDatabase, "SELECT count(*) FROM booking_requests");
+        var decidedBefore = await ScalarAsync<long>(server, BookingDatabase, "SELECT count(*) FROM booking_requests");
         for (var i = decidedBefore; i < decidedBefore + count; i++)
         {
             var start = firstSlot.AddMinutes(30 * (i / 3));
@@ -73,7 +83,7 @@ public static class DentistimoDatabases
     }
 
     /// <summary>Runs <paramref name="sql"/> on <paramref name="database"/> and returns the first column of its first row.</summary>
-    public static async Task<T> ScalarAsync<T>(PostgresServer server, string database, string sql)
+    public static async Task<T> ScalarAsync<T>(AppHostPostgres server, string database, string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(database));
         await using var command = dataSource.CreateCommand(sql);
@@ -81,16 +91,16 @@ public static class DentistimoDatabases
         return await reader.ReadAsync() ? reader.GetFieldValue<T>(0) : throw new InvalidOperationException($"No rows from: {sql}");
     }
 
-    public static async Task ExecuteAsync(PostgresServer server, string database, string sql)
+    public static async Task ExecuteAsync(AppHostPostgres server, string database, string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(database));
         await using var command = dataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 
-    private static BookingDbContext BookingDb(PostgresServer server) =>
-        new(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(server.ConnectionString(s_names.BookingDatabase)).Options);
+    private static BookingDbContext BookingDb(AppHostPostgres server) =>
+        new(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(server.ConnectionString(BookingDatabase)).Options);
 
-    private static NotifierDbContext NotifierDb(PostgresServer server) =>
-        new(new DbContextOptionsBuilder<NotifierDbContext>().UseNpgsql(server.ConnectionString(s_names.NotifierDatabase)).Options);
+    private static NotifierDbContext NotifierDb(AppHostPostgres server) =>
+        new(new DbContextOptionsBuilder<NotifierDbContext>().UseNpgsql(server.ConnectionString(NotifierDatabase)).Options);
 }

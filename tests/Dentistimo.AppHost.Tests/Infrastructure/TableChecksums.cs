@@ -1,4 +1,4 @@
-using Dentistimo.LocalServers;
+using Dentistimo.Testing;
 using Npgsql;
 
 namespace Dentistimo.AppHost.Tests.Infrastructure;
@@ -9,7 +9,7 @@ public sealed record TableChecksum(string Database, string Table, long Rows, str
 public static class TableChecksums
 {
     /// <summary>Every table of <paramref name="databases"/>, in order; rows are checksummed in the order of their text, so their physical order does not matter.</summary>
-    public static async Task<IReadOnlyList<TableChecksum>> OfAsync(PostgresServer server, IEnumerable<string> databases)
+    public static async Task<IReadOnlyList<TableChecksum>> OfAsync(AppHostPostgres server, IEnumerable<string> databases)
     {
         var checksums = new List<TableChecksum>();
         foreach (var database in databases)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Dentistimo.LocalServers.Infrastructure;
 
@@ -15,7 +14,6 @@ public sealed partial class PostgresServer : LocalServer
 
     internal PostgresServer(ServerContext context) : base(context, "PostgreSQL", 5532, "postgres")
     {
-        Backups = new PostgresBackups(this, context);
     }
 
     public string Username => "postgres";
@@ -23,9 +21,6 @@ public sealed partial class PostgresServer : LocalServer
     public string Password => "dentistimo";
 
     public override string LogFile => Path.Combine(Folder, "postgres.log");
-
-    /// <summary>Backups of this server's databases and its continuous WAL archive, for restores and point-in-time recovery.</summary>
-    public PostgresBackups Backups { get; }
 
     internal string DataDirectory => Path.Combine(Folder, "data");
 
@@ -47,24 +42,12 @@ public sealed partial class PostgresServer : LocalServer
     public Task DropDatabaseAsync(string name, CancellationToken ct = default) =>
         RunSqlAsync(ct, $"DROP DATABASE IF EXISTS {Quoted(name)} WITH (FORCE)");
 
-    /// <summary>Renames a database, first disconnecting whoever is still using it.</summary>
-    internal Task RenameDatabaseAsync(string name, string newName, CancellationToken ct)
-    {
-        var (quoted, quotedNewName) = (Quoted(name), Quoted(newName)); // plain names, so safe in a string literal too
-        return RunSqlAsync(ct,
-            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
-            $"ALTER DATABASE {quoted} RENAME TO {quotedNewName}");
-    }
-
-    internal async Task<IReadOnlySet<string>> ListDatabasesAsync(CancellationToken ct) =>
-        (await QueryAsync("postgres", "SELECT datname FROM pg_database", ct)).Split('\n').ToHashSet();
-
     public override Task<bool> IsAnsweringAsync(CancellationToken ct = default) =>
         File.Exists($"{Binaries}/pg_isready")
             ? Command.SucceedsAsync(new($"{Binaries}/pg_isready", ["--quiet", "--host=127.0.0.1", $"--port={Port}", $"--username={Username}", "--timeout=2"]), ct)
             : Task.FromResult(false);
 
-    internal override IReadOnlyList<SystemPackage> RequiredPackages => [new("postgresql-15", $"{Binaries}/pg_ctl"), new("zstd", "/usr/bin/zstd")];
+    internal override IReadOnlyList<SystemPackage> RequiredPackages => [new("postgresql-15", $"{Binaries}/pg_ctl")];
 
     private protected override (string Path, string CommandFragment) PidFile => (Path.Combine(DataDirectory, "postmaster.pid"), "postgres");
 
@@ -77,36 +60,6 @@ public sealed partial class PostgresServer : LocalServer
         {
             Environment = new Dictionary<string, string> { ["PGPASSWORD"] = Password },
         };
-
-    /// <summary>Runs one SQL statement and returns its result as plain text: one line per row, columns separated by '|'.</summary>
-    internal async Task<string> QueryAsync(string database, string sql, CancellationToken ct) =>
-        (await Command.RunAsync(
-            Client("psql", [$"--dbname={database}", "--no-psqlrc", "--quiet", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command", sql]),
-            ct)).Trim();
-
-    /// <summary>
-    /// Waits until a server started in archive recovery has replayed the WAL up to its target and been promoted to a
-    /// primary that accepts writes; fails at once if the server exits instead (a target beyond the archived WAL, say).
-    /// </summary>
-    internal async Task WaitUntilPromotedAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        async Task<bool> IsPromotedAsync(CancellationToken c)
-        {
-            try
-            {
-                return await QueryAsync("postgres", "SELECT pg_is_in_recovery()", c) == "f";
-            }
-            catch (InvalidOperationException)
-            {
-                return false; // not accepting connections yet
-            }
-        }
-
-        if (!await Probe.UntilAsync(IsPromotedAsync, timeout, ct, DeathCheck()))
-        {
-            throw Failure($"did not finish recovering within {timeout.TotalMinutes:0} min");
-        }
-    }
 
     private protected override async Task LaunchAsync(CancellationToken ct)
     {
@@ -175,14 +128,10 @@ public sealed partial class PostgresServer : LocalServer
 
     /// <summary>
     /// Writes our settings into the data directory and makes postgresql.conf include them. Written at every start, so
-    /// they follow this class: the port of whichever server starts on a restored data directory, the WAL archive of
-    /// the cluster now in it.
+    /// they follow this class: the port of whichever server starts on a restored data directory.
     /// </summary>
     private async Task WriteSettingsAsync(ServiceAccount? account, CancellationToken ct)
     {
-        var archive = Backups.WalArchiveFor(await SystemIdentifierAsync(ct));
-        await ServiceAccount.EnsureOwnedDirectoryAsync(archive.Folder, account, Log, ct);
-
         var settings = Path.Combine(DataDirectory, SettingsFileName);
         await File.WriteAllTextAsync(settings, $"""
             # Dentistimo's local server, written by Dentistimo.LocalServers at every start: edits here are lost.
@@ -194,14 +143,6 @@ public sealed partial class PostgresServer : LocalServer
             # An error's DETAIL quotes the key a unique index refused, and one index's key is a patient's email address
             # (one appointment per patient and time): terse leaves DETAIL, HINT and CONTEXT out of the log.
             log_error_verbosity = terse
-
-            # Continuous archiving for point-in-time recovery: every completed WAL segment goes to the archive (which keeps
-            # them from the cluster's first backup on), and a segment is completed at least every minute while anything is
-            # written, so the archive is at most that far behind.
-            wal_level = replica
-            archive_mode = on
-            archive_command = {SettingString(archive.ArchiveCommand)}
-            archive_timeout = 60
 
             """, ct);
 
@@ -215,27 +156,6 @@ public sealed partial class PostgresServer : LocalServer
         // Written by us, maybe as root with a strict umask: the server only needs to read it.
         File.SetUnixFileMode(settings, (UnixFileMode)Convert.ToInt32("644", 8));
     }
-
-    /// <summary>
-    /// The cluster's system identifier, chosen by initdb and kept by every copy restored from its backups: the WAL
-    /// archive has one folder per identifier, since a new cluster's segments reuse the names of an old one's.
-    /// </summary>
-    internal async Task<string> SystemIdentifierAsync(CancellationToken ct)
-    {
-        var control = await Command.RunAsync(
-            new($"{Binaries}/pg_controldata", [$"--pgdata={DataDirectory}"]) { Environment = new Dictionary<string, string> { ["LC_ALL"] = "C" } },
-            ct);
-        return SystemIdentifierLine().Match(control) is { Success: true } match
-            ? match.Groups[1].Value
-            : throw new InvalidOperationException($"pg_controldata printed no system identifier for {DataDirectory}:\n{control}");
-    }
-
-    /// <summary>A value for postgresql.conf: single-quoted, with quotes doubled and backslashes escaped.</summary>
-    internal static string SettingString(string value) => $"'{value.Replace("\\", "\\\\").Replace("'", "''")}'";
-
-    /// <summary>A time for recovery_target_time: microseconds in UTC, which is what commit records carry.</summary>
-    internal static string SettingTime(DateTimeOffset time) =>
-        SettingString(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00");
 
     // Plain names only: nothing can break out of the quotes, and the name reads the same in a connection string.
     private static string Quoted(string database) =>
@@ -253,7 +173,4 @@ public sealed partial class PostgresServer : LocalServer
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
     private static partial Regex DatabaseName();
-
-    [GeneratedRegex(@"^Database system identifier:\s*(\d+)\s*$", RegexOptions.Multiline)]
-    private static partial Regex SystemIdentifierLine();
 }

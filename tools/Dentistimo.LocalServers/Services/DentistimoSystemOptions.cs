@@ -13,9 +13,6 @@ public sealed record DentistimoSystemOptions
 
     public string NotifierDatabase { get; init; } = "notifierdb";
 
-    /// <summary>The databases the services keep their data in: what a backup dumps.</summary>
-    public IReadOnlyList<string> Databases => [BookingDatabase, NotifierDatabase];
-
     /// <summary>The services' RabbitMQ connection string; null for the default virtual host. Tests pass a fresh one from <see cref="RabbitMqServer.CreateVirtualHostAsync"/>.</summary>
     public string? Messaging { get; init; }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Dentistimo.LocalServers;
+namespace Dentistimo.AppHost.LocalServers;
 
 /// <summary>One backup taken by <see cref="PostgresBackups"/>, as its backup.json describes it.</summary>
 /// <param name="Name">The backup's folder name: the UTC time it started, e.g. 2026-11-22T04-00-00Z.</param>
