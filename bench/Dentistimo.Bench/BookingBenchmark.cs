@@ -4,7 +4,6 @@ using System.Text;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.Api;
 using Dentistimo.Load;
-using Dentistimo.LocalServers;
 using Npgsql;
 
 namespace Dentistimo.Bench;
@@ -18,34 +17,18 @@ public static class BookingBenchmark
 {
     private const int Connections = 256;
 
-    private const int BookingApiPort = 6081;
     private const int BaselinePort = 6090;
-    private const string Database = "bookingdb_bench";
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_measure = TimeSpan.FromSeconds(20);
 
     public static async Task<int> RunAsync(TextWriter output, bool includeDecisions = true)
     {
         await Harness.EnsureWrkAsync();
-        var servers = LocalServerSet.ForRepository();
-        await servers.StartAsync();
-        var bookingDb = await servers.Postgres.CreateDatabaseAsync(Database);
-        var messaging = await servers.RabbitMq.CreateVirtualHostAsync("bench");
-
-        Harness.MeasureServicesNotLimits();
-
-        // Known here, so that the benchmark can make the manage tokens of the appointments it then cancels and moves.
-        var recipientSealKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
-        {
-            BookingDatabase = Database, Messaging = messaging, WebPort = 6080, BookingApiPort = BookingApiPort, NotifierPort = 6082,
-            Environment = "Production", RecipientSealKey = recipientSealKey,
-        });
-        await system.BookingApi.StartAsync();
+        await using var system = await BenchSystem.StartAsync(BenchSystem.BookingApi);
         using var baseline = await StartBaselineAsync();
         try
         {
-            return await MeasureAsync(system, bookingDb, new ManageTokens(recipientSealKey), output, includeDecisions);
+            return await MeasureAsync(system, output, includeDecisions);
         }
         finally
         {
@@ -53,14 +36,15 @@ public static class BookingBenchmark
         }
     }
 
-    private static async Task<int> MeasureAsync(DentistimoSystem system, string bookingDb, ManageTokens manageTokens, TextWriter output, bool includeDecisions)
+    private static async Task<int> MeasureAsync(BenchSystem system, TextWriter output, bool includeDecisions)
     {
-        using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
+        var bookingApiUrl = system.Url(BenchSystem.BookingApi);
+        using var http = new HttpClient { BaseAddress = bookingApiUrl };
 
         var slots = await Harness.FindFreeSlotsAsync(http);
         var (firstClinic, firstStart) = slots[0];
         var day = ClinicTime.LocalDate(firstStart);
-        var availability = new Uri(system.BookingApi.Url, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
+        var availability = new Uri(bookingApiUrl, $"/api/clinics/{firstClinic}/availability?date={day:yyyy-MM-dd}");
         var baselineUrl = new Uri($"http://127.0.0.1:{BaselinePort}/baseline");
 
         Console.Error.WriteLine("Warming up...");
@@ -76,7 +60,7 @@ public static class BookingBenchmark
             return 0;
         }
 
-        using var decisions = new DecisionLoad(system.BookingApi.Url);
+        using var decisions = new DecisionLoad(bookingApiUrl);
         await decisions.WarmUpAsync(await Harness.FindWarmUpSlotsAsync(http));
         var spreadSlots = slots.Skip(1).ToList();
 
@@ -85,7 +69,10 @@ public static class BookingBenchmark
         Console.Error.WriteLine($"Measuring booking decisions over {spreadSlots.Count} slots...");
         var spread = await MeasureDecisionsAsync(decisions, spreadSlots);
         Console.Error.WriteLine("Measuring cancellations and moves...");
-        using var changes = new ChangeLoad(system.BookingApi.Url);
+        var bookingDb = await system.ConnectionStringAsync("bookingdb");
+        // The AppHost's key, so that the benchmark can make the manage tokens of the appointments it cancels and moves.
+        var manageTokens = new ManageTokens(await system.ParameterAsync("recipient-seal-key"));
+        using var changes = new ChangeLoad(bookingApiUrl);
         var changed = await changes.RunAsync(await ChangeLoad.ReadConfirmedAsync(bookingDb, manageTokens), DecisionLoad.GoalRate);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var overbooked = await CountOverbookedSlotsAsync(bookingDb);

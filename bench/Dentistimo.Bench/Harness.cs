@@ -4,22 +4,11 @@ using Dentistimo.Load;
 
 namespace Dentistimo.Bench;
 
-/// <summary>What the benchmark modes share: wrk, the services' settings, free slots to book and the machine line.</summary>
+/// <summary>What the benchmark modes share: wrk, free slots to book and the machine line.</summary>
 public static class Harness
 {
     public static string Machine =>
         $"{Environment.ProcessorCount} cores, {MachineModel()}, .NET {Environment.Version}";
-
-    /// <summary>
-    /// For the services started after this: no per-client booking limit (every load-generator connection shares one
-    /// address) and only warnings logged, so that the services, not the limiter or the console, are measured.
-    /// </summary>
-    public static void MeasureServicesNotLimits()
-    {
-        Environment.SetEnvironmentVariable("RateLimits__BookingsPerSecondPerClient", "1000000");
-        Environment.SetEnvironmentVariable("RateLimits__BookingBurstPerClient", "1000000");
-        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-    }
 
     /// <summary>Every free slot of every clinic from the day after tomorrow for 60 days, as BookingApi reports them.</summary>
     public static Task<IReadOnlyList<SlotToBook>> FindFreeSlotsAsync(HttpClient bookingApi) =>

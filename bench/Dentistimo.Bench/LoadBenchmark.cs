@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Dentistimo.Load;
-using Dentistimo.LocalServers;
 
 namespace Dentistimo.Bench;
 
@@ -15,31 +14,15 @@ public static class LoadBenchmark
 {
     public static readonly TimeSpan LatencyGoal = TimeSpan.FromMilliseconds(500);
     public static readonly IReadOnlyList<int> DefaultRates = [250, 500, 1_000, 1_500, 2_000, 2_500, 3_000, 4_000];
-    private const string Database = "bookingdb_bench_load";
-    private const string VirtualHost = "bench-load";
     private static readonly TimeSpan s_step = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_pause = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> rates)
     {
-        var servers = LocalServerSet.ForRepository();
-        await servers.StartAsync();
-        await servers.Postgres.DropDatabaseAsync(Database);
-        await servers.Postgres.CreateDatabaseAsync(Database);
-        await servers.RabbitMq.DeleteVirtualHostAsync(VirtualHost);
-        var messaging = await servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
-        Harness.MeasureServicesNotLimits();
-
-        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
-        {
-            BookingDatabase = Database, Messaging = messaging, WebPort = 6380, BookingApiPort = 6381, NotifierPort = 6382,
-            Environment = "Production",
-        });
-        await system.BookingApi.StartAsync();
-
-        using var http = new HttpClient { BaseAddress = system.BookingApi.Url };
+        await using var system = await BenchSystem.StartAsync(BenchSystem.BookingApi);
+        using var http = new HttpClient { BaseAddress = system.Url(BenchSystem.BookingApi) };
         var slots = await Harness.FindFreeSlotsAsync(http);
-        using var decisions = new DecisionLoad(system.BookingApi.Url);
+        using var decisions = new DecisionLoad(system.Url(BenchSystem.BookingApi));
         await decisions.WarmUpAsync(await Harness.FindWarmUpSlotsAsync(http));
 
         var steps = new List<DecisionLoadResult>();

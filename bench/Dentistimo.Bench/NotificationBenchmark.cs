@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Dentistimo.Load;
-using Dentistimo.LocalServers;
 
 namespace Dentistimo.Bench;
 
@@ -16,9 +15,6 @@ namespace Dentistimo.Bench;
 /// </summary>
 public static class NotificationBenchmark
 {
-    private const string BookingDatabase = "bookingdb_bench_mail";
-    private const string NotifierDatabase = "notifierdb_bench_mail";
-    private const string VirtualHost = "bench-mail";
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
@@ -37,24 +33,10 @@ public static class NotificationBenchmark
 
     public static async Task<int> RunAsync(TextWriter output, int rate, TimeSpan duration)
     {
-        var servers = LocalServerSet.ForRepository();
-        await servers.StartAsync();
-        await servers.Postgres.CreateDatabaseAsync(BookingDatabase);
-        await servers.Postgres.CreateDatabaseAsync(NotifierDatabase);
-        await servers.RabbitMq.DeleteVirtualHostAsync(VirtualHost);
-        var messaging = await servers.RabbitMq.CreateVirtualHostAsync(VirtualHost);
-        Harness.MeasureServicesNotLimits();
-
-        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
-        {
-            BookingDatabase = BookingDatabase, NotifierDatabase = NotifierDatabase, Messaging = messaging,
-            WebPort = 6180, BookingApiPort = 6181, NotifierPort = 6182,
-            Environment = "Production",
-        });
-        await Task.WhenAll(system.BookingApi.StartAsync(), system.Notifier.StartAsync());
-
-        using var bookingApi = new HttpClient { BaseAddress = system.BookingApi.Url, Timeout = TimeSpan.FromSeconds(30) };
-        using var mailDev = new HttpClient { BaseAddress = servers.MailDev.WebUrl };
+        // The notifier's emails link to the web, so the web runs too, as it does under the AppHost.
+        await using var system = await BenchSystem.StartAsync(BenchSystem.BookingApi, BenchSystem.Notifier, BenchSystem.Web);
+        using var bookingApi = new HttpClient { BaseAddress = system.Url(BenchSystem.BookingApi), Timeout = TimeSpan.FromSeconds(30) };
+        using var mailDev = new HttpClient { BaseAddress = system.MailDevUrl };
         var slots = await Harness.FindFreeSlotsAsync(bookingApi);
 
         // The services start cold (JIT, connection pools, MailDev's 100 ms greeting per new SMTP connection), as the
@@ -194,7 +176,7 @@ public static class NotificationBenchmark
                 {
                     var index = int.Parse(to["patient-".Length..^domain.Length], CultureInfo.InvariantCulture);
                     // MailDev's own "time" is the Date header, in whole seconds; its .eml file was last written when
-                    // the email was accepted (MailDev runs on this machine: LocalServerSet).
+                    // the email was accepted (MailDev runs on this machine, as the AppHost starts it).
                     var received = new DateTimeOffset(File.GetLastWriteTimeUtc(email.Source));
                     if (!Received.TryGetValue(index, out var emailsTo))
                     {

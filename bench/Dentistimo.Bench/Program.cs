@@ -1,5 +1,5 @@
-// Benchmarks run against the real servers and the Release build of the services, with the load generator on the
-// same machine; each mode prints a Markdown table for docs/benchmarks.md:
+// Benchmarks run against the system as the AppHost runs it (BenchSystem), with the Release build of the services and
+// the load generator on the same machine; each mode prints a Markdown table for docs/benchmarks.md:
 //
 //   dotnet run -c Release --project bench/Dentistimo.Bench                          booking: availability reads and booking decisions
 //   dotnet run -c Release --project bench/Dentistimo.Bench -- reads                 the availability reads alone

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Dentistimo.Contracts;
-using Dentistimo.LocalServers;
 
 namespace Dentistimo.Bench;
 
@@ -13,7 +12,6 @@ namespace Dentistimo.Bench;
 public static class WebBenchmark
 {
     private const int Connections = 1000;
-    private const string Database = "bookingdb_bench_web";
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_measure = TimeSpan.FromSeconds(20);
 
@@ -23,25 +21,13 @@ public static class WebBenchmark
     public static async Task<int> RunAsync(TextWriter output)
     {
         await Harness.EnsureWrkAsync();
-        var servers = LocalServerSet.ForRepository();
-        await servers.StartAsync();
-        await servers.Postgres.CreateDatabaseAsync(Database);
-        var messaging = await servers.RabbitMq.CreateVirtualHostAsync("bench-web");
-        Harness.MeasureServicesNotLimits();
-
-        await using var system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
-        {
-            BookingDatabase = Database, Messaging = messaging, WebPort = 6280, BookingApiPort = 6281, NotifierPort = 6282,
-            Environment = "Production",
-        });
-        await Task.WhenAll(system.BookingApi.StartAsync(), system.Web.StartAsync());
-
-        using var bookingApi = new HttpClient { BaseAddress = system.BookingApi.Url };
+        await using var system = await BenchSystem.StartAsync(BenchSystem.BookingApi, BenchSystem.Web);
+        using var bookingApi = new HttpClient { BaseAddress = system.Url(BenchSystem.BookingApi) };
         var (clinic, start) = (await Harness.FindFreeSlotsAsync(bookingApi))[0];
         var pages = new (string Name, Uri Url)[]
         {
-            ("home page `/`", new Uri(system.Web.Url, "/")),
-            ("booking page `/book?clinic&date`", new Uri(system.Web.Url, $"/book?clinic={clinic}&date={ClinicTime.LocalDate(start):yyyy-MM-dd}")),
+            ("home page `/`", new Uri(system.Url(BenchSystem.Web), "/")),
+            ("booking page `/book?clinic&date`", new Uri(system.Url(BenchSystem.Web), $"/book?clinic={clinic}&date={ClinicTime.LocalDate(start):yyyy-MM-dd}")),
         };
 
         using var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
@@ -64,26 +50,13 @@ public static class WebBenchmark
         foreach (var (name, url) in pages)
         {
             Console.Error.WriteLine($"Measuring {url}...");
-            var warningsBefore = CountWarnings(system.Web.LogFile);
+            var warningsBefore = system.WarningsLogged(BenchSystem.Web);
             var result = await Wrk.RunAsync(url, Connections, s_measure, headers: s_browserHeaders);
-            results.Add((name, url, result, CountWarnings(system.Web.LogFile) - warningsBefore));
+            results.Add((name, url, result, system.WarningsLogged(BenchSystem.Web) - warningsBefore));
         }
 
         output.WriteLine(Report(results));
         return 0;
-    }
-
-    /// <summary>Lines the web logged at Warning or above (the console logger starts them with "warn:", "fail:" or "crit:").</summary>
-    private static int CountWarnings(string logFile)
-    {
-        using var reader = new StreamReader(new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        var count = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            count += line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) ? 1 : 0;
-        }
-
-        return count;
     }
 
     private static string Report(List<(string Name, Uri Url, WrkResult Result, int Warnings)> results)
