@@ -1,29 +1,25 @@
-// Dentistimo as one Aspire application model: the servers, the three services and how they reach each other.
-// Resource names are the services' configuration contract: a reference to `bookingdb` becomes
-// ConnectionStrings__bookingdb, a reference to `bookingapi` becomes services__bookingapi__http__0.
+// Resource names are the services' configuration contract: `bookingdb` becomes ConnectionStrings__bookingdb,
+// `bookingapi` becomes services__bookingapi__http__0.
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Secrets, generated once and kept in the AppHost's user secrets.
 var postgresPassword = builder.AddParameter("postgres-password", Generated(22), secret: true, persist: true);
 var messagingPassword = builder.AddParameter("messaging-password", Generated(22), secret: true, persist: true);
-// BookingApi seals patients' names and addresses in its events, and only the notifier opens them (docs/notifier.md).
+// BookingApi seals the recipient in its events, and only the notifier opens it (docs/notifier.md).
 var recipientSealKey = builder.AddParameter("recipient-seal-key", Generated(64), secret: true, persist: true);
-// Every web replica derives the same request id from a form sent without scripts, so one key for all of them.
+// One key for all web replicas, so each derives the same request id for a form sent without scripts.
 var webRequestIdKey = builder.AddParameter("web-request-id-key", Generated(32), secret: true, persist: true);
-// The notifier's operator endpoints answer only to this key, which the dashboard's commands send.
 var notifierAdminKey = builder.AddParameter("notifier-admin-key", Generated(32), secret: true, persist: true);
 
 IResourceBuilder<IResourceWithConnectionString> bookingDb, notifierDb, cache, messaging, mail;
 if (builder.ExecutionContext.IsPublishMode)
 {
-    // What infra/ provides on Azure (docs/aspire.md): PostgreSQL Flexible Server and Azure Managed Redis are managed
-    // services reached by connection string, RabbitMQ stays a container on a durable share, `mail` is the SMTP relay.
+    // Azure (docs/aspire.md): managed PostgreSQL, Redis and SMTP relay by connection string; RabbitMQ a container.
     bookingDb = builder.AddConnectionString("bookingdb");
     notifierDb = builder.AddConnectionString("notifierdb");
     cache = builder.AddConnectionString("cache");
-    // Only the data directory on the share (the Erlang cookie beside it must stay owner-only, which SMB cannot do),
-    // under a node name that stays the same when the replica moves to another host.
+    // Only mnesia on the share (the Erlang cookie must stay owner-only, which SMB cannot do), and a node name that
+    // survives a move to another host.
     messaging = builder.AddRabbitMQ("messaging", password: messagingPassword)
         .WithVolume("messaging-data", "/var/lib/rabbitmq/mnesia")
         .WithEnvironment("RABBITMQ_NODENAME", "rabbit@localhost");
@@ -48,12 +44,11 @@ else if (string.Equals(builder.Configuration["Servers:RunAs"], "Containers", Str
 }
 else
 {
-    // Without a container engine: Debian's packages and npm, installed where missing, with their files under StateDirectory.
+    // Without a container engine: Debian's packages and npm, installed where missing (docs/aspire.md).
     var state = Path.GetFullPath(builder.Configuration["Servers:StateDirectory"] ?? "../.local/apphost", builder.AppHostDirectory);
-    // Added to every server's port, so that another run of this model (the tests') never takes a developer's ports.
+    // So that the tests' run of this model never takes a developer's ports.
     var offset = int.Parse(builder.Configuration["Servers:PortOffset"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
     var install = builder.AddLocalServerInstall(state);
-    // Backed up on a schedule (Servers:Backups), with dashboard commands to back up and restore (docs/operations.md).
     var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432 + offset).WaitForCompletion(install).WithBackups();
     bookingDb = postgres.AddDatabase("bookingdb");
     notifierDb = postgres.AddDatabase("notifierdb");
@@ -78,8 +73,7 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
 
 if (builder.ExecutionContext.IsPublishMode)
 {
-    // On Azure the ingress reaches the web from the environment's subnet (infra/resources.bicep); the per-patient limit
-    // believes X-Forwarded-For from there only, or every patient would share the ingress's allowance (threat-model.md).
+    // The ingress's subnet (infra/resources.bicep): without it every patient would share the ingress's rate limit.
     web.WithEnvironment("ForwardedHeaders__KnownNetworks__0", "10.40.0.0/23");
 }
 
@@ -88,7 +82,6 @@ builder.AddProject<Projects.Dentistimo_Notifier>("notifier")
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(mail).WaitFor(mail)
     .WithEnvironment("RecipientSeal__Key", recipientSealKey)
-    // The links in the emails lead to the web app.
     .WithEnvironment("Email__PublicBaseUrl", web.GetEndpoint("http"))
     .WithErrorQueueRedrive(notifierAdminKey)
     .WithHttpHealthCheck("/health");

@@ -5,14 +5,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Aspire.Hosting;
 
-/// <summary>Operator actions as dashboard commands, so nobody needs the key they are authenticated with.</summary>
+// Operator actions as dashboard commands, so nobody needs the key they are authenticated with.
 public static class OperatorCommands
 {
     public const string RedriveErrorQueue = "redrive-error-queue";
 
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromMinutes(2) };
 
-    /// <summary>Sends the emails parked in the notifier's error queue back to be tried again.</summary>
     public static IResourceBuilder<ProjectResource> WithErrorQueueRedrive(
         this IResourceBuilder<ProjectResource> notifier, IResourceBuilder<ParameterResource> adminKey)
     {
@@ -40,7 +39,6 @@ public static class OperatorCommands
             });
     }
 
-    /// <summary>A command's state: offered only while its resource answers its health check.</summary>
     public static ResourceCommandState EnabledWhenHealthy(UpdateCommandStateContext context) =>
         context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 }

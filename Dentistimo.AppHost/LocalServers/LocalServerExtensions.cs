@@ -6,18 +6,13 @@ using Npgsql;
 
 namespace Aspire.Hosting;
 
-/// <summary>
-/// The servers as executables from Debian's packages and npm, for machines without a container engine. Each keeps its
-/// files in a folder of its own under the state folder, and <c>servers-install</c> installs what is missing first.
-/// Their endpoints are not proxied: a stopped server then refuses connections as a real one does, where DCP's proxy
-/// would accept them and leave the client waiting.
-/// </summary>
+// Endpoints are not proxied: a stopped server then refuses connections, where DCP's proxy would accept them and leave
+// the client waiting.
 public static class LocalServerExtensions
 {
     private static string ScriptsDirectory(IDistributedApplicationBuilder builder) =>
         Path.Combine(builder.AppHostDirectory, "LocalServers", "scripts");
 
-    /// <summary>Installs the servers' packages where they are missing; every server waits for it to finish.</summary>
     public static IResourceBuilder<ExecutableResource> AddLocalServerInstall(this IDistributedApplicationBuilder builder, string stateDirectory) =>
         builder.AddExecutable("servers-install", "bash", ScriptsDirectory(builder), "install.sh", Path.Combine(stateDirectory, "maildev"))
             .WithIconName("ArrowDownload")
@@ -101,8 +96,8 @@ public static class LocalServerExtensions
         this IDistributedApplicationBuilder builder, string name, string stateDirectory, IResourceBuilder<ExecutableResource> install,
         IResourceBuilder<ParameterResource> password, int port, int managementPort)
     {
-        // The node's own epmd, which stops with the AppHost (RabbitMQ would otherwise start a daemon that outlives it).
-        // Its port is a fixed number, not one DCP allocates, since another resource's environment names it.
+        // Our own epmd stops with the AppHost, where RabbitMQ's daemon would outlive it; a fixed port, since the
+        // broker's environment names it.
         var epmd = builder.AddExecutable($"{name}-epmd", "epmd", stateDirectory)
             .WithEndpoint(targetPort: FreeLoopbackPort(), name: "tcp", scheme: "tcp", isProxied: false)
             .WaitForCompletion(install)

@@ -1,8 +1,5 @@
 namespace Dentistimo.AppHost.LocalServers;
 
-/// <summary>PostgreSQL 15 from Debian, run by <c>scripts/postgres.sh</c>.</summary>
-/// <param name="dataDirectory">The cluster's data directory.</param>
-/// <param name="backupsDirectory">Its backups and its WAL archive (<see cref="PostgresBackups"/>).</param>
 public sealed class LocalPostgresResource(
     string name, string workingDirectory, ParameterResource password, string dataDirectory, string backupsDirectory)
     : ExecutableResource(name, "bash", workingDirectory), IResourceWithConnectionString
@@ -23,7 +20,7 @@ public sealed class LocalPostgresResource(
     public List<LocalPostgresDatabaseResource> Databases { get; } = [];
 }
 
-/// <summary>A database on a <see cref="LocalPostgresResource"/>: no process of its own, created once the server answers.</summary>
+// No process of its own: created once the server answers.
 public sealed class LocalPostgresDatabaseResource(string name, LocalPostgresResource parent)
     : Resource(name), IResourceWithParent<LocalPostgresResource>, IResourceWithConnectionString
 {
@@ -32,7 +29,6 @@ public sealed class LocalPostgresDatabaseResource(string name, LocalPostgresReso
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={Name}");
 }
 
-/// <summary>Redis 7 from Debian, as a cache: nothing is persisted.</summary>
 public sealed class LocalRedisResource(string name, string workingDirectory)
     : ExecutableResource(name, "/usr/bin/redis-server", workingDirectory), IResourceWithConnectionString
 {
@@ -42,7 +38,6 @@ public sealed class LocalRedisResource(string name, string workingDirectory)
         $"{PrimaryEndpoint.Property(EndpointProperty.IPV4Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
 }
 
-/// <summary>RabbitMQ 3.10 from Debian with its management plugin, run by <c>scripts/rabbitmq.sh</c>.</summary>
 public sealed class LocalRabbitMQResource(string name, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, "bash", workingDirectory), IResourceWithConnectionString
 {
@@ -56,7 +51,7 @@ public sealed class LocalRabbitMQResource(string name, string workingDirectory, 
         $"amqp://{UserName}:{Password}@{PrimaryEndpoint.Property(EndpointProperty.IPV4Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
 }
 
-/// <summary>MailDev 2.2.1 from npm: an SMTP server that keeps every email and shows them in a web inbox.</summary>
+// MailDev keeps every email sent and shows them in a web inbox.
 public sealed class MailDevResource(string name, string workingDirectory)
     : ExecutableResource(name, "node", workingDirectory), IResourceWithConnectionString
 {

@@ -10,33 +10,23 @@ using Npgsql;
 
 namespace Aspire.Hosting;
 
-/// <summary>Servers:Backups, how often the AppHost backs PostgreSQL up while it runs and how many backups it keeps.</summary>
 public sealed class PostgresBackupOptions
 {
-    /// <summary>
-    /// A backup at once when the newest is older than this (or there is none), else when it is this old; zero for
-    /// none. The WAL archive makes every moment in between recoverable, so this sets how much WAL a recovery replays.
-    /// </summary>
+    // Zero for none. The WAL archive makes every moment between recoverable; this sets how much WAL a recovery replays.
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>With one every 6 hours, two days to restore from, to any point in time.</summary>
+    // Two days at one every 6 hours.
     public int Keep { get; set; } = 8;
 }
 
-/// <summary>
-/// Backups of a local PostgreSQL server (<see cref="PostgresBackups"/>) as part of the model: taken on a schedule
-/// while the AppHost runs, and by the server's dashboard commands "Back up now", "List backups" and "Restore…".
-/// </summary>
 public static class PostgresBackupCommands
 {
     public const string BackUpNow = "back-up-now";
     public const string ListBackups = "list-backups";
     public const string Restore = "restore";
 
-    /// <summary>Restore's arguments: the backup's name (or latest), and where to recover the cluster to, if at all.</summary>
     public const string BackupArgument = "backup", RecoverToArgument = "to";
 
-    /// <summary>Restore's <see cref="RecoverToArgument"/> to replay every change archived.</summary>
     public const string EndOfArchive = "end";
 
     public static IResourceBuilder<LocalPostgresResource> WithBackups(this IResourceBuilder<LocalPostgresResource> postgres)
@@ -191,15 +181,13 @@ public static class PostgresBackupCommands
     }
 }
 
-/// <summary>Backs the server up every <see cref="PostgresBackupOptions.Interval"/> while the AppHost runs.</summary>
 internal sealed class PostgresBackupSchedule(
     string serverName, PostgresBackups backups, ResourceNotificationService notifications, PostgresBackupOptions options, TimeProvider time, ILogger log)
     : BackgroundService
 {
-    // A failed backup is tried again this soon, rather than a whole interval later.
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromMinutes(15);
 
-    // The schedule looks at the newest backup at least this often, so backups taken meanwhile by the command count.
+    // So that a backup taken meanwhile by the command counts.
     private static readonly TimeSpan s_longestSleep = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -7,17 +7,8 @@ using Npgsql;
 
 namespace Dentistimo.AppHost.LocalServers;
 
-/// <summary>
-/// Backups of a <see cref="LocalPostgresResource"/>, in its backups folder. Each backup holds a logical dump
-/// (pg_dump -Fc) of each of the server's databases, to restore a database on its own, and a base backup of the whole
-/// cluster (pg_basebackup), which with the WAL the server archives continuously (scripts/archive-wal.sh) restores the
-/// cluster as it was at any moment since. One backup or restore runs at a time.
-/// <code>
-/// backups/postgres/
-///   wal/&lt;system identifier&gt;/   the server's WAL archive, one folder per cluster
-///   2026-11-22T04-00-00Z/        a backup: backup.json, bookingdb.dump, notifierdb.dump, base/
-/// </code>
-/// </summary>
+// A dump per database, to restore one on its own, and a base backup that with the archived WAL restores the cluster to
+// any moment since; layout and commands in docs/operations.md#backups-and-restore.
 public sealed class PostgresBackups(
     LocalPostgresResource postgres,
     ResourceCommandService commands,
@@ -26,29 +17,26 @@ public sealed class PostgresBackups(
     TimeProvider time,
     ILogger log)
 {
-    /// <summary>Names the newest backup, or for a point-in-time restore the newest that can recover to the time asked.</summary>
     public const string Latest = "latest";
 
     private const string ManifestFileName = "backup.json";
     private const string NameFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'";
     private const string Binaries = "/usr/lib/postgresql/15/bin";
-    private const string KeepingMarker = ".base-backup-taken"; // read by scripts/archive-wal.sh
+    private const string KeepingMarker = ".base-backup-taken"; // scripts/archive-wal.sh keeps WAL once it exists
 
-    // Read by people too, and never embedded in HTML: no escaping beyond what JSON needs.
+    // Read by people too, never embedded in HTML.
     private static readonly JsonSerializerOptions s_manifestOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    // Generous: the tools' own speed is the limit, and a real cluster takes minutes.
     private static readonly TimeSpan s_toolTimeout = TimeSpan.FromMinutes(30);
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public string Folder => postgres.BackupsDirectory;
 
-    /// <summary>The complete backups, oldest first. A backup that died half-way is not one.</summary>
     public IReadOnlyList<PostgresBackup> List() =>
         !Directory.Exists(Folder)
             ? []
@@ -58,26 +46,18 @@ public sealed class PostgresBackups(
                 .OrderBy(backup => backup.StartedAt)
                 .ToList();
 
-    /// <summary>
-    /// The backup named <paramref name="name"/>; with <see cref="Latest"/>, the newest that can recover to
-    /// <paramref name="recoverTo"/> (null: the newest).
-    /// </summary>
+    // Latest: the newest backup that can recover to recoverTo.
     public PostgresBackup? Find(string name, DateTimeOffset? recoverTo = null) =>
         name == Latest
             ? List().LastOrDefault(backup => backup.CanRecoverTo(recoverTo))
             : List().SingleOrDefault(backup => backup.Name == name);
 
-    /// <summary>When the newest WAL segment of any cluster reached the archive: a recovery reaches changes until about then.</summary>
     public DateTimeOffset? LastArchivedAt() =>
         Directory.Exists(WalArchivesFolder)
             ? Directory.EnumerateFiles(WalArchivesFolder, "*.zst", SearchOption.AllDirectories)
                 .Select(file => (DateTimeOffset?)File.GetLastWriteTimeUtc(file)).Max()
             : null;
 
-    /// <summary>
-    /// Dumps the server's databases, takes a base backup of the cluster, and then deletes all but the newest
-    /// <paramref name="keep"/> backups and the archived WAL that none of those needs.
-    /// </summary>
     public async Task<PostgresBackup> BackUpAsync(int keep, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
@@ -93,7 +73,7 @@ public sealed class PostgresBackups(
                 throw new InvalidOperationException($"A backup named {name} already exists in {Folder}.");
             }
 
-            // Written into a side folder that is renamed when complete, so a backup cut short is never listed or restored.
+            // Renamed when complete, so a backup cut short is never listed or restored.
             var staging = Path.Combine(Folder, $".{name}.partial");
             foreach (var unfinished in Directory.Exists(Folder) ? Directory.EnumerateDirectories(Folder, ".*.partial") : [])
             {
@@ -109,10 +89,8 @@ public sealed class PostgresBackups(
             }
 
             var systemIdentifier = await SystemIdentifierAsync(ct);
-            // From now on the archive keeps every segment: a recovery from this base backup replays them.
             await File.WriteAllTextAsync(Path.Combine(WalArchiveFolder(systemIdentifier), KeepingMarker), "", ct);
-            // A fast checkpoint starts the copy at once instead of after the next scheduled one; the WAL written meanwhile
-            // is streamed into pg_wal.tar.gz, so the base backup restores on its own, without the archive.
+            // The WAL written meanwhile goes into pg_wal.tar.gz, so the base backup restores without the archive.
             var baseBackupFolder = Path.Combine(staging, "base");
             await RunClientAsync("pg_basebackup",
                 [$"--pgdata={baseBackupFolder}", "--format=tar", "--gzip", "--wal-method=stream", "--checkpoint=fast", $"--label=dentistimo {name}"], ct);
@@ -138,10 +116,7 @@ public sealed class PostgresBackups(
         }
     }
 
-    /// <summary>
-    /// Restores each database of <paramref name="backup"/> from its dump. A database of that name already there is not
-    /// dropped but renamed aside; the new names are returned. The resources using the server are stopped meanwhile.
-    /// </summary>
+    // Databases already there are renamed aside, not dropped; returns their new names.
     public async Task<IReadOnlyList<string>> RestoreDatabasesAsync(PostgresBackup backup, CancellationToken ct)
     {
         await _oneAtATime.WaitAsync(ct);
@@ -179,12 +154,7 @@ public sealed class PostgresBackups(
         }
     }
 
-    /// <summary>
-    /// Makes the server hold the whole cluster as it was at <paramref name="target"/>: a data directory from the base
-    /// backup of <paramref name="backup"/>, with the archived WAL replayed up to the last transaction committed at or
-    /// before that time (null: all of it). The server is stopped, its data directory kept beside the new one, and
-    /// started again, promoted to a new timeline that accepts writes. The resources using it are stopped meanwhile.
-    /// </summary>
+    // Point-in-time recovery to target (null: the archive's end); the replaced data directory is kept beside.
     public async Task RestoreClusterAsync(PostgresBackup backup, DateTimeOffset? target, CancellationToken ct)
     {
         if (!backup.CanRecoverTo(target) || target > time.GetUtcNow())
@@ -221,8 +191,7 @@ public sealed class PostgresBackups(
             Directory.Move(staging, postgres.DataDirectory);
             await StartAsync([postgres], ct);
             await WaitUntilPromotedAsync(ct);
-            // Recovery is over: its settings would only confuse whoever reads the configuration next (they are read only
-            // at a start, so no reload).
+            // Recovery is over; its settings are read only at a start, so resetting them needs no reload.
             await ExecuteAsync(ct, "ALTER SYSTEM RESET recovery_target_time", "ALTER SYSTEM RESET recovery_target_action");
             log.LogInformation("The server now holds the cluster as it was at {Target}, and accepts writes.", targetText);
             await StartAsync(stopped, ct);
@@ -235,17 +204,13 @@ public sealed class PostgresBackups(
 
     private string WalArchivesFolder => Path.Combine(Folder, "wal");
 
-    /// <summary>The cluster's, chosen by initdb and kept by every copy restored from its backups; it names the cluster's WAL archive.</summary>
+    // Chosen by initdb and kept by every restored copy, so it names the cluster's WAL archive.
     private async Task<string> SystemIdentifierAsync(CancellationToken ct) =>
         (await QueryAsync<long>("SELECT system_identifier FROM pg_control_system()", ct)).ToString(CultureInfo.InvariantCulture);
 
-    // Created by scripts/postgres.sh for the cluster it starts.
     private string WalArchiveFolder(string systemIdentifier) => Path.Combine(WalArchivesFolder, systemIdentifier);
 
-    /// <summary>
-    /// Closes the server's current WAL segment and waits until it is archived, so that everything committed so far can
-    /// be recovered to, rather than only what archive_timeout has sent to the archive by now.
-    /// </summary>
+    // So that a recovery reaches everything committed, not only what archive_timeout has sent so far.
     private async Task ArchiveCurrentWalAsync(string systemIdentifier, CancellationToken ct)
     {
         // On a segment boundary pg_walfile_name names the segment just completed, which is what pg_switch_wal returns.
@@ -259,10 +224,7 @@ public sealed class PostgresBackups(
         }
     }
 
-    /// <summary>
-    /// The base backup unpacked into a side folder of the data directory, set to recover up to <paramref name="target"/>:
-    /// recovery.signal, and the target in postgresql.auto.conf (scripts/postgres.sh gives the restore_command).
-    /// </summary>
+    // scripts/postgres.sh gives the restore_command; recovery.signal starts the recovery.
     private async Task<string> StageDataDirectoryAsync(PostgresBackup backup, DateTimeOffset? target, CancellationToken ct)
     {
         var staging = postgres.DataDirectory + ".restoring";
@@ -288,10 +250,7 @@ public sealed class PostgresBackups(
         return staging;
     }
 
-    /// <summary>
-    /// Waits until the server, started in archive recovery, has replayed the WAL up to its target and been promoted to a
-    /// primary that accepts writes; fails at once if it exits instead (a target beyond the archived WAL, say).
-    /// </summary>
+    // Fails at once if the server exits instead of promoting (a target beyond the archived WAL, say).
     private async Task WaitUntilPromotedAsync(CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -319,7 +278,6 @@ public sealed class PostgresBackups(
         }
     }
 
-    /// <summary>Keeps the newest <paramref name="keep"/> backups, and of the WAL archive what a recovery from one of them needs.</summary>
     private async Task PruneAsync(int keep, CancellationToken ct)
     {
         var backups = List();
@@ -346,7 +304,6 @@ public sealed class PostgresBackups(
         }
     }
 
-    /// <summary>The WAL range of the base backup in <paramref name="folder"/>, from pg_basebackup's backup_manifest.</summary>
     private async Task<PostgresBaseBackup> ReadBaseBackupAsync(string folder, string systemIdentifier, CancellationToken ct)
     {
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "backup_manifest"), ct));
@@ -360,7 +317,7 @@ public sealed class PostgresBackups(
             StartWalFile: await QueryAsync<string>($"SELECT pg_walfile_name('{startLsn}'::pg_lsn)", ct));
     }
 
-    /// <summary>The running resources that use the server (by reference or by waiting for it), stopped; returned to start them again.</summary>
+    // Returned to be started again after the restore.
     private async Task<IReadOnlyList<IResource>> StopDependentsAsync(CancellationToken ct)
     {
         IResource[] server = [postgres, .. postgres.Databases];
@@ -382,7 +339,6 @@ public sealed class PostgresBackups(
     private bool IsRunning(IResource resource) =>
         notifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text == KnownResourceStates.Running;
 
-    /// <summary>Stops each of <paramref name="resources"/> as the dashboard's button does, and waits until it has.</summary>
     private async Task StopAsync(IReadOnlyList<IResource> resources, CancellationToken ct)
     {
         foreach (var resource in resources)
@@ -450,7 +406,6 @@ public sealed class PostgresBackups(
             Pooling = false,
         }.ConnectionString);
 
-    /// <summary>A PostgreSQL client program (pg_dump, pg_restore, pg_basebackup), connected to the server as the superuser.</summary>
     private async Task RunClientAsync(string program, IEnumerable<string> arguments, CancellationToken ct)
     {
         var server = new NpgsqlConnectionStringBuilder(await postgres.ConnectionStringExpression.GetValueAsync(ct));

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Runs PostgreSQL 15 in the foreground on a cluster of its own in $1, as the postgres user (initdb and postgres
-# refuse root), creating the cluster at the first start. The superuser's password comes in $POSTGRES_PASSWORD.
-# Completed WAL segments go to an archive under the backups folder $3, for point-in-time recovery.
+# Runs PostgreSQL 15 in the foreground as the postgres user (initdb and postgres refuse root) on the cluster in $1,
+# created at the first start, archiving its WAL under $3 for point-in-time recovery.
 set -euo pipefail
 data=$1 port=$2 backups=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,8 +28,7 @@ wal_archive="$backups/wal/$system_identifier"
 mkdir -p "$wal_archive" && chmod 755 "$backups" "$backups/wal" && chown postgres:postgres "$wal_archive"
 
 # fsync off: local data is throwaway. Terse errors: a unique-key error's DETAIL would quote a patient's email address.
-# archive_timeout closes a segment at least once a minute while anything is written, so the archive is never more than
-# about a minute behind. restore_command is read only by a recovery, which a restore starts with recovery.signal.
+# archive_timeout keeps the archive at most about a minute behind; restore_command is read only by a recovery.
 exec "${as_postgres[@]}" "$bin/postgres" -D "$data" -p "$port" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300 -c fsync=off \
     -c log_error_verbosity=terse \

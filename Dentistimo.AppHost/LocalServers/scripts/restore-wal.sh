@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# PostgreSQL's restore_command during a point-in-time recovery (run as the postgres user): unpacks the archived WAL
-# file named $1 (%f) from the archive folder $3 to $2 (%p). It fails for a file the archive does not hold, which is
-# how the recovery learns that it reached the archive's end.
+# PostgreSQL's restore_command: unpacks WAL file $1 (%f) from the archive $3 to $2 (%p). Failing for a file the archive
+# lacks is how a recovery learns it reached the archive's end.
 set -euo pipefail
 name=$1 target=$2 archive=$3
 
