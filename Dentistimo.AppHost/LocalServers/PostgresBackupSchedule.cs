@@ -1,12 +1,5 @@
-using System.Globalization;
-using System.Text;
-using Dentistimo.AppHost.LocalServers;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Dentistimo.AppHost.LocalServers;
 
