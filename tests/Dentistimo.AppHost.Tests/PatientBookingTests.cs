@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Dentistimo.Scenarios;
+using Dentistimo.Testing;
 
 namespace Dentistimo.AppHost.Tests;
 
@@ -25,9 +26,7 @@ public sealed class PatientBookingTests
         var ct = cts.Token;
         // The servers keep their files and ports apart from a developer's AppHost, which may be running beside the tests,
         // and from the other test projects' (docs/aspire.md lists each one's offset).
-        // No scheduled backups: this data is throwaway.
-        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            ["Servers:StateDirectory=../.local/apphost-tests", "Servers:PortOffset=2000", "Servers:Backups:Interval=00:00:00"], ct);
+        await using var appHost = await AppHostServers.CreateBuilderAsync("../.local/apphost-tests", portOffset: 2000, ct);
         await using var app = await appHost.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
         await app.StartAsync(ct).WaitAsync(s_startTimeout, ct);
 
