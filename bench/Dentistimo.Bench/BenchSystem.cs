@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Dentistimo.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dentistimo.Bench;
@@ -54,9 +55,8 @@ public sealed class BenchSystem : IAsyncDisposable
     public static async Task<BenchSystem> StartAsync(params string[] services)
     {
         using var cts = new CancellationTokenSource(s_startTimeout);
-        // No scheduled backup: the one taken at start would run beside the warm-up. PostgreSQL still archives its WAL.
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Dentistimo_AppHost>(
-            [$"Servers:StateDirectory={StateDirectory}", $"Servers:PortOffset={PortOffset}", "Servers:Backups:Interval=00:00:00"], cts.Token);
+        // As the tests' model: no scheduled backup, whose first would run beside the warm-up. PostgreSQL still archives its WAL.
+        var builder = await AppHostServers.CreateBuilderAsync(StateDirectory, PortOffset, cts.Token);
         // Standard output is the report's: the AppHost's own log goes to standard error, its servers' failing health
         // checks while they start left out.
         builder.Services.AddLogging(logging => logging
@@ -86,17 +86,7 @@ public sealed class BenchSystem : IAsyncDisposable
                 service.WithEnvironment(name, value);
             }
 
-            // Telemetry is collected but not exported: the testing builder runs no dashboard, and its default endpoint,
-            // where nothing listens, would have the services retry every export in memory.
-            service.WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
-
-            // Straight to the service, as in a deployment: DCP's proxy, a development convenience, is not measured. The
-            // launch profile's port moved by the offset, as the servers' are.
-            service.WithEndpoint("http", endpoint =>
-            {
-                endpoint.IsProxied = false;
-                endpoint.Port = endpoint.TargetPort = PortOffset + (endpoint.Port ?? throw new InvalidOperationException($"{project.Name} has no port in its launch profile."));
-            });
+            service.AsDeployed(PortOffset);
         }
 
         var app = await builder.BuildAsync(cts.Token);

@@ -52,16 +52,19 @@ public sealed class AppHostServers
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         await Task.WhenAll(s_servers.Select(server => app.ResourceNotifications.WaitForResourceHealthyAsync(server, cts.Token)));
-        var servers = new AppHostServers(
-            app,
-            await ConnectionStringAsync(app, "postgres", cts.Token),
-            await ConnectionStringAsync(app, "cache", cts.Token),
-            await ConnectionStringAsync(app, "messaging", cts.Token),
-            await ConnectionStringAsync(app, "mail", cts.Token));
+        var servers = await OfAsync(app, cts.Token);
         // MailDev keeps its emails on disk across runs; tests find theirs by recipient, so earlier runs' only slow them down.
         await servers.MailDev.DeleteAllEmailsAsync();
         return servers;
     }
+
+    /// <summary>The servers of an app started from the AppHost's model, once they are running.</summary>
+    public static async Task<AppHostServers> OfAsync(DistributedApplication app, CancellationToken ct) => new(
+        app,
+        await ConnectionStringAsync(app, "postgres", ct),
+        await ConnectionStringAsync(app, "cache", ct),
+        await ConnectionStringAsync(app, "messaging", ct),
+        await ConnectionStringAsync(app, "mail", ct));
 
     /// <summary>
     /// The AppHost's model for tests, with its servers' files in <paramref name="stateDirectory"/> (relative to the
@@ -82,6 +85,7 @@ public abstract class AppHostServer(DistributedApplication app, string resourceN
     // Safety nets for a hung server: RabbitMQ takes a few seconds to stop and to start on two cores.
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
+    private static readonly HttpClient s_probe = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     protected DistributedApplication App { get; } = app;
 
@@ -89,6 +93,20 @@ public abstract class AppHostServer(DistributedApplication app, string resourceN
 
     /// <summary>Whether the server answers its clients now.</summary>
     public abstract Task<bool> IsAnsweringAsync();
+
+    /// <summary>Whether GET <paramref name="url"/> answers with a success status now.</summary>
+    protected static async Task<bool> AnswersGetAsync(Uri url)
+    {
+        try
+        {
+            using var response = await s_probe.GetAsync(url);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Stops the server and returns once its process has exited.</summary>
     public async Task StopAsync()
@@ -291,16 +309,5 @@ public sealed class AppHostMailDev(DistributedApplication app, string connection
         response.EnsureSuccessStatusCode();
     }
 
-    public override async Task<bool> IsAnsweringAsync()
-    {
-        try
-        {
-            using var response = await s_http.GetAsync(new Uri(WebUrl, "healthz"));
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
+    public override Task<bool> IsAnsweringAsync() => AnswersGetAsync(new Uri(WebUrl, "healthz"));
 }

@@ -50,6 +50,14 @@ public sealed class RabbitMqQueues(Uri managementUrl, string username, string pa
             (string?)message["properties"]?["content_type"])).ToList();
     }
 
+    /// <summary>Throws away every message waiting in <paramref name="queue"/>; the queue and its bindings stay.</summary>
+    public async Task PurgeAsync(string queue)
+    {
+        using var request = Request(HttpMethod.Delete, $"api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/contents");
+        using var response = await s_http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Puts a message straight into <paramref name="queue"/> (through the default exchange).</summary>
     public async Task PublishAsync(string queue, QueuedMessage message)
     {

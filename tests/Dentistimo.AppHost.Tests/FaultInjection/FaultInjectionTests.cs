@@ -11,7 +11,7 @@ namespace Dentistimo.AppHost.Tests.FaultInjection;
 /// checkers (<see cref="InvariantChecks"/>) compare the recorded history with the database, MailDev and RabbitMQ.
 /// </summary>
 [Collection(FaultInjectionCollection.Name)]
-public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutputHelper output)
+public sealed class FaultInjectionTests(FaultInjectionSystem fixture, ITestOutputHelper output)
 {
     private const double RequestsPerSecond = 25;
 
@@ -45,8 +45,7 @@ public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutp
 
     [Fact]
     public Task Nothing_is_lost_when_PostgreSQL_stops_abruptly_and_starts_again() => RunAsync(new Fault(
-        // KillAsync is `pg_ctl stop -m immediate`: no checkpoint, clients cut off; the next start recovers from the WAL.
-        "PostgreSQL stopped abruptly (immediate), started", system => system.Servers.Postgres.KillAsync(), system => system.Servers.Postgres.StartAsync()));
+        "PostgreSQL stopped abruptly (immediate), started", system => system.CrashPostgresAsync(), system => system.Servers.Postgres.StartAsync()));
 
     [Fact]
     public Task Nothing_is_lost_when_Redis_is_stopped() => RunAsync(new Fault(
@@ -64,7 +63,7 @@ public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutp
             "SIGTERM BookingApi, restart (rolling deploy)",
             async system =>
             {
-                await system.BookingApi.StopAsync();
+                await system.BookingApi.TerminateAsync();
                 exitCode = system.BookingApi.LastExitCode;
             },
             system => system.BookingApi.StartAsync()) { Outage = TimeSpan.Zero });
@@ -82,7 +81,7 @@ public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutp
             "SIGTERM notifier, restart (rolling deploy)",
             async system =>
             {
-                await system.Notifier.StopAsync();
+                await system.Notifier.TerminateAsync();
                 exitCode = system.Notifier.LastExitCode;
             },
             system => system.Notifier.StartAsync()) { Outage = TimeSpan.Zero });
@@ -102,7 +101,7 @@ public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutp
                 await system.Servers.MailDev.StopAsync();
                 // Long enough for the notifier to be retrying a full batch of messages when it is told to stop.
                 await Task.Delay(TimeSpan.FromSeconds(3));
-                await system.Notifier.StopAsync();
+                await system.Notifier.TerminateAsync();
                 exitCode = system.Notifier.LastExitCode;
             },
             async system =>
@@ -120,18 +119,13 @@ public sealed class FaultInjectionTests(FaultInjectionServers fixture, ITestOutp
     private async Task<FaultReport> RunAsync(Fault fault)
     {
         var took = Stopwatch.StartNew();
-        var system = await SystemUnderTest.StartAsync(fixture.Servers);
+        var logs = fixture.LogFolder(fault);
+        output.WriteLine($"The services' logs: {logs}");
         FaultReport report;
         bool drained;
-        try
+        await using (var system = await SystemUnderTest.StartAsync(fixture, logs))
         {
             (report, drained) = await RunAsync(fault, system);
-        }
-        finally
-        {
-            var logs = fixture.LogFolder(fault);
-            await system.StopAsync(logs);
-            output.WriteLine($"The services' logs: {logs}");
         }
 
         output.WriteLine(report.ToString());

@@ -1,85 +1,79 @@
 using System.Diagnostics;
+using Aspire.Hosting;
 using Dentistimo.AppHost.Tests.Infrastructure;
-using Dentistimo.LocalServers;
-using Dentistimo.Notifier.IntegrationEvents;
 using Dentistimo.Testing;
+using Dentistimo.Notifier.IntegrationEvents;
 using Npgsql;
 
 namespace Dentistimo.AppHost.Tests.FaultInjection;
 
 /// <summary>
-/// BookingApi and the notifier as processes from their build output, on databases, a RabbitMQ virtual host and a Redis
-/// key prefix of their own on the fault-injection servers: one per test, so each test's checkers see its data alone.
-/// The web app is not started: every request goes to BookingApi directly, and no fault here involves it.
+/// The fault-injection system (<see cref="FaultInjectionSystem"/>) as one test finds it: its data reset, as on a
+/// system never used before, so that the test's checkers see its own data alone. Requests go to BookingApi directly;
+/// the web app runs as in the AppHost, and no fault here involves it.
 /// </summary>
-public sealed class SystemUnderTest
+public sealed class SystemUnderTest : IAsyncDisposable
 {
-    // Web (not started), BookingApi and notifier: away from the launcher (5080-5082), the benchmarks (6080-6282) and
-    // LaunchedSystem (7080-7152). One fault-injection run at a time owns the server set, and so these ports too.
-    private const int PortBase = 7300;
-    private static readonly HttpClient s_mailDev = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private const string BookingDatabase = "bookingdb";
+    private const string NotifierDatabase = "notifierdb";
 
-    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
-    private DentistimoSystem _system = null!;
+    private readonly DistributedApplication _app;
+    private readonly List<IAsyncDisposable> _logRecordings = [];
 
-    private SystemUnderTest(LocalServerSet servers)
+    private SystemUnderTest(FaultInjectionSystem system)
     {
-        Servers = servers;
-        Mail = new MailDirectory(Path.Combine(servers.MailDev.Folder, "mail"));
-        Queues = new RabbitMqQueues(servers.RabbitMq.ManagementUrl, servers.RabbitMq.Username, servers.RabbitMq.Password, VirtualHost);
+        _app = system.Application;
+        Servers = system.Servers;
+        BookingApi = new AppHostService(_app, "bookingapi");
+        Notifier = new AppHostService(_app, "notifier");
+        Mail = new MailDirectory(system.MailDirectory);
+        // The AppHost gives the services RabbitMQ's default virtual host.
+        Queues = new RabbitMqQueues(Servers.RabbitMq.ManagementUrl, Servers.RabbitMq.Username, Servers.RabbitMq.Password, "/");
     }
 
-    public LocalServerSet Servers { get; }
+    public AppHostServers Servers { get; }
 
-    public DentistimoService BookingApi => _system.BookingApi;
+    public AppHostService BookingApi { get; }
 
-    public DentistimoService Notifier => _system.Notifier;
+    public AppHostService Notifier { get; }
 
     public MailDirectory Mail { get; }
 
     public RabbitMqQueues Queues { get; }
 
-    private string BookingDatabase => $"bookingdb_faults_{_suffix}";
-
-    private string NotifierDatabase => $"notifierdb_faults_{_suffix}";
-
-    private string VirtualHost => $"faults-{_suffix}";
-
-    // Unpooled: the database is dropped at the end, and these connections are few.
+    // Unpooled: the database is dropped before the next test, and these connections are few.
     private string BookingDbConnectionString => Servers.Postgres.ConnectionString(BookingDatabase) + ";Pooling=false";
 
-    /// <summary>Empties MailDev's inbox, then starts BookingApi and the notifier and returns once both are healthy.</summary>
-    public static async Task<SystemUnderTest> StartAsync(LocalServerSet servers)
+    /// <summary>
+    /// Stops BookingApi and the notifier, empties what they keep (their databases, RabbitMQ's queues, Redis, MailDev's
+    /// inbox), then starts them again and returns once both are healthy.
+    /// </summary>
+    /// <param name="logFolder">Where the services' logs of this test go, restarts included, once it is disposed.</param>
+    public static async Task<SystemUnderTest> StartAsync(FaultInjectionSystem fixture, string logFolder)
     {
-        // A test that failed midway may have left the server it stopped down.
-        await servers.StartAsync();
-        var system = new SystemUnderTest(servers);
-        await system.EmptyInboxAsync();
-        var messaging = await servers.RabbitMq.CreateVirtualHostAsync(system.VirtualHost);
-        system._system = await DentistimoSystem.AcquireAsync(servers, new DentistimoSystemOptions
+        var system = new SystemUnderTest(fixture);
+        AppHostServer[] servers = [system.Servers.Postgres, system.Servers.Redis, system.Servers.RabbitMq, system.Servers.MailDev];
+        foreach (var server in servers.Where(server => ResourceProcess.HasExited(system._app, server.ResourceName)))
         {
-            Configuration = TestBuild.Configuration,
-            BookingDatabase = system.BookingDatabase,
-            NotifierDatabase = system.NotifierDatabase,
-            Messaging = messaging,
-            CacheKeyPrefix = $"faults-{system._suffix}:",
-            WebPort = PortBase,
-            BookingApiPort = PortBase + 1,
-            NotifierPort = PortBase + 2,
-        });
-        try
-        {
-            // The notifier is healthy once its queue is bound, so no event published after this is dropped unrouted.
-            await Task.WhenAll(system.BookingApi.StartAsync(), system.Notifier.StartAsync());
-        }
-        catch
-        {
-            await system._system.DisposeAsync();
-            throw;
+            // A test that failed midway left it down.
+            await server.StartAsync();
         }
 
+        foreach (var service in new[] { system.BookingApi, system.Notifier }.Where(service => !ResourceProcess.HasExited(system._app, service.ResourceName)))
+        {
+            await service.TerminateAsync();
+        }
+
+        await system.ResetDataAsync();
+        system._logRecordings.Add(system.BookingApi.RecordLog(Path.Combine(logFolder, "bookingapi.log")));
+        system._logRecordings.Add(system.Notifier.RecordLog(Path.Combine(logFolder, "notifier.log")));
+        // The notifier is healthy once its queue is bound, so no event published after this is dropped unrouted.
+        await Task.WhenAll(system.BookingApi.StartAsync(), system.Notifier.StartAsync());
         return system;
     }
+
+    /// <summary>An abrupt stop of PostgreSQL (SIGQUIT to the postmaster): no checkpoint, clients cut off; the next start recovers from the WAL.</summary>
+    public Task CrashPostgresAsync() => ResourceProcess.SignalAndWaitForExitAsync(_app, Servers.Postgres.ResourceName, ResourceProcess.SigQuit);
 
     /// <summary>
     /// Waits until nothing is left to do: the outbox is published, no queue but the error queue holds a message, and
@@ -132,34 +126,37 @@ public sealed class SystemUnderTest
                 message.Headers.GetValueOrDefault("MT-Fault-ExceptionType", ""), message.Headers.GetValueOrDefault("MT-Fault-Message", ""))).ToList());
     }
 
-    /// <summary>Stops the services, keeps their logs in <paramref name="logFolder"/>, and drops the databases and virtual host.</summary>
-    public async Task StopAsync(string logFolder)
+    /// <summary>Writes the services' logs of this test.</summary>
+    public async ValueTask DisposeAsync()
     {
-        await _system.DisposeAsync();
-        Directory.CreateDirectory(logFolder);
-        foreach (var service in new[] { BookingApi, Notifier })
+        foreach (var recording in _logRecordings)
         {
-            // Each test's services write to the same files (named by port): keep this test's, restarts included.
-            File.Copy(service.LogFile, Path.Combine(logFolder, $"{service.Name}.log"), overwrite: true);
-        }
-
-        // On a server a failed test left down, this test's databases or virtual host stay behind (unique names, harmless):
-        // failing here would hide why the test failed.
-        if (await Servers.Postgres.IsAnsweringAsync())
-        {
-            await Servers.Postgres.DropDatabaseAsync(BookingDatabase);
-            await Servers.Postgres.DropDatabaseAsync(NotifierDatabase);
-        }
-
-        if (await Servers.RabbitMq.IsAnsweringAsync())
-        {
-            await Servers.RabbitMq.DeleteVirtualHostAsync(VirtualHost);
+            await recording.DisposeAsync();
         }
     }
 
-    private async Task EmptyInboxAsync()
+    /// <summary>With the services stopped: their databases afresh (they migrate them as they start), and nothing queued, cached or emailed.</summary>
+    private async Task ResetDataAsync()
     {
-        using var _ = await s_mailDev.DeleteAsync(new Uri(Servers.MailDev.WebUrl, "email/all"));
+        await using (var server = NpgsqlDataSource.Create(Servers.Postgres.ConnectionString("postgres") + ";Pooling=false"))
+        {
+            foreach (var database in new[] { BookingDatabase, NotifierDatabase })
+            {
+                await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                await drop.ExecuteNonQueryAsync();
+                await using var create = server.CreateCommand($"CREATE DATABASE \"{database}\"");
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+
+        // Only what a failed test left (the web app's own queue is exclusive to it and stays empty), purged, not deleted.
+        foreach (var queue in (await Queues.ListAsync()).Where(queue => queue.Messages > 0))
+        {
+            await Queues.PurgeAsync(queue.Name);
+        }
+
+        Assert.StartsWith("+OK", await Servers.Redis.CommandAsync("FLUSHALL"));
+        await Servers.MailDev.DeleteAllEmailsAsync();
         await Eventually.TrueAsync(() => Mail.IsEmpty, TimeSpan.FromSeconds(30), "MailDev to empty its mail directory");
         Mail.Forget();
     }

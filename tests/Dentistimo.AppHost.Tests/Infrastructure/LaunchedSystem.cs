@@ -27,9 +27,29 @@ public class LaunchedSystem : IAsyncLifetime
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromMinutes(1);
 
+    private readonly string _stateDirectory;
+    private readonly int _portOffset;
     private DistributedApplication? _app;
 
+    public LaunchedSystem()
+        : this("../.local/apphost-whole-system", PortOffset)
+    {
+    }
+
+    /// <summary>For a fixture that must not share the state folder and ports of the others (one that crashes servers, say).</summary>
+    protected LaunchedSystem(string stateDirectory, int portOffset)
+    {
+        _stateDirectory = stateDirectory;
+        _portOffset = portOffset;
+    }
+
     public RunningDentistimo Running { get; private set; } = null!;
+
+    /// <summary>The running app, for a fixture of its own that drives its resources.</summary>
+    protected DistributedApplication App => _app ?? throw new InvalidOperationException("The system has not started.");
+
+    /// <summary>Where the servers keep their files, as a full path.</summary>
+    protected string ServersDirectory { get; private set; } = "";
 
     /// <summary>What a fixture of its own changes in the AppHost's model before it starts.</summary>
     protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
@@ -40,11 +60,11 @@ public class LaunchedSystem : IAsyncLifetime
     /// <param name="mailDevModules">MailDev's node_modules, which the AppHost installed.</param>
     protected virtual Task MailDevStartedAsync(int smtpPort, string mailDevModules) => Task.CompletedTask;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(s_startTimeout);
-        const string stateDirectory = "../.local/apphost-whole-system";
-        var builder = await AppHostServers.CreateBuilderAsync(stateDirectory, PortOffset, cts.Token);
+        var builder = await AppHostServers.CreateBuilderAsync(_stateDirectory, _portOffset, cts.Token);
+        ServersDirectory = Path.GetFullPath(_stateDirectory, builder.AppHostDirectory);
         Configure(builder);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
@@ -52,7 +72,7 @@ public class LaunchedSystem : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("mail", cts.Token);
         await MailDevStartedAsync(
             _app.GetEndpoint("mail", "smtp").Port,
-            Path.Combine(Path.GetFullPath(stateDirectory, builder.AppHostDirectory), "maildev", "node_modules"));
+            Path.Combine(ServersDirectory, "maildev", "node_modules"));
         await Task.WhenAll(s_resources.Select(resource => _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token)));
         Running = new RunningDentistimo(_app.GetEndpoint("web", "http"), _app.GetEndpoint("bookingapi", "http"), _app.GetEndpoint("mail", "http"));
     }

@@ -5,7 +5,7 @@ namespace Dentistimo.Web.Tests.Functional;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright. Playwright's own browser download cannot reach its servers here, so the test
-/// installs the distribution's package when it is missing, as LocalServers installs the servers.
+/// installs the distribution's package when it is missing, as the AppHost installs the servers.
 /// </summary>
 public static class Chromium
 {

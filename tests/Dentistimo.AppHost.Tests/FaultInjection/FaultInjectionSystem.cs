@@ -1,48 +1,64 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Dentistimo.AppHost.Tests.Infrastructure;
-using Dentistimo.LocalServers;
-using Dentistimo.LocalServers.Infrastructure;
+using Dentistimo.Testing;
 
 namespace Dentistimo.AppHost.Tests.FaultInjection;
 
 /// <summary>
 /// The fault-injection tests kill and stop servers and services and put both cores under load, so they run on their
-/// own, after the tests that run in parallel, one at a time, on servers of their own (<see cref="FaultInjectionServers"/>).
+/// own, after the tests that run in parallel, one at a time, on a system of their own (<see cref="FaultInjectionSystem"/>).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FaultInjectionCollection : ICollectionFixture<FaultInjectionServers>
+public sealed class FaultInjectionCollection : ICollectionFixture<FaultInjectionSystem>
 {
     public const string Name = "Fault injection";
 }
 
 /// <summary>
-/// A set of PostgreSQL, Redis, RabbitMQ and MailDev of the fault-injection tests' own, in a state folder of its own and
-/// on other ports (the shared ones + <see cref="PortOffset"/>), so that stopping and killing them never touches the
-/// servers other tests and the launcher share. Started once for all the tests, since RabbitMQ alone takes 10 s or more
-/// to start, and stopped at the end. Also keeps the summary of the run, artifacts/fault-injection.md.
+/// The whole AppHost model, its servers and its three services as DCP runs them, in a state folder of its own and on
+/// ports of its own (<see cref="PortOffset"/>), so that stopping and killing them never touches what other tests use.
+/// Started once for all the tests, since the whole system takes a minute or more to start on two cores; each test
+/// resets its data (<see cref="SystemUnderTest"/>). Also keeps the summary of the run, artifacts/fault-injection.md.
 /// </summary>
-public sealed partial class FaultInjectionServers : IAsyncLifetime
+public sealed partial class FaultInjectionSystem() : LaunchedSystem("../.local/apphost-fault-injection", PortOffset)
 {
-    /// <summary>PostgreSQL on 5832, Redis 6680, RabbitMQ 5973 (management 15973), MailDev SMTP 1425 (web 1480).</summary>
-    public const int PortOffset = 300;
+    /// <summary>
+    /// Servers:PortOffset of this system: PostgreSQL 9732, Redis 10679, RabbitMQ 9972 (management 19972), MailDev SMTP
+    /// 5325 (inbox 5380). Not 4000, whose MailDev inbox (5080) is the port of a developer's AppHost's web app.
+    /// </summary>
+    public new const int PortOffset = 4300;
 
     private readonly List<FaultReport> _reports = [];
-    private IDisposable? _exclusiveUse;
 
-    public LocalServerSet Servers { get; private set; } = null!;
+    public AppHostServers Servers { get; private set; } = null!;
+
+    /// <summary>Where MailDev keeps each email it accepted as an .eml file.</summary>
+    public string MailDirectory => Path.Combine(ServersDirectory, "maildev", "mail");
 
     /// <summary>One line per fault, for people and CI to read after the run (.ci/run prints it).</summary>
-    public string SummaryFile { get; } = Path.Combine(Repository.FindRoot(), "artifacts", "fault-injection.md");
+    public string SummaryFile { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    internal DistributedApplication Application => App;
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
-        var shared = LocalServerSet.ForRepository();
-        Servers = LocalServerSet.ForRepository(Path.Combine(shared.StateDirectory, "fault-injection"), portOffset: PortOffset);
-        // Another test run (another worktree sharing the state folder, say) would have its servers killed under it.
-        _exclusiveUse = await Servers.AcquireExclusiveUseAsync("a fault-injection test run", TimeSpan.FromMinutes(30));
-        await Servers.StartAsync();
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(service).AsDeployed(PortOffset);
+        }
+    }
 
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Servers = await AppHostServers.OfAsync(App, CancellationToken.None);
+
+        // The state folder is .local/ in the repository, where artifacts/ is too.
+        SummaryFile = Path.GetFullPath(Path.Combine(ServersDirectory, "..", "..", "artifacts", "fault-injection.md"));
         Directory.CreateDirectory(Path.GetDirectoryName(SummaryFile)!);
         await File.WriteAllTextAsync(SummaryFile, string.Create(CultureInfo.InvariantCulture, $"""
             # Fault injection, latest run
@@ -56,7 +72,7 @@ public sealed partial class FaultInjectionServers : IAsyncLifetime
             """));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         try
         {
@@ -68,12 +84,10 @@ public sealed partial class FaultInjectionServers : IAsyncLifetime
 
                     """));
             }
-
-            await Servers.StopAsync();
         }
         finally
         {
-            _exclusiveUse?.Dispose();
+            await base.DisposeAsync();
         }
     }
 
