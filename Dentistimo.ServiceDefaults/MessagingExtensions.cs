@@ -1,12 +1,22 @@
 using Dentistimo.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class MessagingExtensions
 {
+    // Aspire's name for the RabbitMQ client's check, and the tag MassTransit gives its bus's check.
+    private const string RabbitMqClientCheck = "RabbitMQ.Client";
+    private const string MassTransitCheckTag = "masstransit";
+
     /// <summary>Aspire's RabbitMQ client beside MassTransit's bus, for its /health check and traces.</summary>
-    public static Uri AddRabbitMqBesideMassTransit(this IHostApplicationBuilder builder, string connectionName)
+    /// <param name="brokerDownStatus">
+    /// What /health says while RabbitMQ is down: Unhealthy (503) where the service cannot do its work without it,
+    /// Degraded (200, and said in the answer) where it serves on without it.
+    /// </param>
+    public static Uri AddRabbitMqBesideMassTransit(
+        this IHostApplicationBuilder builder, string connectionName, HealthStatus brokerDownStatus = HealthStatus.Unhealthy)
     {
         var broker = new Uri(builder.Configuration.GetRequiredConnectionString(connectionName));
         builder.AddRabbitMQClient(
@@ -19,6 +29,15 @@ public static class MessagingExtensions
             },
             factory => factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHostedService<RabbitMqConnectionRecovery>();
+
+        // After configuration, where MassTransit adds its check; both checks report a failure at their registration's status.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var check in options.Registrations.Where(check => check.Name == RabbitMqClientCheck || check.Tags.Contains(MassTransitCheckTag)))
+            {
+                check.FailureStatus = brokerDownStatus;
+            }
+        });
         return broker;
     }
 }

@@ -9,6 +9,7 @@ using MassTransit;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 
@@ -97,7 +98,8 @@ internal static class Extensions
     // A queue per replica, deleted when it goes, so every browser hears of every booking whichever replica it is on.
     private static void AddAvailabilityEvents(this IHostApplicationBuilder builder)
     {
-        var messaging = builder.AddRabbitMqBesideMassTransit("messaging");
+        // Pages and bookings go on without RabbitMQ; only the live updates of open pages wait for it.
+        var messaging = builder.AddRabbitMqBesideMassTransit("messaging", brokerDownStatus: HealthStatus.Degraded);
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConsumer<SlotAvailabilityChangedHandler>();

@@ -76,6 +76,7 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
 
         await _resources.Servers.RabbitMq.StopAsync();
         var answers = new List<(int Status, JsonObject Body)>();
+        (System.Net.HttpStatusCode Code, JsonObject Body) healthWhileDown;
         try
         {
             // The slot holds one patient: the first request is confirmed and the rest are rejected, all without RabbitMQ.
@@ -83,6 +84,10 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
             {
                 answers.Add(await driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail())));
             }
+
+            // Unlike the web, BookingApi cannot do all its work without RabbitMQ: its events wait.
+            using var health = await api.CreateClient().GetAsync("/health");
+            healthWhileDown = (health.StatusCode, (await health.Content.ReadFromJsonAsync<JsonObject>())!);
         }
         finally
         {
@@ -90,6 +95,8 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
         }
 
         Assert.Equal([201, 409, 409, 409, 409], answers.Select(a => a.Status));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, healthWhileDown.Code);
+        Assert.Equal("Unhealthy", (string?)healthWhileDown.Body["checks"]!["RabbitMQ.Client"]!["status"]);
         await events.WaitForAsync(e => e.Confirmed.Count + e.Rejected.Count >= 5, s_recovery);
         Assert.Single(events.Confirmed);
         Assert.Equal(4, events.Rejected.Count);

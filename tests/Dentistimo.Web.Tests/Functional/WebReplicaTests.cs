@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Dentistimo.Testing;
@@ -59,7 +61,9 @@ public sealed class WebReplicaTests : IClassFixture<IsolatedResources>
         await using var replica = new WebFactory(apiAddress, _resources.Messaging).WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
             services.AddSingleton<IMemoryCache>(new MemoryCache(new MemoryCacheOptions { Clock = new StoppedClock(DateTimeOffset.UtcNow) }))));
         using var web = replica.CreateClient();
-        await Eventually.TrueAsync(async () => (await web.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the replica to listen for availability events");
+        // Healthy, not just 200: without RabbitMQ the web is Degraded and still answers 200.
+        await Eventually.TrueAsync(
+            async () => (string?)(await web.GetFromJsonAsync<JsonObject>("/health"))!["status"] == "Healthy", TimeSpan.FromSeconds(60), "the replica to listen for availability events");
         var bookingApi = replica.Services.GetRequiredService<BookingApiClient>();
         Assert.Equal(0, await BookedAtAsync());
 
