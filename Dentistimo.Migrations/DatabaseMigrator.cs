@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Dentistimo.ServiceDefaults;
 using Npgsql;
 
 namespace Dentistimo.Migrations;
@@ -25,6 +26,7 @@ public static class DatabaseMigrationExtensions
     {
         services.AddSingleton<DatabaseMigrator<TContext>>(sp => ActivatorUtilities.CreateInstance<DatabaseMigrator<TContext>>(sp, databaseName));
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
+        services.AddSingleton<IStartupWork>(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(databaseName, tags: [ServiceDefaultsExtensions.ReadinessTag]);
         return services;
     }
@@ -41,13 +43,13 @@ public static class DatabaseMigrationExtensions
 public sealed class DatabaseMigrator<TContext>(
     string databaseName,
     IServiceScopeFactory scopeFactory,
-    ILogger<DatabaseMigrator<TContext>> logger) : BackgroundService
+    ILogger<DatabaseMigrator<TContext>> logger) : BackgroundService, IStartupWork
     where TContext : DbContext
 {
     private static readonly ActivitySource s_activitySource = new("Dentistimo.Migrations");
     private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(10);
 
-    private const long MigrationLockKey = 0x6D696772; // "migr"
+    public const long MigrationLockKey = 0x6D696772; // "migr"
     private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string DatabaseName => databaseName;
@@ -55,6 +57,11 @@ public sealed class DatabaseMigrator<TContext>(
     public string? LastError { get; private set; }
 
     public Task Migrated => _migrated.Task;
+
+    string IStartupWork.Name => databaseName;
+
+    // A migration waiting for PostgreSQL, or one that failed, is no longer the expected start: the health check tells it.
+    string? IStartupWork.InProgress => _migrated.Task.IsCompleted || LastError is not null ? null : $"Database '{databaseName}' is being migrated.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,10 +4,12 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -91,11 +93,31 @@ public static class ServiceDefaultsExtensions
     // Mapped in every environment: the AppHost and container probes rely on them.
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
-            .DisableHttpMetrics();
+        // MapHealthChecks' pipeline, with the answer for a service still starting in front of it.
+        var readiness = ((IEndpointRouteBuilder)app).CreateApplicationBuilder()
+            .Use(AnswerWhileStartingAsync)
+            .UseMiddleware<HealthCheckMiddleware>(new OptionsWrapper<HealthCheckOptions>(new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }))
+            .Build();
+        app.Map(HealthEndpointPath, readiness).WithDisplayName("Health checks").DisableHttpMetrics();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) })
             .DisableHttpMetrics();
         return app;
+    }
+
+    private static async Task AnswerWhileStartingAsync(HttpContext context, RequestDelegate next)
+    {
+        var starting = context.RequestServices.GetServices<IStartupWork>()
+            .Where(work => work.InProgress is not null)
+            .ToDictionary(work => work.Name, work => new HealthReportEntry(HealthStatus.Unhealthy, work.InProgress, TimeSpan.Zero, null, null));
+        if (starting.Count == 0)
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.CacheControl = "no-store, no-cache";
+        await HealthReportWriter.WriteAsync(context, new HealthReport(starting, TimeSpan.Zero));
     }
 
     private static void ConfigureResilience(HttpStandardResilienceOptions options)

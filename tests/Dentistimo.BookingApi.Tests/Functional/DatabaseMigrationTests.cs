@@ -1,4 +1,13 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.Migrations;
 using Dentistimo.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace Dentistimo.BookingApi.Tests.Functional;
@@ -8,6 +17,45 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
     private readonly IsolatedResources _resources;
 
     public DatabaseMigrationTests(IsolatedResources resources) => _resources = resources;
+
+    [Fact]
+    public async Task While_its_database_is_migrated_health_answers_503_saying_so_and_nothing_is_logged_as_a_warning_or_error()
+    {
+        await using (var first = new BookingApiFactory(_resources))
+        {
+            await first.StartedAsync();
+        }
+
+        // The migrator takes this session lock before it migrates, so holding it keeps the next start migrating.
+        await using var blocker = new NpgsqlConnection(_resources.BookingDb);
+        await blocker.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock($1)", blocker))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = DatabaseMigrator<BookingDbContext>.MigrationLockKey });
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        using var logs = new FakeLoggerProvider();
+        await using var api = new BookingApiFactory(_resources).WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs)));
+        var client = api.CreateClient();
+        using var whileMigrating = await client.GetAsync("/health");
+        var migratingHealth = (await whileMigrating.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", blocker))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        await Eventually.TrueAsync(async () =>
+        {
+            using var health = await client.GetAsync("/health");
+            return (string?)(await health.Content.ReadFromJsonAsync<JsonObject>())!["status"] == "Healthy";
+        }, TimeSpan.FromSeconds(60), "the migration to finish");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileMigrating.StatusCode);
+        Assert.Equal("Database 'bookingdb' is being migrated.", (string?)migratingHealth["checks"]!["bookingdb"]!["description"]);
+        Assert.Empty(logs.Collector.GetSnapshot().Where(record => record.Level >= LogLevel.Warning).Select(record => $"{record.Category}: {record.Message}"));
+    }
 
     [Fact]
     public async Task A_database_another_version_migrated_is_refused_with_a_message_naming_its_unknown_migration()
