@@ -49,7 +49,9 @@ else
     // So that the tests' run of this model never takes a developer's ports.
     var offset = int.Parse(builder.Configuration["Servers:PortOffset"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
     var install = builder.AddLocalServerInstall(state);
-    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5432 + offset).WaitForCompletion(install).WithBackups();
+    // Not PostgreSQL's default 5432: Npgsql's spans leave a default port out, and the dashboard links a span to its
+    // resource by address and port.
+    var postgres = builder.AddLocalPostgres("postgres", state, postgresPassword, port: 5433 + offset).WaitForCompletion(install).WithBackups();
     bookingDb = postgres.AddDatabase("bookingdb");
     notifierDb = postgres.AddDatabase("notifierdb");
     cache = builder.AddLocalRedis("cache", state, port: 6379 + offset).WaitForCompletion(install);

@@ -27,7 +27,7 @@ public sealed class FaultInjectionCollection : ICollectionFixture<FaultInjection
 public sealed partial class FaultInjectionSystem() : LaunchedSystem("../.local/apphost-fault-injection", PortOffset)
 {
     /// <summary>
-    /// Servers:PortOffset of this system: PostgreSQL 9732, Redis 10679, RabbitMQ 9972 (management 19972), MailDev SMTP
+    /// Servers:PortOffset of this system: PostgreSQL 9733, Redis 10679, RabbitMQ 9972 (management 19972), MailDev SMTP
     /// 5325 (inbox 5380). Not 4000, whose MailDev inbox (5080) is the port of a developer's AppHost's web app.
     /// </summary>
     public new const int PortOffset = 4300;
