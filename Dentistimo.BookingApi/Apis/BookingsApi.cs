@@ -30,6 +30,7 @@ public static class BookingsApi
     private static readonly IReadOnlyDictionary<string, (string Title, string Detail)> s_changeRefusals = new Dictionary<string, (string, string)>
     {
         [ChangeRefusalCodes.TooLateToChange] = ("Too late to change online", "The appointment starts soon or has started. Please call {0} at {1}."),
+        [ChangeRefusalCodes.TooSoonToMoveTo] = ("Too soon to move to online", "That time starts too soon to be changed online afterwards. Please choose a later time or call {0} at {1}."),
         [ChangeRefusalCodes.NotConfirmed] = ("No appointment to change", "This booking request was turned down, so there is no appointment to change."),
         [ChangeRefusalCodes.Cancelled] = ("Appointment cancelled", "This appointment is cancelled. Please book a new time."),
     };
@@ -126,7 +127,7 @@ public static class BookingsApi
         }
 
         return TypedResults.Ok(new ManagedBookingResponse(
-            BookingResponses.From(managed.Booking, managed.Clinic), managed.ChangeableUntil, managed.Clinic?.Clinic.Phone));
+            BookingResponses.From(managed.Booking, managed.Clinic), managed.ChangeableUntil, managed.Clinic?.Clinic.Phone, managed.MovesStartAfter));
     }
 
     public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBookingAsync(

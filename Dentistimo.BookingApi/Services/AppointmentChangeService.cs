@@ -18,7 +18,7 @@ public abstract record ChangeResult
     public sealed record Refused(string Code, ClinicEntry Clinic) : ChangeResult;
 }
 
-public sealed record ManagedBooking(BookingRecord Booking, ClinicEntry? Clinic, DateTimeOffset? ChangeableUntil);
+public sealed record ManagedBooking(BookingRecord Booking, ClinicEntry? Clinic, DateTimeOffset? ChangeableUntil, DateTimeOffset? MovesStartAfter);
 
 /// <summary>
 /// A change is decided under the booking's row lock, so a retry, or two tabs at once, changes it once and gets the same
@@ -46,9 +46,11 @@ public sealed class AppointmentChangeService(
             return null;
         }
 
-        var changeable = booking.Status == BookingStatus.Confirmed && changePolicy.CanChange(booking.StartUtc, timeProvider.GetUtcNow());
+        var now = timeProvider.GetUtcNow();
+        var changeable = booking.Status == BookingStatus.Confirmed && changePolicy.CanChange(booking.StartUtc, now);
         return new ManagedBooking(booking, await clinics.FindAsync(booking.ClinicId, cancellationToken),
-            changeable ? changePolicy.ChangeableUntil(booking.StartUtc) : null);
+            changeable ? changePolicy.ChangeableUntil(booking.StartUtc) : null,
+            changeable ? changePolicy.ChangeableStartsAfter(now) : null);
     }
 
     public Task<ChangeResult> CancelAsync(Guid id, string? token, CancellationToken cancellationToken) =>
@@ -152,6 +154,11 @@ public sealed class AppointmentChangeService(
             if (decision.Rejection is { } rejection)
             {
                 return new ChangeResult.Refused(rejection.ToApiCode(), clinic);
+            }
+
+            if (!changePolicy.CanChange(newStart, now))
+            {
+                return new ChangeResult.Refused(ChangeRefusalCodes.TooSoonToMoveTo, clinic);
             }
 
             var slot = decision.Slot!;

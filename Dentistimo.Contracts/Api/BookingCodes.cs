@@ -23,6 +23,9 @@ public static class ChangeRefusalCodes
 {
     public const string TooLateToChange = "too-late-to-change";
 
+    // A move to a time inside the cut-off, which the patient could no longer change online.
+    public const string TooSoonToMoveTo = "too-soon-to-move-to";
+
     public const string NotConfirmed = "not-confirmed";
 
     public const string Cancelled = "cancelled";

@@ -177,6 +177,11 @@ public static class SwedishTexts
         ["This appointment is cancelled, so it cannot be moved. Please book a new time."] =
             "Tiden är avbokad och kan inte flyttas. Boka en ny tid.",
         ["That time was just taken; choose another."] = "Den tiden blev just bokad; välj en annan.",
+        ["That time starts too soon to be changed online afterwards. Please choose a later time."] =
+            "Den tiden börjar för snart för att kunna ändras på webben efteråt. Välj en senare tid.",
+        ["Times before {0} are too soon to move to online: you could not change them here afterwards."] =
+            "Tider före {0} ligger för nära för att flytta till på webben: du skulle inte kunna ändra dem här efteråt.",
+        ["Too soon to move to"] = "För nära för att flytta till",
         ["That time cannot be booked for you. Please choose another time."] = "Den tiden kan inte bokas åt dig. Välj en annan tid.",
         ["The appointment could not be changed. Please try again."] = "Tiden kunde inte ändras. Försök igen.",
         ["Many people are using the booking service right now. Nothing was changed. Please try again in {0} seconds."] =

@@ -26,12 +26,17 @@ public static class DisplayTexts
             : "It is too late to change this appointment online. Please call the clinic.",
         ChangeRefusalCodes.NotConfirmed => "This booking was never confirmed, so there is nothing to change.",
         ChangeRefusalCodes.Cancelled => "This appointment is cancelled, so it cannot be moved. Please book a new time.",
+        ChangeRefusalCodes.TooSoonToMoveTo => "That time starts too soon to be changed online afterwards. Please choose a later time.",
         RejectionCodes.FullyBooked => "That time was just taken; choose another.",
         // The address's other appointments are the address owner's to learn: a forwarded link must not tell them.
         RejectionCodes.PatientAlreadyBooked or RejectionCodes.PatientLimitReached => "That time cannot be booked for you. Please choose another time.",
         RejectionCodes.NoSuchSlot or RejectionCodes.OutsideBookingWindow => RejectionReason(reasonCode),
         _ => "The appointment could not be changed. Please try again.",
     };
+
+    // Said beside the times, not above the page: the patient answers them by choosing another time.
+    public static bool IsAboutTheChosenTime(string? reasonCode) =>
+        reasonCode is ChangeRefusalCodes.TooSoonToMoveTo || reasonCode is not null && RejectionCodes.All.Contains(reasonCode);
 
     public static string ClosedReason(string? closedReason) => closedReason switch
     {

@@ -33,6 +33,7 @@ public sealed class DisplayTextsTests
     public static TheoryData<string> ChangeRefusalCodes =>
     [
         Contracts.Api.ChangeRefusalCodes.TooLateToChange, Contracts.Api.ChangeRefusalCodes.NotConfirmed, Contracts.Api.ChangeRefusalCodes.Cancelled,
+        Contracts.Api.ChangeRefusalCodes.TooSoonToMoveTo,
         RejectionCodes.FullyBooked, RejectionCodes.NoSuchSlot, RejectionCodes.OutsideBookingWindow, RejectionCodes.PatientAlreadyBooked,
     ];
 

@@ -23,6 +23,9 @@ public sealed class AppointmentChangePolicy
 
     public bool CanChange(DateTimeOffset startUtc, DateTimeOffset now) => now < ChangeableUntil(startUtc);
 
+    // A move may only go where the patient could still change it: the same cut-off, seen from the new time.
+    public DateTimeOffset ChangeableStartsAfter(DateTimeOffset now) => now + CancellationCutoff;
+
     // One booked closer to its start than the reminder's lead was just confirmed by email and needs none.
     public bool IsReminded(DateTimeOffset startUtc, DateTimeOffset scheduledAt) => startUtc - ReminderLead >= scheduledAt;
 

@@ -63,9 +63,22 @@ public sealed class ManageModel(
 
     public DayAvailability? MoveDay { get; private set; }
 
-    public bool HasFreeTimes => MoveDay?.Slots.Any(slot => slot.IsBookable && slot.Start != Booking.Start) == true;
+    // The time the patient chose, kept when the move is refused or asked for again.
+    public string? ChosenStart { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? token, string? date, string? notice, string? refused, CancellationToken cancellationToken)
+    // A refusal of the chosen time is said beside the times; any other above the page.
+    public string? TimeRefusal => DisplayTexts.IsAboutTheChosenTime(RefusalCode) ? RefusalCode : null;
+
+    public string? PageRefusal => DisplayTexts.IsAboutTheChosenTime(RefusalCode) ? null : RefusalCode;
+
+    public SlotGrid? MoveGrid => MoveDay is { } day
+        ? new SlotGrid(day, "start", ChosenStart, ModelState["start"]?.Errors.Count > 0 || TimeRefusal is not null, Held: Booking.Start, StartsAfter: Managed.MovesStartAfter)
+        : null;
+
+    public bool HasFreeTimes => MoveGrid?.HasChoosable == true;
+
+    public async Task<IActionResult> OnGetAsync(
+        Guid id, string? token, string? date, string? notice, string? refused, string? start, CancellationToken cancellationToken)
     {
         // After a refusal the day is shown as it is now: the time just taken must show as taken.
         if (await LoadAsync(id, token, date, currentDay: refused is not null, cancellationToken) is { } notFound)
@@ -75,6 +88,7 @@ public sealed class ManageModel(
 
         Notice = notice is CancelledNotice or MovedNotice ? notice : null;
         RefusalCode = refused;
+        ChosenStart = refused is null ? null : start;
         return Page();
     }
 
@@ -101,6 +115,7 @@ public sealed class ManageModel(
             return NotFound();
         }
 
+        ChosenStart = start;
         // The time comes from the listed slots: anything else is a stale or tampered form, or none was chosen.
         if (!DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var newStart))
         {
@@ -116,11 +131,11 @@ public sealed class ManageModel(
         var newDate = ClinicTime.LocalDate(newStart).ToString(DateFormat, CultureInfo.InvariantCulture);
         return outcome is BookingChangeOutcome.Invalid
             ? await ShowAgainAsync(id, token, date, ChooseAFreeTime, cancellationToken)
-            : await AnswerAsync(id, token, outcome, MovedNotice, newDate, cancellationToken);
+            : await AnswerAsync(id, token, outcome, MovedNotice, newDate, cancellationToken, chosen: start);
     }
 
     private async Task<IActionResult> AnswerAsync(
-        Guid id, string token, BookingChangeOutcome outcome, string notice, string? date, CancellationToken cancellationToken)
+        Guid id, string token, BookingChangeOutcome outcome, string notice, string? date, CancellationToken cancellationToken, string? chosen = null)
     {
         var here = Link(id, token, Languages.Current);
         switch (outcome)
@@ -131,7 +146,8 @@ public sealed class ManageModel(
             case BookingChangeOutcome.Refused { ReasonCode: var code }:
                 logger.LogInformation("BookingApi refused to have booking {BookingId} {Change}: {ReasonCode}", id, notice, code);
                 var day = date is null ? "" : $"&date={date}";
-                return Redirect($"{here}&refused={Uri.EscapeDataString(code)}{day}");
+                var time = chosen is null ? "" : $"&start={Uri.EscapeDataString(chosen)}";
+                return Redirect($"{here}&refused={Uri.EscapeDataString(code)}{day}{time}");
             case BookingChangeOutcome.TooManyRequests { RetryAfter: var wait }:
                 return await AskToWaitAsync(id, token, date, wait, cancellationToken, byBookingApi: true);
             case BookingChangeOutcome.NotFound:

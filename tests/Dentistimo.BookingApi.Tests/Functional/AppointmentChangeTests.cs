@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -170,6 +171,31 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         Assert.Equal(400, local.Status);
         Assert.Contains("offset", (string?)local.Body["errors"]!["start"]![0]);
         Assert.Equal((409, "cancelled"), (afterCancellation.Status, (string?)afterCancellation.Body["reasonCode"]));
+    }
+
+    [Fact]
+    public async Task A_move_to_a_time_inside_the_cutoff_is_refused_and_the_manage_answer_says_where_moves_may_start()
+    {
+        await using var strict = await new BookingApiFactory(_resources, new Dictionary<string, string?>
+        {
+            ["Booking:CancellationCutoffHours"] = (24 * 5).ToString(),
+        }).StartedAsync();
+        var driver = new BookingApiDriver(strict.CreateClient());
+        var (_, start) = await driver.FindBookableSlotAsync(YourDentist, daysAhead: 8);
+        var booking = await BookAsync(YourDentist, start, driver);
+        var (soonDate, soon) = await driver.FindBookableSlotAsync(YourDentist, daysAhead: 1);
+        Assert.True(soon < DateTimeOffset.UtcNow.AddDays(5), "A free time within the cutoff's five days");
+
+        var bookedBefore = (int)(await driver.GetSlotAsync(YourDentist, soonDate, soon))["booked"]!;
+
+        var askedFrom = DateTimeOffset.UtcNow;
+        var managed = await GetManagedAsync(booking.Id, booking.Token, driver);
+        var askedUntil = DateTimeOffset.UtcNow;
+        var refused = await PostAsync($"/api/bookings/{booking.Id}/move", booking.Token, new { start = soon.ToString("O") }, driver);
+
+        Assert.InRange(DateTimeOffset.Parse((string)managed.Body["movesStartAfter"]!, CultureInfo.InvariantCulture), askedFrom.AddDays(5), askedUntil.AddDays(5));
+        Assert.Equal((409, "too-soon-to-move-to"), (refused.Status, (string?)refused.Body["reasonCode"]));
+        Assert.Equal(bookedBefore, (int)(await driver.GetSlotAsync(YourDentist, soonDate, soon))["booked"]!);
     }
 
     [Fact]

@@ -18,6 +18,17 @@ public class AppointmentChangePolicyTests
     }
 
     [Fact]
+    public void A_move_goes_only_to_a_time_that_could_still_be_changed_afterwards()
+    {
+        var policy = new AppointmentChangePolicy(cancellationCutoffHours: 24);
+        var now = Start.AddDays(-3);
+
+        Assert.Equal(now.AddHours(24), policy.ChangeableStartsAfter(now));
+        Assert.False(policy.CanChange(policy.ChangeableStartsAfter(now), now));
+        Assert.True(policy.CanChange(policy.ChangeableStartsAfter(now).AddTicks(1), now));
+    }
+
+    [Fact]
     public void A_cutoff_of_zero_allows_changes_until_the_start_and_not_after()
     {
         var policy = new AppointmentChangePolicy(cancellationCutoffHours: 0);

@@ -66,7 +66,7 @@ public sealed class ManageBookingTests(WebSystemFixture system) : IClassFixture<
 
         var refused = await SubmitAndReadAsync(client, manage, "#move-form", new() { ["start"] = taken.ToString("O") });
 
-        Assert.Equal("That time was just taken; choose another.", refused.QuerySelector("#change-refused")!.TextContent.Trim());
+        Assert.Equal("That time was just taken; choose another.", refused.QuerySelector("#start-error")!.TextContent.Trim());
         var slot = refused.QuerySelectorAll(".slot").Single(cell => DateTimeOffset.Parse(cell.GetAttribute("data-start")!) == taken);
         Assert.Contains("slot--full", slot.ClassList);
         Assert.Equal(1, (int)(await system.Api.GetSlotAsync(2, date, start))["booked"]!);

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 using static Dentistimo.Web.Tests.Functional.HtmlPages;
 
@@ -203,10 +204,44 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
         using var answer = await SubmitAsync(client, page, "#move-form", new() { ["start"] = taken.ToString("O") });
 
         var refused = await ParseAsync(answer);
-        Assert.Equal("That time was just taken; choose another.", refused.QuerySelector("#change-refused")!.TextContent.Trim());
+        Assert.Equal("That time was just taken; choose another.", refused.QuerySelector("#start-error")!.TextContent.Trim());
+        Assert.Null(refused.QuerySelector("#change-refused"));
+        Assert.True(((IHtmlInputElement)refused.QuerySelector($"#move-form input[value='{taken:O}']")!).IsChecked);
         Assert.Equal(ClinicTime.LocalDate(taken).ToString("yyyy-MM-dd"), ((IHtmlInputElement)refused.QuerySelector("#move-date")!).Value);
         Assert.NotEmpty(refused.QuerySelectorAll("#move-form .slot--available input:not([disabled])"));
         Assert.Equal(ClinicTime.ToLocal(stub.OriginalStart), ClinicTime.ToLocal(stub.Booking.Start));
+    }
+
+    [Fact]
+    public async Task Times_BookingApi_would_refuse_as_too_soon_are_not_offered_and_a_refusal_is_said_beside_the_times()
+    {
+        // BookingApi's cut-off, as if it ended two hours after the appointment: the day's times until then are too soon.
+        var stub = await NewStubAsync(movesStartAfterTheAppointment: TimeSpan.FromHours(2));
+        await using var web = WebWith(stub);
+        var client = web.CreateClient();
+
+        var page = await GetPageAsync(client, stub.ManageLink("en"));
+
+        var slots = page.QuerySelectorAll("#move-form .slot").Select(slot => (
+            Start: DateTimeOffset.Parse(slot.GetAttribute("data-start")!),
+            Offered: !((IHtmlInputElement)slot.QuerySelector("input")!).IsDisabled,
+            State: slot.QuerySelector(".slot-state")!.TextContent.Trim())).ToList();
+        var cutoffEnds = stub.OriginalStart.AddHours(2);
+        Assert.Contains(slots, slot => slot.Start != stub.OriginalStart && slot.Start <= cutoffEnds);
+        Assert.All(slots.Where(slot => slot.Start != stub.OriginalStart && slot.Start <= cutoffEnds),
+            slot => Assert.Equal((false, "Too soon to move to"), (slot.Offered, slot.State)));
+        Assert.DoesNotContain(slots, slot => slot.Offered && slot.Start <= cutoffEnds);
+        Assert.StartsWith("Times before ", page.QuerySelector("#move-cutoff")!.TextContent.Trim());
+
+        // Were BookingApi to refuse a time offered anyway (its clock ahead of ours), the reason stands beside the times.
+        var offered = slots.First(slot => slot.Offered).Start;
+        stub.Refuse(ChangeRefusalCodes.TooSoonToMoveTo);
+        using var answer = await SubmitAsync(client, page, "#move-form", new() { ["start"] = offered.ToString("O") });
+        var refused = await ParseAsync(answer);
+
+        Assert.Equal("That time starts too soon to be changed online afterwards. Please choose a later time.", refused.QuerySelector("#start-error")!.TextContent.Trim());
+        Assert.Null(refused.QuerySelector("#change-refused"));
+        Assert.True(((IHtmlInputElement)refused.QuerySelector($"#move-form input[value='{offered:O}']")!).IsChecked);
     }
 
     [Fact]
@@ -318,7 +353,7 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
     public async Task The_token_goes_to_BookingApi_only_in_the_Authorization_header_and_into_no_log_line_or_span()
     {
         var stub = await NewStubAsync();
-        var logs = new CapturingLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
@@ -344,8 +379,9 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.All(stub.Requests, request => Assert.DoesNotContain(ManageContractStub.Token, request.Uri.ToString()));
         Assert.All(stub.Requests, request => Assert.Equal($"Bearer {ManageContractStub.Token}", request.Authorization));
-        Assert.Contains(logs.Lines, line => line.Contains("Authorization", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Lines, line => line.Contains(ManageContractStub.Token, StringComparison.Ordinal));
+        var lines = logs.Collector.GetSnapshot().Select(record => $"{record.Message} {record.Exception}").ToList();
+        Assert.Contains(lines, line => line.Contains("Authorization", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains(ManageContractStub.Token, StringComparison.Ordinal));
         var ourSpans = spans.Where(span => span.Tags.Any(tag => tag.Value?.Contains(stub.BookingId.ToString(), StringComparison.Ordinal) == true)).ToList();
         Assert.NotEmpty(ourSpans);
         Assert.DoesNotContain(ourSpans.SelectMany(span => span.Tags), tag => tag.Value?.Contains(ManageContractStub.Token, StringComparison.Ordinal) == true);
@@ -392,10 +428,11 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
             services.AddHttpClient<BookingApiClient>().AddHttpMessageHandler(() => new ManageContractStub.Handler(stub))));
 
     /// <summary>An appointment at Tooth Fairy Dentist (one dentist) on a real free slot, so the day's grid is BookingApi's own.</summary>
-    private async Task<ManageContractStub> NewStubAsync(DateTimeOffset? changeableUntil = null)
+    private async Task<ManageContractStub> NewStubAsync(DateTimeOffset? changeableUntil = null, TimeSpan? movesStartAfterTheAppointment = null)
     {
         var (_, start) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 5);
-        return new ManageContractStub(start, changeableUntil ?? start.AddHours(-24), ClinicPhone);
+        var movesStartAfter = movesStartAfterTheAppointment is { } after ? start + after : DateTimeOffset.UtcNow.AddHours(24);
+        return new ManageContractStub(start, changeableUntil ?? start.AddHours(-24), ClinicPhone, movesStartAfter);
     }
 
     /// <summary>The real BookingApi, whose answer to a booking request carries a manage token as the contract has it.</summary>
@@ -415,34 +452,13 @@ public sealed class ManagePageTests(WebSystemFixture system) : IClassFixture<Web
             return response;
         }
     }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-        }
-    }
 }
 
 /// <summary>
 /// BookingApi's manage endpoints as the contract describes them (GET manage, POST cancellation, POST move, bearer
 /// token, 404 alike for an unknown booking and a wrong token, 409 with a reasonCode), for one booking.
 /// </summary>
-public sealed class ManageContractStub(DateTimeOffset start, DateTimeOffset changeableUntil, string clinicPhone)
+public sealed class ManageContractStub(DateTimeOffset start, DateTimeOffset changeableUntil, string clinicPhone, DateTimeOffset movesStartAfter)
 {
     public const string Token = "dGhpcy1pcy1hLXRlc3QtbWFuYWdlLXRva2VuLTMyYnk";
     public const string OtherToken = "b3RoZXItdG9rZW4tb2YtdGhlLXNhbWUtbGVuZ3RoLTM";
@@ -488,7 +504,7 @@ public sealed class ManageContractStub(DateTimeOffset start, DateTimeOffset chan
         switch (request.Method.Method, action)
         {
             case ("GET", "manage"):
-                return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new ManagedBookingResponse(booking, changeableUntil, clinicPhone), options: JsonSerializerOptions.Web) };
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new ManagedBookingResponse(booking, changeableUntil, clinicPhone, movesStartAfter), options: JsonSerializerOptions.Web) };
             case ("POST", "cancellation" or "move"):
                 Interlocked.Increment(ref _changes);
                 ChangesAsked.Enqueue($"POST /{action}");
