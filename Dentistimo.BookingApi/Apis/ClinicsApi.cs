@@ -20,7 +20,8 @@ public static class ClinicsApi
 
     public static IEndpointRouteBuilder MapClinicsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Clinics");
+        // Reads are not limited: the limits guard the decisions' database pool, and a cached read should not queue at them.
+        var api = app.MapGroup("/api").WithTags("Clinics").DisableRateLimiting();
         api.MapGet("/clinics", GetClinicsAsync).WithName("GetClinics").WithSummary("The clinic registry");
         api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")
             .WithSummary("Every slot of one Stockholm date at a clinic, with capacity, bookings and state")

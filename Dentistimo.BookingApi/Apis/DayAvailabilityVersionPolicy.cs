@@ -8,7 +8,8 @@ namespace Dentistimo.BookingApi.Apis;
 /// The key names the day's last change on this replica, so no answer rendered before a booking is served after it, not
 /// even one stored after it.
 /// </summary>
-public sealed class DayAvailabilityVersionPolicy : IOutputCachePolicy
+/// <remarks>The output cache makes one from the application's services, so a cached answer needs no request scope.</remarks>
+public sealed class DayAvailabilityVersionPolicy(AvailabilityCache cache) : IOutputCachePolicy
 {
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
@@ -16,8 +17,7 @@ public sealed class DayAvailabilityVersionPolicy : IOutputCachePolicy
         if (int.TryParse(request.RouteValues["clinicId"] as string, CultureInfo.InvariantCulture, out var clinicId)
             && DateOnly.TryParseExact(request.Query["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            var lastChange = context.HttpContext.RequestServices.GetRequiredService<AvailabilityCache>().LastChangeOf(clinicId, date);
-            context.CacheVaryByRules.VaryByValues["changed"] = lastChange.ToString(CultureInfo.InvariantCulture);
+            context.CacheVaryByRules.VaryByValues["changed"] = cache.LastChangeOf(clinicId, date).ToString(CultureInfo.InvariantCulture);
         }
 
         return ValueTask.CompletedTask;
