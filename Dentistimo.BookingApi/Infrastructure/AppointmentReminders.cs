@@ -77,7 +77,7 @@ public sealed class AppointmentReminders(
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add((StoredAppointment.Read(reader), reader.GetFieldValue<DateTimeOffset>(10)));
+                due.Add((StoredAppointment.Read(reader), reader.GetFieldValue<DateTimeOffset>(14)));
             }
         }
 
@@ -87,19 +87,19 @@ public sealed class AppointmentReminders(
         }
 
         var reminders = new List<OutboxMessage>();
-        foreach (var (appointment, scheduledAt) in due)
+        foreach (var ((booking, calendarSequence), scheduledAt) in due)
         {
-            if (!policy.IsReminderDue(appointment.StartUtc, now) || !policy.IsReminded(appointment.StartUtc, scheduledAt))
+            if (!policy.IsReminderDue(booking.StartUtc, now) || !policy.IsReminded(booking.StartUtc, scheduledAt))
             {
                 continue;
             }
 
-            var clinic = await clinics.FindAsync(appointment.ClinicId, cancellationToken)
-                ?? throw new InvalidOperationException($"Booking {appointment.Id} is at clinic {appointment.ClinicId}, which is not in the registry.");
+            var clinic = await clinics.FindAsync(booking.ClinicId, cancellationToken)
+                ?? throw new InvalidOperationException($"Booking {booking.Id} is at clinic {booking.ClinicId}, which is not in the registry.");
             reminders.Add(OutboxMessage.For(new AppointmentReminderDue(
-                appointment.Id, appointment.RequestId, Guid.CreateVersion7(now), appointment.Reference!,
-                AppointmentEvents.Details(clinic, appointment.StartUtc), appointment.CalendarSequence,
-                AppointmentEvents.Recipient(recipientSeal, appointment))));
+                booking.Id, booking.RequestId, Guid.CreateVersion7(now), booking.Reference!,
+                AppointmentEvents.Details(clinic, booking.StartUtc), calendarSequence,
+                AppointmentEvents.Recipient(recipientSeal, booking))));
         }
 
         await using (var write = new NpgsqlCommand("""
@@ -108,7 +108,7 @@ public sealed class AppointmentReminders(
             SELECT message_id, message_type, body::jsonb, @now FROM unnest(@message_ids, @message_types, @bodies) AS m(message_id, message_type, body)
             """, connection, transaction))
         {
-            write.Parameters.AddWithValue("ids", due.Select(candidate => candidate.Appointment.Id).ToArray());
+            write.Parameters.AddWithValue("ids", due.Select(candidate => candidate.Appointment.Booking.Id).ToArray());
             write.Parameters.AddWithValue("now", now);
             write.Parameters.AddWithValue("message_ids", reminders.Select(message => message.MessageId).ToArray());
             write.Parameters.AddWithValue("message_types", reminders.Select(message => message.MessageType).ToArray());

@@ -32,11 +32,13 @@ public sealed record DecisionRequest(
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
-    private const string SelectBooking = """
-        SELECT id, request_id, fingerprint, clinic_id, start_utc, status, reason_code, reference,
-               patient_name, patient_email, patient_phone, language, decided_at
-        FROM booking_requests
+    // The columns ReadBooking reads, in this order, first in a SELECT.
+    internal const string BookingColumns = """
+        id, request_id, fingerprint, clinic_id, start_utc, status, reason_code, reference,
+        patient_name, patient_email, patient_phone, language, decided_at
         """;
+
+    private const string SelectBooking = $"SELECT {BookingColumns} FROM booking_requests";
 
     private const int MaxDeadlockAttempts = 3;
 
@@ -185,7 +187,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("decided_at", booking.DecidedAt);
     }
 
-    internal static BookingStatus ParseStatus(string status) => status switch
+    private static BookingStatus ParseStatus(string status) => status switch
     {
         "confirmed" => BookingStatus.Confirmed,
         "rejected" => BookingStatus.Rejected,
@@ -198,22 +200,19 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("value", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new BookingRecord(
-            Id: reader.GetGuid(0),
-            RequestId: reader.GetGuid(1),
-            Fingerprint: reader.GetString(2),
-            ClinicId: reader.GetInt32(3),
-            StartUtc: reader.GetFieldValue<DateTimeOffset>(4),
-            Status: ParseStatus(reader.GetString(5)),
-            ReasonCode: reader.IsDBNull(6) ? null : reader.GetString(6),
-            Reference: reader.IsDBNull(7) ? null : reader.GetString(7),
-            Patient: new PatientDetails(reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)),
-            Language: reader.GetString(11),
-            DecidedAt: reader.GetFieldValue<DateTimeOffset>(12));
+        return await reader.ReadAsync(cancellationToken) ? ReadBooking(reader) : null;
     }
+
+    internal static BookingRecord ReadBooking(NpgsqlDataReader reader) => new(
+        Id: reader.GetGuid(0),
+        RequestId: reader.GetGuid(1),
+        Fingerprint: reader.GetString(2),
+        ClinicId: reader.GetInt32(3),
+        StartUtc: reader.GetFieldValue<DateTimeOffset>(4),
+        Status: ParseStatus(reader.GetString(5)),
+        ReasonCode: reader.IsDBNull(6) ? null : reader.GetString(6),
+        Reference: reader.IsDBNull(7) ? null : reader.GetString(7),
+        Patient: new PatientDetails(reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)),
+        Language: reader.GetString(11),
+        DecidedAt: reader.GetFieldValue<DateTimeOffset>(12));
 }

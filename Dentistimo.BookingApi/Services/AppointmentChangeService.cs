@@ -21,8 +21,8 @@ public abstract record ChangeResult
 public sealed record ManagedBooking(BookingRecord Booking, ClinicEntry? Clinic, DateTimeOffset? ChangeableUntil, DateTimeOffset? MovesStartAfter);
 
 /// <summary>
-/// A change is decided under the booking's row lock, so a retry, or two tabs at once, changes it once and gets the same
-/// answer; its events go to the outbox in the same transaction.
+/// A change is decided from the booking as read and applied in one statement only if the booking is still as read, so
+/// a retry, or two tabs at once, changes it once and gets the same answer; its events go to the outbox in that statement.
 /// </summary>
 public sealed class AppointmentChangeService(
     AppointmentStore appointments,
@@ -55,145 +55,121 @@ public sealed class AppointmentChangeService(
 
     public Task<ChangeResult> CancelAsync(Guid id, string? token, CancellationToken cancellationToken) =>
         manageTokens.IsValid(id, token)
-            ? RetriedOnDeadlockAsync(() => TryCancelAsync(id, cancellationToken))
+            ? UntilAppliedAsync(() => TryChangeAsync(id, newStart: null, cancellationToken))
             : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
 
     public Task<ChangeResult> MoveAsync(Guid id, string? token, DateTimeOffset newStart, CancellationToken cancellationToken) =>
         manageTokens.IsValid(id, token)
-            ? RetriedOnDeadlockAsync(() => TryMoveAsync(id, newStart, cancellationToken))
+            ? UntilAppliedAsync(() => TryChangeAsync(id, newStart, cancellationToken))
             : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
 
+    // A change is null when the booking changed after it was read: it is read and decided again, now seeing that change.
     // A move takes its new seat before freeing the old, so changes and decision batches can deadlock; PostgreSQL rolls
     // one back, and it is made again.
-    private static async Task<ChangeResult> RetriedOnDeadlockAsync(Func<Task<ChangeResult>> change)
+    private static async Task<ChangeResult> UntilAppliedAsync(Func<Task<ChangeResult?>> change)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var deadlocks = 0; ;)
         {
             try
             {
-                return await change();
+                if (await change() is { } result)
+                {
+                    return result;
+                }
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxDeadlockAttempts)
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && ++deadlocks < MaxDeadlockAttempts)
             {
             }
         }
     }
 
-    private async Task<ChangeResult> TryCancelAsync(Guid id, CancellationToken cancellationToken)
+    /// <param name="newStart">Where to move it; null cancels it.</param>
+    private async Task<ChangeResult?> TryChangeAsync(Guid id, DateTimeOffset? newStart, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
+        if (await appointments.FindAsync(id, cancellationToken) is not { } appointment)
         {
-            if (change.Appointment is not { } appointment)
-            {
-                return new ChangeResult.NotFound();
-            }
-
-            var clinic = await ClinicOfAsync(appointment, cancellationToken);
-            switch (appointment.Status)
-            {
-                case BookingStatus.Cancelled:
-                    return await CurrentAsync(id, cancellationToken);
-                case BookingStatus.Rejected:
-                    return new ChangeResult.Refused(ChangeRefusalCodes.NotConfirmed, clinic);
-            }
-
-            if (!changePolicy.CanChange(appointment.StartUtc, now))
-            {
-                return new ChangeResult.Refused(ChangeRefusalCodes.TooLateToChange, clinic);
-            }
-
-            var freed = await change.CancelAsync(now, cancellationToken);
-            await change.AddToOutboxAsync(
-            [
-                OutboxMessage.For(new BookingCancelled(appointment.Id, appointment.RequestId, appointment.Reference!,
-                    AppointmentEvents.Details(clinic, appointment.StartUtc), appointment.CalendarSequence + 1,
-                    AppointmentEvents.Recipient(recipientSeal, appointment))),
-                AppointmentEvents.AvailabilityChanged(freed),
-            ], now, cancellationToken);
-            await change.CommitAsync(cancellationToken);
-            availabilityCache.Invalidate(appointment.ClinicId, ClinicTime.LocalDate(appointment.StartUtc));
+            return new ChangeResult.NotFound();
         }
 
-        outboxSignal.NewMessages();
-        logger.LogInformation("Booking {BookingId} was cancelled by the patient", id);
-        return await CurrentAsync(id, cancellationToken);
-    }
-
-    private async Task<ChangeResult> TryMoveAsync(Guid id, DateTimeOffset newStart, CancellationToken cancellationToken)
-    {
-        var now = timeProvider.GetUtcNow();
-        await using (var change = await appointments.BeginChangeAsync(id, cancellationToken))
+        var booking = appointment.Booking;
+        var clinic = await ClinicOfAsync(booking, cancellationToken);
+        switch (booking.Status)
         {
-            if (change.Appointment is not { } appointment)
-            {
-                return new ChangeResult.NotFound();
-            }
+            case BookingStatus.Cancelled when newStart is null:
+                return new ChangeResult.Changed(booking);
+            case BookingStatus.Cancelled:
+                return new ChangeResult.Refused(ChangeRefusalCodes.Cancelled, clinic);
+            case BookingStatus.Rejected:
+                return new ChangeResult.Refused(ChangeRefusalCodes.NotConfirmed, clinic);
+        }
 
-            var clinic = await ClinicOfAsync(appointment, cancellationToken);
-            switch (appointment.Status)
-            {
-                case BookingStatus.Cancelled:
-                    return new ChangeResult.Refused(ChangeRefusalCodes.Cancelled, clinic);
-                case BookingStatus.Rejected:
-                    return new ChangeResult.Refused(ChangeRefusalCodes.NotConfirmed, clinic);
-            }
+        if (booking.StartUtc == newStart)
+        {
+            // A retry of this move, or a move to where it is.
+            return new ChangeResult.Changed(booking);
+        }
 
-            if (appointment.StartUtc == newStart)
-            {
-                // A retry of this move, or a move to where it is.
-                return await CurrentAsync(id, cancellationToken);
-            }
+        var now = timeProvider.GetUtcNow();
+        if (!changePolicy.CanChange(booking.StartUtc, now))
+        {
+            return new ChangeResult.Refused(ChangeRefusalCodes.TooLateToChange, clinic);
+        }
 
-            if (!changePolicy.CanChange(appointment.StartUtc, now))
-            {
-                return new ChangeResult.Refused(ChangeRefusalCodes.TooLateToChange, clinic);
-            }
-
-            var decision = bookingPolicy.Decide(clinic.Schedule, newStart, bookedCount: 0, now);
+        var recipient = AppointmentEvents.Recipient(recipientSeal, booking);
+        var freed = AppointmentEvents.AvailabilityChanged(booking.ClinicId, booking.StartUtc);
+        AppointmentChangeRequest change;
+        Slot? slot = null;
+        if (newStart is null)
+        {
+            change = new AppointmentChangeRequest(appointment, NewStart: null, NewCapacity: 0, now, OutboxMessage.For(new BookingCancelled(
+                booking.Id, booking.RequestId, booking.Reference!, AppointmentEvents.Details(clinic, booking.StartUtc),
+                appointment.CalendarSequence + 1, recipient)), freed, Taken: null);
+        }
+        else
+        {
+            var decision = bookingPolicy.Decide(clinic.Schedule, newStart.Value, bookedCount: 0, now);
             if (decision.Rejection is { } rejection)
             {
                 return new ChangeResult.Refused(rejection.ToApiCode(), clinic);
             }
 
-            if (!changePolicy.CanChange(newStart, now))
+            if (!changePolicy.CanChange(newStart.Value, now))
             {
                 return new ChangeResult.Refused(ChangeRefusalCodes.TooSoonToMoveTo, clinic);
             }
 
-            var slot = decision.Slot!;
-            switch (await change.TryMoveAsync(slot.StartUtc, slot.Capacity, now, cancellationToken))
-            {
-                case MoveOutcome.FullyBooked:
-                    return new ChangeResult.Refused(RejectionCodes.FullyBooked, clinic);
-                case MoveOutcome.PatientAlreadyBooked:
-                    return new ChangeResult.Refused(RejectionCodes.PatientAlreadyBooked, clinic);
-                case MoveOutcome.Moved(var taken, var freed):
-                    await change.AddToOutboxAsync(
-                    [
-                        OutboxMessage.For(new BookingMoved(appointment.Id, appointment.RequestId, Guid.CreateVersion7(now), appointment.Reference!,
-                            AppointmentEvents.Details(clinic, slot.StartUtc), appointment.StartUtc, appointment.CalendarSequence + 1,
-                            AppointmentEvents.Recipient(recipientSeal, appointment))),
-                        AppointmentEvents.AvailabilityChanged(taken),
-                        AppointmentEvents.AvailabilityChanged(freed),
-                    ], now, cancellationToken);
-                    await change.CommitAsync(cancellationToken);
-                    availabilityCache.Invalidate(appointment.ClinicId, slot.LocalDate);
-                    availabilityCache.Invalidate(appointment.ClinicId, ClinicTime.LocalDate(appointment.StartUtc));
-                    break;
-            }
+            slot = decision.Slot!;
+            change = new AppointmentChangeRequest(appointment, slot.StartUtc, slot.Capacity, now, OutboxMessage.For(new BookingMoved(
+                booking.Id, booking.RequestId, Guid.CreateVersion7(now), booking.Reference!, AppointmentEvents.Details(clinic, slot.StartUtc),
+                booking.StartUtc, appointment.CalendarSequence + 1, recipient)), freed, AppointmentEvents.AvailabilityChanged(booking.ClinicId, slot.StartUtc));
         }
 
+        switch (await appointments.ChangeAsync(change, cancellationToken))
+        {
+            case ChangeOutcome.NotFound:
+                return new ChangeResult.NotFound();
+            case ChangeOutcome.ChangedMeanwhile:
+                return null;
+            case ChangeOutcome.FullyBooked:
+                return new ChangeResult.Refused(RejectionCodes.FullyBooked, clinic);
+            case ChangeOutcome.PatientAlreadyBooked:
+                return new ChangeResult.Refused(RejectionCodes.PatientAlreadyBooked, clinic);
+        }
+
+        availabilityCache.Invalidate(booking.ClinicId, ClinicTime.LocalDate(booking.StartUtc));
         outboxSignal.NewMessages();
+        if (slot is null)
+        {
+            logger.LogInformation("Booking {BookingId} was cancelled by the patient", id);
+            return new ChangeResult.Changed(booking with { Status = BookingStatus.Cancelled });
+        }
+
+        availabilityCache.Invalidate(booking.ClinicId, slot.LocalDate);
         logger.LogInformation("Booking {BookingId} was moved by the patient", id);
-        return await CurrentAsync(id, cancellationToken);
+        return new ChangeResult.Changed(booking with { StartUtc = slot.StartUtc });
     }
 
-    private async Task<ClinicEntry> ClinicOfAsync(StoredAppointment appointment, CancellationToken cancellationToken) =>
-        await clinics.FindAsync(appointment.ClinicId, cancellationToken)
-            ?? throw new InvalidOperationException($"Booking {appointment.Id} is at clinic {appointment.ClinicId}, which is not in the registry.");
-
-    private async Task<ChangeResult> CurrentAsync(Guid id, CancellationToken cancellationToken) =>
-        new ChangeResult.Changed(await bookings.FindAsync(id, cancellationToken)
-            ?? throw new InvalidOperationException($"Booking {id} was changed but cannot be read."));
+    private async Task<ClinicEntry> ClinicOfAsync(BookingRecord booking, CancellationToken cancellationToken) =>
+        await clinics.FindAsync(booking.ClinicId, cancellationToken)
+            ?? throw new InvalidOperationException($"Booking {booking.Id} is at clinic {booking.ClinicId}, which is not in the registry.");
 }

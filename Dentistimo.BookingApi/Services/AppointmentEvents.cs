@@ -1,4 +1,5 @@
 using Dentistimo.BookingApi.Infrastructure;
+using Dentistimo.BookingApi.Model;
 using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.IntegrationEvents;
@@ -14,6 +15,10 @@ public static class AppointmentEvents
     public static OutboxMessage AvailabilityChanged(SlotSeats seats) => OutboxMessage.For(new SlotAvailabilityChanged(
         seats.ClinicId, ClinicTime.LocalDate(seats.StartUtc), seats.StartUtc, seats.Capacity, seats.Booked));
 
-    public static SealedRecipient Recipient(RecipientSeal seal, StoredAppointment appointment) =>
-        seal.Seal(new BookingRecipient(appointment.PatientName, appointment.PatientEmail, appointment.Language), appointment.RequestId);
+    // For a decision or a change to write, which counts the slot's seats and writes them in (with_seats in seats.sql).
+    public static OutboxMessage AvailabilityChanged(int clinicId, DateTimeOffset startUtc) =>
+        AvailabilityChanged(new SlotSeats(clinicId, startUtc, Capacity: 0, Booked: 0));
+
+    public static SealedRecipient Recipient(RecipientSeal seal, BookingRecord booking) =>
+        seal.Seal(new BookingRecipient(booking.Patient.Name, booking.Patient.Email, booking.Language), booking.RequestId);
 }

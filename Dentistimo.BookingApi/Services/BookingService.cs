@@ -98,7 +98,7 @@ public sealed class BookingService(
             var outcome = await decisions.DecideAsync(new DecisionRequest(
                 confirmed, slot.Capacity, policy.MaxUpcomingPerPatient,
                 OutboxMessage.For(confirmedEvent), OutboxMessage.For(RejectedEvent(fullyBooked, clinic, recipient)),
-                AppointmentEvents.AvailabilityChanged(new SlotSeats(clinic.Clinic.Id, slot.StartUtc, slot.Capacity, Booked: 0))));
+                AppointmentEvents.AvailabilityChanged(clinic.Clinic.Id, slot.StartUtc)));
             switch (outcome)
             {
                 case DecideOutcome.Confirmed:

@@ -1,9 +1,11 @@
--- The booking decision. Applied by the InitialSchema migration with CREATE OR REPLACE; a later migration that changes
--- the logic applies this file again (one that changes the parameters or the result type must DROP the function first).
+-- The booking decision. Applied by the migrations with CREATE OR REPLACE, after seats.sql (take_seat, give_back_seat);
+-- a later migration that changes the logic applies this file again (one that changes the parameters or the result type
+-- must DROP the function first).
 --
 -- decide_bookings decides a batch of requests in one round trip and one commit (DecisionBatcher); a single request is a
 -- batch of one. The arrays are parallel, one element per request. For each request, in the order given:
---   1. take a seat from the slot's counter, or find none free ('fully-booked'); the slot's CHECK makes overbooking impossible;
+--   1. take a seat from the slot's counter (take_seat), or find none free ('fully-booked'); the slot's CHECK makes
+--      overbooking impossible;
 --   2. take a seat from the patient's counter of upcoming appointments, or give the slot's seat back ('patient-limit-reached'),
 --      so a request for a full slot never touches the patient's row and a rejected one holds no seat;
 --   3. record the decision in booking_requests and write its events to the outbox, in the same transaction. The caller
@@ -12,9 +14,7 @@
 --
 -- Any unique violation (a second decision for a request id, the patient's second appointment at that time, a reference
 -- already used) aborts the whole call, seats included: the caller then decides the batch one by one to learn which.
--- A slot's seat is a plain UPDATE when the slot has a row, an upsert only when it has none: the UPDATE locks the row only
--- if a seat looks free, so requests for a full slot are rejected side by side instead of queueing on one another's
--- commits. The patient's seat is an upsert, which locks the row even when it takes nothing; only requests for one address
+-- The patient's seat is an upsert, which locks the row even when it takes nothing; only requests for one address
 -- wait on each other there. The caller orders a batch by slot; batches can still deadlock (one patient at one time in two
 -- batches, or a slot and a patient taken in opposite orders), which PostgreSQL breaks after a second, and the caller
 -- decides those requests again.
@@ -42,26 +42,9 @@ DECLARE
     rejections text[] := '{}';
     rejection text;
     seat_booked integer;
-    seat_capacity integer;
 BEGIN
     FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
-        WITH taken AS (
-            UPDATE slot_bookings AS slot
-            SET booked = slot.booked + 1, capacity = capacities[i]
-            WHERE slot.clinic_id = clinic_ids[i] AND slot.start_utc = start_utcs[i] AND slot.booked < capacities[i]
-            RETURNING slot.booked, slot.capacity
-        ), first_seat AS (
-            INSERT INTO slot_bookings AS slot (clinic_id, start_utc, capacity, booked)
-            SELECT clinic_ids[i], start_utcs[i], capacities[i], 1
-            WHERE NOT EXISTS (SELECT 1 FROM slot_bookings WHERE clinic_id = clinic_ids[i] AND start_utc = start_utcs[i])
-            -- Another request inserted the row after this statement's snapshot: take a seat from it as the UPDATE would.
-            ON CONFLICT (clinic_id, start_utc) DO UPDATE
-                SET booked = slot.booked + 1, capacity = EXCLUDED.capacity
-                WHERE slot.booked < EXCLUDED.capacity
-            RETURNING slot.booked, slot.capacity
-        )
-        SELECT seat.booked, seat.capacity INTO seat_booked, seat_capacity
-        FROM (SELECT booked, capacity FROM taken UNION ALL SELECT booked, capacity FROM first_seat) AS seat;
+        seat_booked := take_seat(clinic_ids[i], start_utcs[i], capacities[i]);
 
         rejection := NULL;
         IF seat_booked IS NULL THEN
@@ -74,7 +57,7 @@ BEGIN
                     max_upcoming = EXCLUDED.max_upcoming
                 WHERE cardinality(starts_after(patient.upcoming_starts, decided_ats[i])) < EXCLUDED.max_upcoming;
             IF NOT FOUND THEN
-                UPDATE slot_bookings SET booked = booked - 1 WHERE clinic_id = clinic_ids[i] AND start_utc = start_utcs[i];
+                PERFORM give_back_seat(clinic_ids[i], start_utcs[i]);
                 rejection := 'patient-limit-reached';
             END IF;
         END IF;
@@ -96,8 +79,7 @@ BEGIN
         IF rejection IS NULL THEN
             INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
             VALUES (availability_event_ids[i], 'SlotAvailabilityChanged',
-                    jsonb_set(jsonb_set(availability_event_bodies[i]::jsonb, '{capacity}', to_jsonb(seat_capacity)),
-                              '{booked}', to_jsonb(seat_booked)),
+                    with_seats(availability_event_bodies[i], capacities[i], seat_booked),
                     decided_ats[i], trace_parents[i]);
         END IF;
 

@@ -154,6 +154,68 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     }
 
     [Fact]
+    public async Task A_move_racing_bookings_for_the_last_seat_leaves_it_to_exactly_one_of_them()
+    {
+        var (date, starts) = await FreshStartsAsync(ToothFairy, count: 2);
+        var (target, from) = (starts[0], starts[1]);
+        var mover = await BookAsync(ToothFairy, from);
+
+        var move = MoveAsync(mover.Id, mover.Token, target);
+        var bookings = Enumerable.Range(0, 20).Select(_ => _driver.PostBookingAsync(
+            BookingApiDriver.BookingRequest(Guid.NewGuid(), ToothFairy, target, BookingApiDriver.NewPatientEmail()))).ToList();
+        await Task.WhenAll(bookings.Append<Task>(move));
+
+        var (moveStatus, moveBody) = await move;
+        var moved = moveStatus == 200;
+        Assert.True(moved || (moveStatus, (string?)moveBody["reasonCode"]) == (409, "fully-booked"));
+        Assert.Equal(1, (moved ? 1 : 0) + bookings.Count(b => b.Result.Status == 201));
+        Assert.Equal(1, (int)(await _driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
+        Assert.Equal(moved ? 0 : 1, (int)(await _driver.GetSlotAsync(ToothFairy, date, from))["booked"]!);
+        Assert.Equal(0, await SeatsOutOfStepAsync());
+    }
+
+    [Fact]
+    public async Task A_cancellation_and_a_move_of_one_booking_at_once_are_applied_one_after_the_other()
+    {
+        var (date, starts) = await FreshStartsAsync(YourDentist, count: 2);
+        var booking = await BookAsync(YourDentist, starts[0]);
+
+        var (cancel, move) = (CancelAsync(booking.Id, booking.Token), MoveAsync(booking.Id, booking.Token, starts[1]));
+        await Task.WhenAll(cancel, move);
+
+        Assert.Equal(200, (await cancel).Status);
+        var movedFirst = (await move).Status == 200;
+        Assert.True(movedFirst || (string?)(await move).Body["reasonCode"] == "cancelled");
+        Assert.Equal("cancelled", (string?)(await GetManagedAsync(booking.Id, booking.Token)).Body["booking"]!["status"]);
+        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
+        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
+        Assert.Equal(0, await SeatsOutOfStepAsync());
+        await _events.WaitForAsync(e => e.Cancelled.Any(c => c.Event.BookingId == booking.Id), TimeSpan.FromSeconds(30));
+        Assert.Equal(movedFirst ? 2 : 1, Assert.Single(_events.Cancelled, c => c.Event.BookingId == booking.Id).Event.CalendarSequence);
+    }
+
+    [Fact]
+    public async Task A_move_to_a_time_the_patient_already_has_is_refused_and_takes_no_seat()
+    {
+        var (date, starts) = await FreshStartsAsync(YourDentist, count: 2);
+        var email = BookingApiDriver.NewPatientEmail();
+        var booked = new List<Booked>();
+        foreach (var start in starts)
+        {
+            var (status, body) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
+            Assert.Equal(201, status);
+            booked.Add(new Booked((Guid)body["id"]!, (string)body["manageToken"]!, start));
+        }
+
+        var refused = await MoveAsync(booked[1].Id, booked[1].Token, starts[0]);
+
+        Assert.Equal((409, "patient-already-booked"), (refused.Status, (string?)refused.Body["reasonCode"]));
+        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
+        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
+        Assert.Equal(0, await SeatsOutOfStepAsync());
+    }
+
+    [Fact]
     public async Task A_move_is_refused_with_a_reason_for_a_time_that_does_not_exist_or_after_a_cancellation()
     {
         var (_, start) = await FreshStartAsync(YourDentist);
