@@ -79,7 +79,13 @@ internal static class Extensions
     {
         builder.Configuration.GetRequiredConnectionString("cache");
         // Health is RedisHealthCheck's: a Redis that does not answer degrades BookingApi rather than making it unhealthy.
-        builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true, RedisTimeouts.Configure);
+        // Connected as the host starts, before requests come: a first connect under load would wait for the very
+        // thread-pool threads the waiting requests hold.
+        builder.AddRedisClient("cache", settings =>
+        {
+            settings.DisableHealthChecks = true;
+            settings.DisableAutoActivation = false;
+        }, RedisTimeouts.Configure);
         builder.Services.AddSingleton<AvailabilityCache>();
 
         // A day's rendered answer lives as long as its seats do in this replica's memory.
