@@ -20,7 +20,7 @@ public static class ClinicsApi
 
     public static IEndpointRouteBuilder MapClinicsApi(this IEndpointRouteBuilder app)
     {
-        // Reads are not limited: the limits guard the decisions' database pool, and a cached read should not queue at them.
+        // The limits guard the decisions' database pool; a read never had a limit, and now skips the limiter's lookup too.
         var api = app.MapGroup("/api").WithTags("Clinics").DisableRateLimiting();
         api.MapGet("/clinics", GetClinicsAsync).WithName("GetClinics").WithSummary("The clinic registry");
         api.MapGet("/clinics/{clinicId:int}/availability", GetDayAvailabilityAsync).WithName("GetDayAvailability")

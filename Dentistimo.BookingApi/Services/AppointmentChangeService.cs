@@ -38,6 +38,7 @@ public sealed class AppointmentChangeService(
     ILogger<AppointmentChangeService> logger)
 {
     private const int MaxDeadlockAttempts = 3;
+    private const int MaxAttempts = 10;
 
     public async Task<ManagedBooking?> FindAsync(Guid id, string? token, CancellationToken cancellationToken)
     {
@@ -64,11 +65,11 @@ public sealed class AppointmentChangeService(
             : Task.FromResult<ChangeResult>(new ChangeResult.NotFound());
 
     // A change is null when the booking changed after it was read: it is read and decided again, now seeing that change.
-    // A move takes its new seat before freeing the old, so changes and decision batches can deadlock; PostgreSQL rolls
-    // one back, and it is made again.
+    // Changes and decision batches lock rows in different orders, so they can deadlock; PostgreSQL rolls one back, and
+    // it is made again.
     private static async Task<ChangeResult> UntilAppliedAsync(Func<Task<ChangeResult?>> change)
     {
-        for (var deadlocks = 0; ;)
+        for (int attempt = 1, deadlocks = 0; attempt <= MaxAttempts; attempt++)
         {
             try
             {
@@ -81,6 +82,9 @@ public sealed class AppointmentChangeService(
             {
             }
         }
+
+        // Only a booking changed again between every read and its change gets here.
+        throw new InvalidOperationException($"The booking changed under each of {MaxAttempts} attempts to change it.");
     }
 
     /// <param name="newStart">Where to move it; null cancels it.</param>

@@ -101,6 +101,7 @@ public sealed class InitialSchema : Migration
             CREATE INDEX outbox_messages_waiting ON outbox_messages (sequence) WHERE parked_at IS NULL;
             """);
 
+        migrationBuilder.Sql(BookingSql.Seats);
         migrationBuilder.Sql(BookingSql.DecideBookings);
     }
 }

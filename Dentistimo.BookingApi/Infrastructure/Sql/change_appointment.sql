@@ -14,8 +14,8 @@
 -- It returns NULL when changed, 'not-found' for no such booking, 'changed-meanwhile' when the booking is no longer as
 -- read (the caller reads it again and decides again), or 'fully-booked'. The patient's other appointment at the new time
 -- is a unique violation of patient_one_appointment_at_a_time, which aborts the whole call, seat included.
--- A move takes its new seat before it gives the old back, so it can deadlock with decisions and other moves; PostgreSQL
--- breaks that after a second and the caller makes the change again.
+-- A change locks rows in another order than a decision (which locks a slot, then its patients), so it can deadlock with
+-- decisions and other changes; PostgreSQL breaks that after a second and the caller makes the change again.
 CREATE OR REPLACE FUNCTION change_appointment(
     booking_id uuid, seen_sequence integer, new_start timestamptz, new_capacity integer, change_time timestamptz,
     change_event_id uuid, change_event_type text, change_event_body text,
