@@ -66,16 +66,22 @@ public sealed class ManageModel(
     // The time the patient chose, kept when the move is refused or asked for again.
     public string? ChosenStart { get; private set; }
 
-    // A refusal of the chosen time is said beside the times; any other above the page.
-    public string? TimeRefusal => DisplayTexts.IsAboutTheChosenTime(RefusalCode) ? RefusalCode : null;
+    // A refusal of the chosen time is said beside the times while they are shown; any other, or with no times to show
+    // it beside, above the page.
+    public string? TimeRefusal => CanChange && MoveDay is { Closed: false } && DisplayTexts.IsAboutTheChosenTime(RefusalCode) ? RefusalCode : null;
 
-    public string? PageRefusal => DisplayTexts.IsAboutTheChosenTime(RefusalCode) ? null : RefusalCode;
+    public string? PageRefusal => TimeRefusal is null ? RefusalCode : null;
 
     public SlotGrid? MoveGrid => MoveDay is { } day
         ? new SlotGrid(day, "start", ChosenStart, ModelState["start"]?.Errors.Count > 0 || TimeRefusal is not null, Held: Booking.Start, StartsAfter: Managed.MovesStartAfter)
         : null;
 
     public bool HasFreeTimes => MoveGrid?.HasChoosable == true;
+
+    // The hint's minute: a move must start after MovesStartAfter, so every time before the next whole minute is refused.
+    public DateTimeOffset? MovesFrom => Managed.MovesStartAfter is { } after
+        ? new DateTimeOffset(after.Ticks - after.Ticks % TimeSpan.TicksPerMinute, after.Offset).AddMinutes(1)
+        : null;
 
     public async Task<IActionResult> OnGetAsync(
         Guid id, string? token, string? date, string? notice, string? refused, string? start, CancellationToken cancellationToken)
