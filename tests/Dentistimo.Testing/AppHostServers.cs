@@ -152,6 +152,14 @@ public sealed class AppHostPostgres(DistributedApplication app, string serverCon
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Creates an empty database.</summary>
+    public async Task CreateDatabaseAsync(string name)
+    {
+        await using var dataSource = AdministrationDataSource();
+        await using var create = dataSource.CreateCommand($"CREATE DATABASE \"{name}\"");
+        await create.ExecuteNonQueryAsync();
+    }
+
     public override async Task<bool> IsAnsweringAsync()
     {
         try

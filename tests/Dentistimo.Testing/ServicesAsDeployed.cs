@@ -4,10 +4,10 @@ using Aspire.Hosting.ApplicationModel;
 namespace Dentistimo.Testing;
 
 /// <summary>
-/// The AppHost's services as a deployment runs them, for the fault-injection tests and the benchmarks, which stop them
-/// or measure them: reached straight on their launch profile's port moved by the model's port offset, as an ingress
-/// reaches them, not through DCP's development proxy; and with no telemetry exporter where no dashboard listens, which
-/// would hold each shutdown for its 10 s export timeout.
+/// The AppHost's services reached as a deployment's ingress reaches them, for the fault-injection tests and the
+/// benchmarks, which stop them or measure them: straight on their launch profile's port moved by the model's port
+/// offset, not through DCP's development proxy. Unlike a deployment, they export no telemetry: the testing builder runs
+/// no dashboard, and an exporter with nowhere to send would hold each shutdown for its 10 s export timeout.
 /// </summary>
 public static class ServicesAsDeployed
 {

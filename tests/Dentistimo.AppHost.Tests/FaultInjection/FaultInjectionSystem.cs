@@ -42,8 +42,6 @@ public sealed partial class FaultInjectionSystem() : LaunchedSystem("../.local/a
     /// <summary>One line per fault, for people and CI to read after the run (.ci/run prints it).</summary>
     public string SummaryFile { get; private set; } = "";
 
-    internal DistributedApplication Application => App;
-
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         foreach (var service in builder.Resources.OfType<ProjectResource>())

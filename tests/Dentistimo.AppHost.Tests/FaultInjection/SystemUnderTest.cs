@@ -22,7 +22,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     private SystemUnderTest(FaultInjectionSystem system)
     {
-        _app = system.Application;
+        _app = system.App;
         Servers = system.Servers;
         BookingApi = new AppHostService(_app, "bookingapi");
         Notifier = new AppHostService(_app, "notifier");
@@ -138,15 +138,10 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>With the services stopped: their databases afresh (they migrate them as they start), and nothing queued, cached or emailed.</summary>
     private async Task ResetDataAsync()
     {
-        await using (var server = NpgsqlDataSource.Create(Servers.Postgres.ConnectionString("postgres") + ";Pooling=false"))
+        foreach (var database in new[] { BookingDatabase, NotifierDatabase })
         {
-            foreach (var database in new[] { BookingDatabase, NotifierDatabase })
-            {
-                await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-                await drop.ExecuteNonQueryAsync();
-                await using var create = server.CreateCommand($"CREATE DATABASE \"{database}\"");
-                await create.ExecuteNonQueryAsync();
-            }
+            await Servers.Postgres.DropDatabaseAsync(database);
+            await Servers.Postgres.CreateDatabaseAsync(database);
         }
 
         // Only what a failed test left (the web app's own queue is exclusive to it and stays empty), purged, not deleted.

@@ -46,7 +46,7 @@ public class LaunchedSystem : IAsyncLifetime
     public RunningDentistimo Running { get; private set; } = null!;
 
     /// <summary>The running app, for a fixture of its own that drives its resources.</summary>
-    protected DistributedApplication App => _app ?? throw new InvalidOperationException("The system has not started.");
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The system has not started.");
 
     /// <summary>Where the servers keep their files, as a full path.</summary>
     protected string ServersDirectory { get; private set; } = "";
