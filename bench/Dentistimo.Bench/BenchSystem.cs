@@ -146,8 +146,7 @@ public sealed class BenchSystem : IAsyncDisposable
             await Task.WhenAll(running.Select(async resource =>
             {
                 await _app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cts.Token);
-                await _app.ResourceNotifications.WaitForResourceAsync(
-                    resource, change => KnownResourceStates.TerminalStates.Contains(change.Snapshot.State?.Text), cts.Token);
+                await _app.WaitForExitAsync(resource, cts.Token);
             }));
         }
         finally

@@ -112,14 +112,7 @@ public abstract class AppHostServer(DistributedApplication app, string resourceN
     public async Task StopAsync()
     {
         using var cts = new CancellationTokenSource(s_stopTimeout);
-        var result = await App.ResourceCommands.ExecuteCommandAsync(ResourceName, KnownResourceCommands.StopCommand, cts.Token);
-        if (!result.Success)
-        {
-            throw new InvalidOperationException($"{ResourceName} did not stop: {result.Message}");
-        }
-
-        await App.ResourceNotifications.WaitForResourceAsync(
-            ResourceName, resource => KnownResourceStates.TerminalStates.Contains(resource.Snapshot.State?.Text), cts.Token);
+        await App.StopResourceAsync(ResourceName, cts.Token);
     }
 
     /// <summary>Starts the stopped server again and returns once it answers.</summary>

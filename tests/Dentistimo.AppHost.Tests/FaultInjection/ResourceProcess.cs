@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
+using Dentistimo.Testing;
 
 namespace Dentistimo.AppHost.Tests.FaultInjection;
 
@@ -59,14 +59,8 @@ public static partial class ResourceProcess
     public static async Task WaitForExitAsync(DistributedApplication app, string resourceName, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await app.ResourceNotifications.WaitForResourceAsync(
-            resourceName, resource => KnownResourceStates.TerminalStates.Contains(resource.Snapshot.State?.Text), cts.Token);
+        await app.WaitForExitAsync(resourceName, cts.Token);
     }
-
-    /// <summary>Whether the resource's process has exited (or never ran) and waits for its start command.</summary>
-    public static bool HasExited(DistributedApplication app, string resourceName) =>
-        app.ResourceNotifications.TryGetCurrentState(resourceName, out var resource)
-        && KnownResourceStates.TerminalStates.Contains(resource.Snapshot.State?.Text);
 
     private static int? ParentOf(string pid)
     {

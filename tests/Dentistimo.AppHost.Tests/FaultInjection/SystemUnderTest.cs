@@ -53,13 +53,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
     {
         var system = new SystemUnderTest(fixture);
         AppHostServer[] servers = [system.Servers.Postgres, system.Servers.Redis, system.Servers.RabbitMq, system.Servers.MailDev];
-        foreach (var server in servers.Where(server => ResourceProcess.HasExited(system._app, server.ResourceName)))
+        foreach (var server in servers.Where(server => system._app.HasExited(server.ResourceName)))
         {
             // A test that failed midway left it down.
             await server.StartAsync();
         }
 
-        foreach (var service in new[] { system.BookingApi, system.Notifier }.Where(service => !ResourceProcess.HasExited(system._app, service.ResourceName)))
+        foreach (var service in new[] { system.BookingApi, system.Notifier }.Where(service => !system._app.HasExited(service.ResourceName)))
         {
             await service.TerminateAsync();
         }

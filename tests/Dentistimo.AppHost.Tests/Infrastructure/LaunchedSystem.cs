@@ -98,15 +98,5 @@ public class LaunchedSystem : IAsyncLifetime
     }
 
     private static Task StopAsync(DistributedApplication app, IEnumerable<string> resources, CancellationToken ct) =>
-        Task.WhenAll(resources.Select(async resource =>
-        {
-            var stop = await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
-            if (!stop.Success)
-            {
-                throw new InvalidOperationException($"{resource} did not stop: {stop.Message}");
-            }
-
-            await app.ResourceNotifications.WaitForResourceAsync(
-                resource, change => KnownResourceStates.TerminalStates.Contains(change.Snapshot.State?.Text), ct);
-        }));
+        Task.WhenAll(resources.Select(resource => app.StopResourceAsync(resource, ct)));
 }
