@@ -54,14 +54,15 @@ public sealed class DatabaseMigrator<TContext>(
 
     public string DatabaseName => databaseName;
     public bool IsMigrated => _migrated.Task.IsCompletedSuccessfully;
+    /// <summary>Why the latest attempt failed; null again once a later attempt reaches PostgreSQL.</summary>
     public string? LastError { get; private set; }
 
     public Task Migrated => _migrated.Task;
 
     string IStartupWork.Name => databaseName;
 
-    // A migration waiting for PostgreSQL, or one that failed, is no longer the expected start: the health check tells it.
-    string? IStartupWork.InProgress => _migrated.Task.IsCompleted || LastError is not null ? null : $"Database '{databaseName}' is being migrated.";
+    // An attempt that failed, and the wait for the next, are no longer the expected start: the health check tells them.
+    string? IStartupWork.StillRunningMessage => _migrated.Task.IsCompleted || LastError is not null ? null : $"Database '{databaseName}' is being migrated.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,7 +72,6 @@ public sealed class DatabaseMigrator<TContext>(
             try
             {
                 await MigrateAndSeedAsync(stoppingToken);
-                LastError = null;
                 _migrated.TrySetResult();
                 logger.LogInformation("Database {Database} is migrated and seeded", databaseName);
                 return;
@@ -105,6 +105,8 @@ public sealed class DatabaseMigrator<TContext>(
         // Replicas start together, and EF Core's migration lock let two apply the same migration. This session lock
         // covers seeding too, and a crash releases it.
         await context.Database.OpenConnectionAsync(cancellationToken);
+        // PostgreSQL answers again, so the migration runs as on any start and the previous attempt's error is past.
+        LastError = null;
         try
         {
             await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);

@@ -107,8 +107,8 @@ public static class ServiceDefaultsExtensions
     private static async Task AnswerWhileStartingAsync(HttpContext context, RequestDelegate next)
     {
         var starting = context.RequestServices.GetServices<IStartupWork>()
-            .Where(work => work.InProgress is not null)
-            .ToDictionary(work => work.Name, work => new HealthReportEntry(HealthStatus.Unhealthy, work.InProgress, TimeSpan.Zero, null, null));
+            .Where(work => work.StillRunningMessage is not null)
+            .ToDictionary(work => work.Name, work => new HealthReportEntry(HealthStatus.Unhealthy, work.StillRunningMessage, TimeSpan.Zero, null, null));
         if (starting.Count == 0)
         {
             await next(context);

@@ -1,4 +1,6 @@
 using Dentistimo.ServiceDefaults;
+using MassTransit;
+using MassTransit.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -6,9 +8,8 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class MessagingExtensions
 {
-    // Aspire's name for the RabbitMQ client's check, and the tag MassTransit gives its bus's check.
+    // Aspire's name for the RabbitMQ client's check.
     private const string RabbitMqClientCheck = "RabbitMQ.Client";
-    private const string MassTransitCheckTag = "masstransit";
 
     /// <summary>Aspire's RabbitMQ client beside MassTransit's bus, for its /health check and traces.</summary>
     /// <param name="brokerDownStatus">
@@ -30,14 +31,16 @@ public static class MessagingExtensions
             factory => factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHostedService<RabbitMqConnectionRecovery>();
 
-        // After configuration, where MassTransit adds its check; both checks report a failure at their registration's status.
-        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        // Aspire has no setting for its check's status; its registration, added just above, is changed.
+        builder.Services.Configure<HealthCheckServiceOptions>(options =>
         {
-            foreach (var check in options.Registrations.Where(check => check.Name == RabbitMqClientCheck || check.Tags.Contains(MassTransitCheckTag)))
+            foreach (var check in options.Registrations.Where(check => check.Name == RabbitMqClientCheck))
             {
                 check.FailureStatus = brokerDownStatus;
             }
         });
+        // MassTransit's ConfigureHealthCheckOptions, for the bus the service adds next.
+        builder.Services.AddOptions<MassTransitHealthCheckOptions<IBus>>().Configure(check => check.MinimalFailureStatus = brokerDownStatus);
         return broker;
     }
 }

@@ -8,6 +8,9 @@ public interface IStartupWork
 {
     string Name { get; }
 
-    /// <summary>What is still being done; null once done, or once it failed, when the health checks say why.</summary>
-    string? InProgress { get; }
+    /// <summary>
+    /// What /health answers while this work still runs as expected; null once it is done, and while it fails, when the
+    /// health checks run and say why.
+    /// </summary>
+    string? StillRunningMessage { get; }
 }

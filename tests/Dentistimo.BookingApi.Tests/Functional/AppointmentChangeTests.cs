@@ -14,36 +14,17 @@ namespace Dentistimo.BookingApi.Tests.Functional;
 /// Patients cancel and move appointments through BookingApi against real PostgreSQL, Redis and RabbitMQ: seats are
 /// given back exactly once, a move is all or nothing, and the manage token is the only key.
 /// </summary>
-public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, IAsyncLifetime
+public sealed class AppointmentChangeTests(IsolatedResources resources) : BookingApiWithEventsTests(resources)
 {
     private const int YourDentist = 1; // three dentists
     private const int ToothFairy = 2;  // one dentist: capacity 1
-    private readonly IsolatedResources _resources;
-    private BookingApiFactory _api = null!;
-    private EventRecorder _events = null!;
-    private BookingApiDriver _driver = null!;
-
-    public AppointmentChangeTests(IsolatedResources resources) => _resources = resources;
-
-    public async Task InitializeAsync()
-    {
-        _events = await EventRecorder.StartAsync(_resources.Messaging);
-        _api = await new BookingApiFactory(_resources).StartedAsync();
-        _driver = new BookingApiDriver(_api.CreateClient());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _events.DisposeAsync();
-        await _api.DisposeAsync();
-    }
 
     [Fact]
     public async Task Cancelling_frees_exactly_one_seat_and_sending_it_again_changes_nothing()
     {
         var (date, start) = await FreshStartAsync(YourDentist);
         var booking = await BookAsync(YourDentist, start);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
 
         var first = await CancelAsync(booking.Id, booking.Token);
         var again = await CancelAsync(booking.Id, booking.Token);
@@ -52,13 +33,13 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         Assert.Equal(200, again.Status);
         Assert.Equal("cancelled", (string?)first.Body["status"]);
         Assert.Equal(first.Body.ToJsonString(), again.Body.ToJsonString());
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
-        await _events.WaitForAsync(e => e.Cancelled.Any(c => c.Event.BookingId == booking.Id), TimeSpan.FromSeconds(30));
-        var cancelled = Assert.Single(_events.Cancelled, c => c.Event.BookingId == booking.Id).Event;
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
+        await Events.WaitForAsync(e => e.Cancelled.Any(c => c.Event.BookingId == booking.Id), TimeSpan.FromSeconds(30));
+        var cancelled = Assert.Single(Events.Cancelled, c => c.Event.BookingId == booking.Id).Event;
         Assert.Equal(1, cancelled.CalendarSequence);
         Assert.Equal(start, cancelled.Appointment.StartUtc);
         Assert.NotNull(cancelled.Appointment.ClinicPhone);
-        Assert.Contains(_events.AvailabilityChanged, e => e.Event.StartUtc == start && e.Event.Booked == 0);
+        Assert.Contains(Events.AvailabilityChanged, e => e.Event.StartUtc == start && e.Event.Booked == 0);
         Assert.Equal(0, await SeatsOutOfStepAsync());
     }
 
@@ -67,11 +48,11 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     {
         var (_, start) = await FreshStartAsync(YourDentist);
         var request = BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail());
-        var (status, body) = await _driver.PostBookingAsync(request);
+        var (status, body) = await Driver.PostBookingAsync(request);
         Assert.Equal(201, status);
         Assert.Equal(200, (await CancelAsync((Guid)body["id"]!, (string)body["manageToken"]!)).Status);
 
-        var (againStatus, again) = await _driver.PostBookingAsync(request);
+        var (againStatus, again) = await Driver.PostBookingAsync(request);
 
         Assert.Equal(201, againStatus);
         Assert.Equal((Guid)body["id"]!, (Guid)again["id"]!);
@@ -99,7 +80,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         Assert.Equal(start - TimeSpan.FromHours(24), DateTimeOffset.Parse((string)managed.Body["changeableUntil"]!));
         Assert.False(string.IsNullOrEmpty((string?)managed.Body["clinicPhone"]));
         // The public answer by id never gives the key away.
-        var byId = await _driver.Http.GetFromJsonAsync<JsonObject>($"/api/bookings/{booking.Id}");
+        var byId = await Driver.Http.GetFromJsonAsync<JsonObject>($"/api/bookings/{booking.Id}");
         Assert.Null(byId!["manageToken"]);
     }
 
@@ -110,13 +91,13 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var holder = await BookAsync(ToothFairy, start);
 
         var cancellation = CancelAsync(holder.Id, holder.Token);
-        var bookings = Enumerable.Range(0, 20).Select(_ => _driver.PostBookingAsync(
+        var bookings = Enumerable.Range(0, 20).Select(_ => Driver.PostBookingAsync(
             BookingApiDriver.BookingRequest(Guid.NewGuid(), ToothFairy, start, BookingApiDriver.NewPatientEmail()))).ToList();
         await Task.WhenAll(bookings.Append<Task>(cancellation));
 
         Assert.Equal(200, (await cancellation).Status);
         Assert.InRange(bookings.Count(b => b.Result.Status == 201), 0, 1);
-        var slot = await _driver.GetSlotAsync(ToothFairy, date, start);
+        var slot = await Driver.GetSlotAsync(ToothFairy, date, start);
         Assert.Equal(bookings.Count(b => b.Result.Status == 201), (int)slot["booked"]!);
         Assert.Equal(0, await SeatsOutOfStepAsync());
     }
@@ -138,19 +119,19 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var stayed = moves[0].Status == 200 ? second : first;
         Assert.Equal(target, DateTimeOffset.Parse((string)(await GetManagedAsync(moved.Id, moved.Token)).Body["booking"]!["start"]!));
         Assert.Equal(stayed.Start, DateTimeOffset.Parse((string)(await GetManagedAsync(stayed.Id, stayed.Token)).Body["booking"]!["start"]!));
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(ToothFairy, date, moved.Start))["booked"]!);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(ToothFairy, date, stayed.Start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(ToothFairy, date, moved.Start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(ToothFairy, date, stayed.Start))["booked"]!);
         Assert.Equal(0, await SeatsOutOfStepAsync());
 
-        await _events.WaitForAsync(e => e.Moved.Any(m => m.Event.BookingId == moved.Id), TimeSpan.FromSeconds(30));
-        var movedEvent = Assert.Single(_events.Moved, m => m.Event.BookingId == moved.Id).Event;
+        await Events.WaitForAsync(e => e.Moved.Any(m => m.Event.BookingId == moved.Id), TimeSpan.FromSeconds(30));
+        var movedEvent = Assert.Single(Events.Moved, m => m.Event.BookingId == moved.Id).Event;
         Assert.Equal((moved.Start, target, 1), (movedEvent.PreviousStartUtc, movedEvent.Appointment.StartUtc, movedEvent.CalendarSequence));
-        Assert.DoesNotContain(_events.Moved, m => m.Event.BookingId == stayed.Id);
+        Assert.DoesNotContain(Events.Moved, m => m.Event.BookingId == stayed.Id);
 
         // Sent again, the move that succeeded answers the same and moves nothing.
         Assert.Equal(200, (await MoveAsync(moved.Id, moved.Token, target)).Status);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
     }
 
     [Fact]
@@ -161,7 +142,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var mover = await BookAsync(ToothFairy, from);
 
         var move = MoveAsync(mover.Id, mover.Token, target);
-        var bookings = Enumerable.Range(0, 20).Select(_ => _driver.PostBookingAsync(
+        var bookings = Enumerable.Range(0, 20).Select(_ => Driver.PostBookingAsync(
             BookingApiDriver.BookingRequest(Guid.NewGuid(), ToothFairy, target, BookingApiDriver.NewPatientEmail()))).ToList();
         await Task.WhenAll(bookings.Append<Task>(move));
 
@@ -169,8 +150,8 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var moved = moveStatus == 200;
         Assert.True(moved || (moveStatus, (string?)moveBody["reasonCode"]) == (409, "fully-booked"));
         Assert.Equal(1, (moved ? 1 : 0) + bookings.Count(b => b.Result.Status == 201));
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
-        Assert.Equal(moved ? 0 : 1, (int)(await _driver.GetSlotAsync(ToothFairy, date, from))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(ToothFairy, date, target))["booked"]!);
+        Assert.Equal(moved ? 0 : 1, (int)(await Driver.GetSlotAsync(ToothFairy, date, from))["booked"]!);
         Assert.Equal(0, await SeatsOutOfStepAsync());
     }
 
@@ -187,11 +168,11 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var movedFirst = (await move).Status == 200;
         Assert.True(movedFirst || (string?)(await move).Body["reasonCode"] == "cancelled");
         Assert.Equal("cancelled", (string?)(await GetManagedAsync(booking.Id, booking.Token)).Body["booking"]!["status"]);
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
         Assert.Equal(0, await SeatsOutOfStepAsync());
-        await _events.WaitForAsync(e => e.Cancelled.Any(c => c.Event.BookingId == booking.Id), TimeSpan.FromSeconds(30));
-        Assert.Equal(movedFirst ? 2 : 1, Assert.Single(_events.Cancelled, c => c.Event.BookingId == booking.Id).Event.CalendarSequence);
+        await Events.WaitForAsync(e => e.Cancelled.Any(c => c.Event.BookingId == booking.Id), TimeSpan.FromSeconds(30));
+        Assert.Equal(movedFirst ? 2 : 1, Assert.Single(Events.Cancelled, c => c.Event.BookingId == booking.Id).Event.CalendarSequence);
     }
 
     [Fact]
@@ -202,7 +183,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var booked = new List<Booked>();
         foreach (var start in starts)
         {
-            var (status, body) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
+            var (status, body) = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
             Assert.Equal(201, status);
             booked.Add(new Booked((Guid)body["id"]!, (string)body["manageToken"]!, start));
         }
@@ -210,8 +191,8 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         var refused = await MoveAsync(booked[1].Id, booked[1].Token, starts[0]);
 
         Assert.Equal((409, "patient-already-booked"), (refused.Status, (string?)refused.Body["reasonCode"]));
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(YourDentist, date, starts[0]))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(YourDentist, date, starts[1]))["booked"]!);
         Assert.Equal(0, await SeatsOutOfStepAsync());
     }
 
@@ -238,7 +219,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     [Fact]
     public async Task A_move_to_a_time_inside_the_cutoff_is_refused_and_the_manage_answer_says_where_moves_may_start()
     {
-        await using var strict = await new BookingApiFactory(_resources, new Dictionary<string, string?>
+        await using var strict = await new BookingApiFactory(Resources, new Dictionary<string, string?>
         {
             ["Booking:CancellationCutoffHours"] = (24 * 5).ToString(),
         }).StartedAsync();
@@ -263,7 +244,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     [Fact]
     public async Task Inside_the_cutoff_nothing_changes_and_the_answer_says_whom_to_call()
     {
-        await using var strict = await new BookingApiFactory(_resources, new Dictionary<string, string?>
+        await using var strict = await new BookingApiFactory(Resources, new Dictionary<string, string?>
         {
             ["Booking:CancellationCutoffHours"] = (24 * 14).ToString(),
         }).StartedAsync();
@@ -283,7 +264,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     [Fact]
     public async Task A_reminder_is_written_once_per_appointment_time_and_never_for_a_cancelled_one()
     {
-        var reminders = _api.Services.GetRequiredService<AppointmentReminders>();
+        var reminders = Api.Services.GetRequiredService<AppointmentReminders>();
         var (_, start) = await FreshStartAsync(YourDentist);
         var kept = await BookAsync(YourDentist, start);
         var cancelled = await BookAsync(YourDentist, start);
@@ -293,16 +274,16 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         await reminders.PublishDueAsync(dueAt, CancellationToken.None);
         await reminders.PublishDueAsync(dueAt, CancellationToken.None);
 
-        await _events.WaitForAsync(e => e.Reminders.Any(r => r.Event.BookingId == kept.Id), TimeSpan.FromSeconds(30));
-        var reminder = Assert.Single(_events.Reminders, r => r.Event.BookingId == kept.Id).Event;
+        await Events.WaitForAsync(e => e.Reminders.Any(r => r.Event.BookingId == kept.Id), TimeSpan.FromSeconds(30));
+        var reminder = Assert.Single(Events.Reminders, r => r.Event.BookingId == kept.Id).Event;
         Assert.Equal(start, reminder.Appointment.StartUtc);
-        Assert.DoesNotContain(_events.Reminders, r => r.Event.BookingId == cancelled.Id);
+        Assert.DoesNotContain(Events.Reminders, r => r.Event.BookingId == cancelled.Id);
     }
 
     [Fact]
     public async Task An_appointment_booked_closer_to_its_start_than_the_reminder_lead_gets_no_reminder()
     {
-        await using var longLead = await new BookingApiFactory(_resources, new Dictionary<string, string?>
+        await using var longLead = await new BookingApiFactory(Resources, new Dictionary<string, string?>
         {
             ["Reminders:HoursBefore"] = (24 * 14).ToString(),
         }).StartedAsync();
@@ -315,7 +296,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
         // Looked at and done with, without a reminder.
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM booking_requests WHERE id = '{booking.Id}' AND reminder_done"));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.DoesNotContain(_events.Reminders, r => r.Event.BookingId == booking.Id);
+        Assert.DoesNotContain(Events.Reminders, r => r.Event.BookingId == booking.Id);
     }
 
     // Static: xUnit makes a new instance of the class for each test, and the tests share the class's database.
@@ -330,7 +311,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
     /// <summary>Free starts no other test of this class has used, whose bookings would change their counts.</summary>
     private async Task<(DateOnly Date, DateTimeOffset[] Starts)> FreshStartsAsync(int clinicId, int count = 1, BookingApiDriver? driver = null)
     {
-        driver ??= _driver;
+        driver ??= Driver;
         var (date, _) = await driver.FindBookableSlotAsync(clinicId, daysAhead: 2);
         for (var day = date; ; day = day.AddDays(1))
         {
@@ -347,7 +328,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
 
     private async Task<Booked> BookAsync(int clinicId, DateTimeOffset start, BookingApiDriver? driver = null)
     {
-        var (status, body) = await (driver ?? _driver).PostBookingAsync(
+        var (status, body) = await (driver ?? Driver).PostBookingAsync(
             BookingApiDriver.BookingRequest(Guid.NewGuid(), clinicId, start, BookingApiDriver.NewPatientEmail()));
         Assert.Equal(201, status);
         return new Booked((Guid)body["id"]!, (string)body["manageToken"]!, start);
@@ -379,7 +360,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
 
     private async Task<(int Status, JsonObject Body)> SendAsync(HttpRequestMessage request, BookingApiDriver? driver)
     {
-        using var response = await (driver ?? _driver).Http.SendAsync(request);
+        using var response = await (driver ?? Driver).Http.SendAsync(request);
         return ((int)response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>(JsonSerializerOptions.Web))!);
     }
 
@@ -392,7 +373,7 @@ public sealed class AppointmentChangeTests : IClassFixture<IsolatedResources>, I
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_resources.BookingDb);
+        await using var connection = new NpgsqlConnection(Resources.BookingDb);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;

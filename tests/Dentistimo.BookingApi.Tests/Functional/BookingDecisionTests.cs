@@ -11,78 +11,59 @@ using StackExchange.Redis;
 namespace Dentistimo.BookingApi.Tests.Functional;
 
 /// <summary>Booking decisions against real PostgreSQL, Redis and RabbitMQ: capacity, idempotency and one event per decision.</summary>
-public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAsyncLifetime
+public sealed class BookingDecisionTests(IsolatedResources resources) : BookingApiWithEventsTests(resources)
 {
     private const int YourDentist = 1; // three dentists: capacity 3
     private const int AnotherClinic = 2;
-    private readonly IsolatedResources _resources;
-    private BookingApiFactory _api = null!;
-    private EventRecorder _events = null!;
-    private BookingApiDriver _driver = null!;
-
-    public BookingDecisionTests(IsolatedResources resources) => _resources = resources;
-
-    public async Task InitializeAsync()
-    {
-        _events = await EventRecorder.StartAsync(_resources.Messaging);
-        _api = await new BookingApiFactory(_resources).StartedAsync();
-        _driver = new BookingApiDriver(_api.CreateClient());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _events.DisposeAsync();
-        await _api.DisposeAsync();
-    }
 
     [Fact]
     public async Task Hundreds_of_concurrent_requests_for_one_slot_confirm_exactly_its_capacity()
     {
         const int requests = 300;
-        var (date, start) = await _driver.FindBookableSlotAsync(YourDentist);
+        var (date, start) = await Driver.FindBookableSlotAsync(YourDentist);
         var requestIds = Enumerable.Range(0, requests).Select(_ => Guid.NewGuid()).ToList();
 
         var answers = await Task.WhenAll(requestIds.Select(id =>
-            _driver.PostBookingAsync(BookingApiDriver.BookingRequest(id, YourDentist, start, BookingApiDriver.NewPatientEmail()))));
+            Driver.PostBookingAsync(BookingApiDriver.BookingRequest(id, YourDentist, start, BookingApiDriver.NewPatientEmail()))));
 
         Assert.Equal(3, answers.Count(a => a.Status == 201));
         Assert.Equal(requests - 3, answers.Count(a => a.Status == 409));
         Assert.All(answers.Where(a => a.Status == 409), a => Assert.Equal("fully-booked", (string?)a.Body["reasonCode"]));
 
-        var slot = await _driver.GetSlotAsync(YourDentist, date, start);
+        var slot = await Driver.GetSlotAsync(YourDentist, date, start);
         Assert.Equal(3, (int)slot["booked"]!);
         Assert.Equal("full", (string)slot["state"]!);
 
         // Exactly one decision per request in the database, and exactly one event per decision on RabbitMQ.
         Assert.Equal(requests, await CountAsync("SELECT count(*) FROM booking_requests WHERE request_id = ANY(@ids)", requestIds));
         var ours = requestIds.ToHashSet();
-        await _events.WaitForAsync(e => e.Confirmed.Count(c => ours.Contains(c.Event.RequestId)) + e.Rejected.Count(r => ours.Contains(r.Event.RequestId)) >= requests, TimeSpan.FromSeconds(60));
-        var confirmed = _events.Confirmed.Where(c => ours.Contains(c.Event.RequestId)).ToList();
-        var rejected = _events.Rejected.Where(r => ours.Contains(r.Event.RequestId)).ToList();
+        await Events.WaitForAsync(e => e.Confirmed.Count(c => ours.Contains(c.Event.RequestId)) + e.Rejected.Count(r => ours.Contains(r.Event.RequestId)) >= requests, TimeSpan.FromSeconds(60));
+        var confirmed = Events.Confirmed.Where(c => ours.Contains(c.Event.RequestId)).ToList();
+        var rejected = Events.Rejected.Where(r => ours.Contains(r.Event.RequestId)).ToList();
         Assert.Equal(3, confirmed.Count);
         Assert.Equal(requests - 3, rejected.Count);
         Assert.Equal(requestIds.Order(), confirmed.Select(e => e.Event.RequestId).Concat(rejected.Select(e => e.Event.RequestId)).Order());
-        Assert.Equal(3, _events.AvailabilityChanged.Count(e => e.Event.StartUtc == start));
-        Assert.Equal(3, _events.AvailabilityChanged.Where(e => e.Event.StartUtc == start).Max(e => e.Event.Booked));
+        Assert.Equal(3, Events.AvailabilityChanged.Count(e => e.Event.StartUtc == start));
+        Assert.Equal(3, Events.AvailabilityChanged.Where(e => e.Event.StartUtc == start).Max(e => e.Event.Booked));
     }
 
     [Fact]
     public async Task A_booking_shows_at_once_in_its_day_although_the_day_is_cached()
     {
-        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 8);
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!); // now cached, seats and answer
+        var (date, start) = await Driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 8);
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!); // now cached, seats and answer
 
-        var (status, _) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
+        var (status, _) = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
 
         Assert.Equal(201, status);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
     }
 
     [Fact]
     public async Task The_range_tells_a_day_with_full_slots_from_a_day_with_none_left_to_book()
     {
-        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 15);
-        var (status, _) = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
+        var (date, start) = await Driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 15);
+        var (status, _) = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()));
         Assert.Equal(201, status);
         // The 91st date from today is the first beyond the 90-day window: its slots exist but none can be booked.
         var beyond = ClinicTime.LocalDate(DateTimeOffset.UtcNow).AddDays(90);
@@ -96,18 +77,18 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.Equal(0, (int)unbookable["fullSlots"]!);
 
         async Task<JsonObject> DaySummaryAsync(DateOnly day) =>
-            (await _driver.Http.GetFromJsonAsync<JsonObject>($"/api/availability?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"))!["clinics"]!.AsArray()
+            (await Driver.Http.GetFromJsonAsync<JsonObject>($"/api/availability?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"))!["clinics"]!.AsArray()
                 .Single(clinic => (int)clinic!["clinicId"]! == AnotherClinic)!["days"]![0]!.AsObject();
     }
 
     [Fact]
     public async Task Replaying_a_request_id_returns_the_same_answer_and_books_nothing_more()
     {
-        var (date, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 3);
+        var (date, start) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 3);
         var request = BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail());
 
-        var first = await _driver.PostBookingAsync(request);
-        var replays = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _driver.PostBookingAsync(request)));
+        var first = await Driver.PostBookingAsync(request);
+        var replays = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Driver.PostBookingAsync(request)));
 
         Assert.Equal(201, first.Status);
         Assert.All(replays, replay =>
@@ -119,13 +100,13 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
             Assert.Null(replay.Body["manageToken"]);
         });
         Assert.NotNull(first.Body["manageToken"]);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
 
         var requestId = Guid.Parse((string)first.Body["requestId"]!);
-        await _events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
-        Assert.Single(_events.Confirmed, c => c.Event.RequestId == requestId);
+        await Events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
+        Assert.Single(Events.Confirmed, c => c.Event.RequestId == requestId);
 
-        var booking = await _driver.Http.GetFromJsonAsync<JsonObject>($"/api/bookings/{first.Body["id"]}");
+        var booking = await Driver.Http.GetFromJsonAsync<JsonObject>($"/api/bookings/{first.Body["id"]}");
         Assert.Equal("confirmed", (string?)booking!["status"]);
         Assert.Null(booking["patient"]);
     }
@@ -133,11 +114,11 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task A_request_id_reused_for_another_booking_is_refused()
     {
-        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 4);
+        var (_, start) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 4);
         var requestId = Guid.NewGuid();
-        await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
+        await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
 
-        var reused = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start.AddMinutes(30), BookingApiDriver.NewPatientEmail()));
+        var reused = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start.AddMinutes(30), BookingApiDriver.NewPatientEmail()));
 
         Assert.Equal(422, reused.Status);
     }
@@ -145,27 +126,27 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task A_patient_cannot_hold_two_appointments_at_the_same_time()
     {
-        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 5);
+        var (_, start) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 5);
         var email = BookingApiDriver.NewPatientEmail();
-        var first = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
+        var first = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email));
 
-        var second = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email.ToUpperInvariant()));
+        var second = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, email.ToUpperInvariant()));
 
         Assert.Equal(201, first.Status);
         Assert.Equal(409, second.Status);
         Assert.Equal("patient-already-booked", (string?)second.Body["reasonCode"]);
         // The database finds the second appointment by its unique key, which holds the email address; the server's log
         // must not quote it.
-        Assert.DoesNotContain(email.Split('@')[0], await _resources.Servers.Postgres.LogAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(email.Split('@')[0], await Resources.Servers.Postgres.LogAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task One_address_in_any_spelling_holds_at_most_two_upcoming_appointments_across_clinics()
     {
         var mailbox = $"limit-{Guid.NewGuid():N}";
-        var (_, first) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 30);
-        var (_, second) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 31);
-        var (thirdDate, third) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 32);
+        var (_, first) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 30);
+        var (_, second) = await Driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 31);
+        var (thirdDate, third) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 32);
 
         var answers = new List<(int Status, JsonObject Body)>();
         foreach (var (clinic, start, email) in new[]
@@ -175,17 +156,17 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
                      (YourDentist, third, $"{mailbox}@Tandläkare.se"),
                  })
         {
-            answers.Add(await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinic, start, email)));
+            answers.Add(await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), clinic, start, email)));
         }
 
         Assert.Equal([201, 201, 409], answers.Select(answer => answer.Status));
         Assert.Equal(RejectionCodes.PatientLimitReached, (string?)answers[2].Body["reasonCode"]);
         // The seat the third request took for a moment is free again.
-        Assert.Equal(0, (int)(await _driver.GetSlotAsync(YourDentist, thirdDate, third))["booked"]!);
+        Assert.Equal(0, (int)(await Driver.GetSlotAsync(YourDentist, thirdDate, third))["booked"]!);
         var rejectedId = Guid.Parse((string)answers[2].Body["booking"]!["requestId"]!);
-        await _events.WaitForAsync(e => e.Rejected.Any(r => r.Event.RequestId == rejectedId), TimeSpan.FromSeconds(30));
-        Assert.Equal(RejectionCodes.PatientLimitReached, _events.Rejected.Single(r => r.Event.RequestId == rejectedId).Event.ReasonCode);
-        Assert.DoesNotContain(_events.AvailabilityChanged, e => e.Event.StartUtc == third);
+        await Events.WaitForAsync(e => e.Rejected.Any(r => r.Event.RequestId == rejectedId), TimeSpan.FromSeconds(30));
+        Assert.Equal(RejectionCodes.PatientLimitReached, Events.Rejected.Single(r => r.Event.RequestId == rejectedId).Event.ReasonCode);
+        Assert.DoesNotContain(Events.AvailabilityChanged, e => e.Event.StartUtc == third);
     }
 
     [Fact]
@@ -196,8 +177,8 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         var starts = new List<(int Clinic, DateTimeOffset Start)>();
         foreach (var (clinic, daysAhead) in new[] { (YourDentist, 40), (AnotherClinic, 47), (YourDentist, 54) })
         {
-            var (date, _) = await _driver.FindBookableSlotAsync(clinic, daysAhead);
-            starts.AddRange((await _driver.AvailableStartsAsync(clinic, date)).Take(requests / 3).Select(start => (clinic, start)));
+            var (date, _) = await Driver.FindBookableSlotAsync(clinic, daysAhead);
+            starts.AddRange((await Driver.AvailableStartsAsync(clinic, date)).Take(requests / 3).Select(start => (clinic, start)));
         }
 
         // Each at a time of its own: two clinics' days can fall on one date, and one address at one time twice is the
@@ -206,7 +187,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
         Assert.True(starts.Count > requests / 2, $"Only {starts.Count} distinct times were free.");
         var requestIds = starts.Select(_ => Guid.NewGuid()).ToList();
         var answers = await Task.WhenAll(starts.Select((slot, i) =>
-            _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestIds[i], slot.Clinic, slot.Start, i % 2 == 0 ? email : email.ToUpperInvariant()))));
+            Driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestIds[i], slot.Clinic, slot.Start, i % 2 == 0 ? email : email.ToUpperInvariant()))));
 
         Assert.Equal(starts.Count, answers.Length);
         Assert.Equal(2, answers.Count(answer => answer.Status == 201));
@@ -221,7 +202,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     public async Task A_patient_whose_appointments_have_started_may_book_again()
     {
         var email = BookingApiDriver.NewPatientEmail();
-        var (_, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 45);
+        var (_, start) = await Driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 45);
         // Two appointments already started, as an earlier day left them.
         await CountAsync($"""
             WITH earlier AS (
@@ -230,7 +211,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
             SELECT count(*) FROM earlier
             """);
 
-        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, email));
+        var answer = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, email));
 
         Assert.Equal(201, answer.Status);
     }
@@ -240,7 +221,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [InlineData("2099-01-05T09:00:00+01:00", "outside-booking-window")]
     public async Task Times_outside_the_booking_window_are_rejected_with_their_reason(string start, string reasonCode)
     {
-        var answer = await _driver.PostBookingAsync(new
+        var answer = await Driver.PostBookingAsync(new
         {
             requestId = Guid.NewGuid(), clinicId = YourDentist, start,
             patient = new { name = "Test Patient", email = BookingApiDriver.NewPatientEmail() }, language = "sv",
@@ -254,9 +235,9 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task Times_that_are_no_slot_are_rejected_as_no_such_slot()
     {
-        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 6);
+        var (_, start) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 6);
         var quarterPast = start.AddMinutes(15);
-        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, quarterPast, BookingApiDriver.NewPatientEmail()));
+        var answer = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, quarterPast, BookingApiDriver.NewPatientEmail()));
 
         Assert.Equal(409, answer.Status);
         Assert.Equal("no-such-slot", (string?)answer.Body["reasonCode"]);
@@ -265,7 +246,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task Every_invalid_field_gets_its_own_error()
     {
-        var answer = await _driver.PostBookingAsync(new
+        var answer = await Driver.PostBookingAsync(new
         {
             requestId = "not-a-uuid", clinicId = 0, start = "tomorrow at nine",
             patient = new { name = "<script>", email = "not an email", phone = "12" }, language = "de",
@@ -282,7 +263,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task A_value_of_the_wrong_type_names_its_field()
     {
-        using var response = await _driver.Http.PostAsync("/api/bookings",
+        using var response = await Driver.Http.PostAsync("/api/bookings",
             new StringContent("""{"requestId":"3f2c9a4e-5b1d-4c7e-9a0b-2d6f8e1c4b7a","clinicId":"one"}""", System.Text.Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
@@ -297,7 +278,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [InlineData("")]
     public async Task Missing_fields_are_named_even_when_the_whole_body_is(string body)
     {
-        using var response = await _driver.Http.PostAsync("/api/bookings", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Driver.Http.PostAsync("/api/bookings", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Equal(400, (int)response.StatusCode);
@@ -311,7 +292,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     public async Task An_oversized_body_is_refused_by_the_server()
     {
         // The body size limit is Kestrel's to enforce; the in-memory test server has none.
-        await using var api = new BookingApiFactory(_resources);
+        await using var api = new BookingApiFactory(Resources);
         using var http = new HttpClient { BaseAddress = await api.StartedOnKestrelAsync() };
 
         using var oversized = await http.PostAsync("/api/bookings",
@@ -329,7 +310,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     {
         address = address.Replace("{next week}", $"{DateTime.UtcNow.AddDays(7):yyyy-MM-dd}");
         // Leaving out the body is Kestrel's part; the in-memory test server has none.
-        await using var api = new BookingApiFactory(_resources);
+        await using var api = new BookingApiFactory(Resources);
         using var http = new HttpClient { BaseAddress = await api.StartedOnKestrelAsync() };
 
         // HEAD first: an answer the output cache keeps from it is whole for the GET after it.
@@ -346,8 +327,8 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task HEAD_of_a_booking_that_does_not_exist_is_404_and_the_OpenAPI_document_has_no_HEAD_operations()
     {
-        using var head = await _driver.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/bookings/{Guid.NewGuid()}"));
-        var document = await _driver.Http.GetStringAsync("/openapi/v1.json");
+        using var head = await Driver.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/bookings/{Guid.NewGuid()}"));
+        var document = await Driver.Http.GetStringAsync("/openapi/v1.json");
 
         Assert.Equal(404, (int)head.StatusCode);
         Assert.DoesNotContain("\"head\"", document);
@@ -356,10 +337,10 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task Unknown_clinics_and_bookings_and_bad_dates_get_problem_details()
     {
-        using var unknownClinic = await _driver.Http.GetAsync("/api/clinics/99/availability?date=2026-12-01");
-        using var unknownBooking = await _driver.Http.GetAsync($"/api/bookings/{Guid.NewGuid()}");
-        using var badDate = await _driver.Http.GetAsync("/api/clinics/1/availability?date=1%20Dec");
-        using var backwards = await _driver.Http.GetAsync("/api/availability?from=2026-12-10&to=2026-12-01");
+        using var unknownClinic = await Driver.Http.GetAsync("/api/clinics/99/availability?date=2026-12-01");
+        using var unknownBooking = await Driver.Http.GetAsync($"/api/bookings/{Guid.NewGuid()}");
+        using var badDate = await Driver.Http.GetAsync("/api/clinics/1/availability?date=1%20Dec");
+        using var backwards = await Driver.Http.GetAsync("/api/availability?from=2026-12-10&to=2026-12-01");
 
         Assert.Equal(404, (int)unknownClinic.StatusCode);
         Assert.Equal(404, (int)unknownBooking.StatusCode);
@@ -374,7 +355,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task The_OpenAPI_document_describes_the_dates_and_the_booking_body_as_required_and_every_answer_a_booking_can_get()
     {
-        var document = await _driver.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        var document = await Driver.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
         var paths = document!["paths"]!;
         var dayParameters = paths["/api/clinics/{clinicId}/availability"]!["get"]!["parameters"]!.AsArray();
@@ -406,32 +387,32 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
                 VALUES ('{poisonId}', '{type}', '{body}', now()) RETURNING 1)
             SELECT count(*) FROM poison
             """);
-        var (_, start) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 7);
+        var (_, start) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 7);
         var requestId = Guid.NewGuid();
 
-        var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
+        var answer = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(requestId, YourDentist, start, BookingApiDriver.NewPatientEmail()));
 
         Assert.Equal(201, answer.Status);
-        await _events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
+        await Events.WaitForAsync(e => e.Confirmed.Any(c => c.Event.RequestId == requestId), TimeSpan.FromSeconds(30));
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{poisonId}' AND parked_because = '{problem.Replace("'", "''")}'"));
     }
 
     [Fact]
     public async Task A_day_read_before_a_booking_and_cached_after_it_is_not_served_stale()
     {
-        var (date, start) = await _driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 12);
-        var cache = _api.Services.GetRequiredService<AvailabilityCache>();
-        var redis = _api.Services.GetRequiredService<IConnectionMultiplexer>();
+        var (date, start) = await Driver.FindBookableSlotAsync(AnotherClinic, daysAhead: 12);
+        var cache = Api.Services.GetRequiredService<AvailabilityCache>();
+        var redis = Api.Services.GetRequiredService<IConnectionMultiplexer>();
         await Eventually.TrueAsync(() => redis.IsConnected, TimeSpan.FromSeconds(30), "BookingApi to connect to Redis");
         var readFrom = cache.Changes;
-        Assert.Equal(201, (await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()))).Status);
+        Assert.Equal(201, (await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), AnotherClinic, start, BookingApiDriver.NewPatientEmail()))).Status);
 
         // Another replica read the day from PostgreSQL just before that booking committed, and caches it only now.
         cache.Set(AnotherClinic, date, BookedSeats.None, readFrom);
 
         var cached = await redis.GetDatabase().StringGetAsync(cache.Key(AnotherClinic, date));
         Assert.NotEqual("{}", (string?)cached);
-        Assert.Equal(1, (int)(await _driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
+        Assert.Equal(1, (int)(await Driver.GetSlotAsync(AnotherClinic, date, start))["booked"]!);
     }
 
     /// <summary>
@@ -441,16 +422,16 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     [Fact]
     public async Task A_day_read_on_this_replica_right_after_a_booking_shows_it()
     {
-        var (date, _) = await _driver.FindBookableSlotAsync(YourDentist, daysAhead: 20);
+        var (date, _) = await Driver.FindBookableSlotAsync(YourDentist, daysAhead: 20);
         for (var round = 0; round < 20; round++)
         {
-            var slot = (await _driver.GetDayAsync(YourDentist, date))["slots"]!.AsArray().First(s => (int)s!["free"]! > 0)!;
+            var slot = (await Driver.GetDayAsync(YourDentist, date))["slots"]!.AsArray().First(s => (int)s!["free"]! > 0)!;
             var start = DateTimeOffset.Parse((string)slot["start"]!);
 
-            var answer = await _driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail()));
+            var answer = await Driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), YourDentist, start, BookingApiDriver.NewPatientEmail()));
 
             Assert.Equal(201, answer.Status);
-            Assert.Equal((int)slot["booked"]! + 1, (int)(await _driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
+            Assert.Equal((int)slot["booked"]! + 1, (int)(await Driver.GetSlotAsync(YourDentist, date, start))["booked"]!);
         }
     }
 
@@ -464,7 +445,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
     {
         // A connection of its own: a pooled one may still hold the scan counts of other tests' queries, which PostgreSQL
         // reports with this transaction's until the backend sends them on.
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_resources.BookingDb) { Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Resources.BookingDb) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync(); // rolled back: the slot stays free
         // As autovacuum leaves them: statistics that say each table is a page or two.
@@ -499,7 +480,7 @@ public sealed class BookingDecisionTests : IClassFixture<IsolatedResources>, IAs
 
     private async Task<long> CountAsync(string sql, IReadOnlyList<Guid>? ids = null)
     {
-        await using var connection = new NpgsqlConnection(_resources.BookingDb);
+        await using var connection = new NpgsqlConnection(Resources.BookingDb);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         if (ids is not null)

@@ -26,14 +26,7 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
             await first.StartedAsync();
         }
 
-        // The migrator takes this session lock before it migrates, so holding it keeps the next start migrating.
-        await using var blocker = new NpgsqlConnection(_resources.BookingDb);
-        await blocker.OpenAsync();
-        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock($1)", blocker))
-        {
-            hold.Parameters.Add(new NpgsqlParameter { Value = DatabaseMigrator<BookingDbContext>.MigrationLockKey });
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var blocker = await HoldMigrationLockAsync();
 
         using var logs = new FakeLoggerProvider();
         await using var api = new BookingApiFactory(_resources).WithWebHostBuilder(builder =>
@@ -42,19 +35,50 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
         using var whileMigrating = await client.GetAsync("/health");
         var migratingHealth = (await whileMigrating.Content.ReadFromJsonAsync<JsonObject>())!;
 
-        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", blocker))
-        {
-            await release.ExecuteNonQueryAsync();
-        }
+        await ReleaseMigrationLockAsync(blocker);
 
-        await Eventually.TrueAsync(async () =>
-        {
-            using var health = await client.GetAsync("/health");
-            return (string?)(await health.Content.ReadFromJsonAsync<JsonObject>())!["status"] == "Healthy";
-        }, TimeSpan.FromSeconds(60), "the migration to finish");
+        await UntilHealthyAsync(client);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileMigrating.StatusCode);
         Assert.Equal("Database 'bookingdb' is being migrated.", (string?)migratingHealth["checks"]!["bookingdb"]!["description"]);
         Assert.Empty(logs.Collector.GetSnapshot().Where(record => record.Level >= LogLevel.Warning).Select(record => $"{record.Category}: {record.Message}"));
+    }
+
+    [Fact]
+    public async Task Once_PostgreSQL_answers_again_a_migration_that_waited_for_it_is_reported_as_being_migrated_not_as_failing()
+    {
+        await using (var first = new BookingApiFactory(_resources))
+        {
+            await first.StartedAsync();
+        }
+
+        // The next start reaches PostgreSQL, which refuses its database for a while, and then waits for the lock.
+        await using var blocker = await HoldMigrationLockAsync();
+        var database = new NpgsqlConnectionStringBuilder(_resources.BookingDb).Database!;
+        await AllowConnectionsAsync(database, allow: false);
+        await using var api = new BookingApiFactory(_resources);
+        var client = api.CreateClient();
+        JsonObject refusedHealth;
+        try
+        {
+            await Eventually.TrueAsync(async () => DescriptionOf(await GetHealthAsync(client)).Contains("not currently accepting connections"),
+                TimeSpan.FromSeconds(60), "health to report PostgreSQL refusing the database");
+            refusedHealth = await GetHealthAsync(client);
+        }
+        finally
+        {
+            await AllowConnectionsAsync(database, allow: true);
+        }
+
+        await Eventually.TrueAsync(async () => DescriptionOf(await GetHealthAsync(client)) == "Database 'bookingdb' is being migrated.",
+            TimeSpan.FromSeconds(60), "health to say the database is being migrated");
+        var migratingHealth = await GetHealthAsync(client);
+        await ReleaseMigrationLockAsync(blocker);
+        await UntilHealthyAsync(client);
+
+        Assert.StartsWith("PostgreSQL is unreachable for database 'bookingdb'", DescriptionOf(refusedHealth));
+        Assert.Equal("Unhealthy", (string?)migratingHealth["status"]);
+        // Only the startup work's answer: the health checks, which log their failures, did not run.
+        Assert.Equal("bookingdb", Assert.Single(migratingHealth["checks"]!.AsObject()).Key);
     }
 
     [Fact]
@@ -88,4 +112,40 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
             Environment.ExitCode = 0;
         }
     }
+
+    // The migrator takes this session lock before it migrates, so holding it keeps the next start migrating.
+    private async Task<NpgsqlConnection> HoldMigrationLockAsync()
+    {
+        var blocker = new NpgsqlConnection(_resources.BookingDb);
+        await blocker.OpenAsync();
+        await using var hold = new NpgsqlCommand("SELECT pg_advisory_lock($1)", blocker);
+        hold.Parameters.Add(new NpgsqlParameter { Value = DatabaseMigrator<BookingDbContext>.MigrationLockKey });
+        await hold.ExecuteNonQueryAsync();
+        return blocker;
+    }
+
+    private static async Task ReleaseMigrationLockAsync(NpgsqlConnection blocker)
+    {
+        await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", blocker);
+        await release.ExecuteNonQueryAsync();
+    }
+
+    // PostgreSQL then refuses new sessions with an error Npgsql calls transient; open sessions, such as the lock's, stay.
+    private async Task AllowConnectionsAsync(string database, bool allow)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_resources.Servers.Postgres.ConnectionString("postgres"));
+        await using var alter = dataSource.CreateCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {(allow ? "true" : "false")}");
+        await alter.ExecuteNonQueryAsync();
+    }
+
+    private static Task UntilHealthyAsync(HttpClient client) =>
+        Eventually.TrueAsync(async () => (string?)(await GetHealthAsync(client))["status"] == "Healthy", TimeSpan.FromSeconds(60), "the migration to finish");
+
+    private static async Task<JsonObject> GetHealthAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/health");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static string DescriptionOf(JsonObject health) => (string?)health["checks"]?["bookingdb"]?["description"] ?? "";
 }

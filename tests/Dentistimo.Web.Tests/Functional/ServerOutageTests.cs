@@ -49,6 +49,32 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
         await Eventually.TrueAsync(async () => (await GetHealthAsync(client)).Status == "Healthy", s_recovery, "the web to hear RabbitMQ again");
     }
 
+    [Fact]
+    public async Task Started_while_RabbitMQ_is_down_the_web_says_degraded_not_unhealthy()
+    {
+        await using var api = new BookingApiFactory(_resources);
+        var apiAddress = await api.StartedOnKestrelAsync();
+        await _resources.Servers.RabbitMq.StopAsync();
+        try
+        {
+            await using var web = new WebFactory(apiAddress, _resources.Messaging);
+            using var client = web.CreateClient();
+            // MassTransit's bus, never started, reports itself Unhealthy; the RabbitMQ client's check fails too.
+            await Eventually.TrueAsync(async () => (await GetHealthAsync(client)).Body["checks"]!.AsObject().Count(check => (string?)check.Value!["status"] != "Healthy") == 2,
+                s_recovery, "both RabbitMQ checks to see it down");
+            var health = await GetHealthAsync(client);
+
+            Assert.Equal(HttpStatusCode.OK, health.Code);
+            Assert.Equal("Degraded", health.Status);
+            Assert.Equal("Degraded", (string?)health.Body["checks"]!["masstransit-bus"]!["status"]);
+            Assert.Equal("Degraded", (string?)health.Body["checks"]!["RabbitMQ.Client"]!["status"]);
+        }
+        finally
+        {
+            await _resources.Servers.RabbitMq.StartAsync();
+        }
+    }
+
     private static async Task<(HttpStatusCode Code, string? Status, JsonObject Body)> GetHealthAsync(HttpClient client)
     {
         using var response = await client.GetAsync("/health");
