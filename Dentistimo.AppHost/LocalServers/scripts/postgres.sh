@@ -29,9 +29,21 @@ mkdir -p "$wal_archive" && chmod 755 "$backups" "$backups/wal" && chown postgres
 
 # fsync off: local data is throwaway. Terse errors: a unique-key error's DETAIL would quote a patient's email address.
 # archive_timeout keeps the archive at most about a minute behind; restore_command is read only by a recovery.
-exec "${as_postgres[@]}" "$bin/postgres" -D "$data" -p "$port" \
+"${as_postgres[@]}" "$bin/postgres" -D "$data" -p "$port" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300 -c fsync=off \
     -c log_error_verbosity=terse \
     -c wal_level=replica -c archive_mode=on -c archive_timeout=60 \
     -c "archive_command=bash '$here/archive-wal.sh' %p %f '$wal_archive'" \
-    -c "restore_command=bash '$here/restore-wal.sh' %f %p '$wal_archive'"
+    -c "restore_command=bash '$here/restore-wal.sh' %f %p '$wal_archive'" &
+postmaster=$!
+
+# A stop is SIGTERM, which PostgreSQL takes as a smart shutdown: it waits for every client to leave, the services'
+# pools and the AppHost's health checks among them, and was killed first, so every start began with crash recovery.
+# SIGINT is its fast shutdown: clients are cut off and the cluster is left clean. SIGQUIT (a crash) passes through.
+trap 'kill -INT "$postmaster"' TERM INT
+trap 'kill -QUIT "$postmaster"' QUIT
+# A trap ends a wait early; waiting again returns PostgreSQL's own exit status.
+while true; do
+    wait "$postmaster" && exit 0 || status=$?
+    kill -0 "$postmaster" 2>/dev/null || exit "$status"
+done
