@@ -153,6 +153,14 @@ public sealed class AppHostPostgres(DistributedApplication app, string serverCon
         await create.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Lets new sessions into the database, or refuses them as PostgreSQL does with a transient error; open sessions stay.</summary>
+    public async Task AllowConnectionsAsync(string database, bool allow)
+    {
+        await using var dataSource = AdministrationDataSource();
+        await using var alter = dataSource.CreateCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {(allow ? "true" : "false")}");
+        await alter.ExecuteNonQueryAsync();
+    }
+
     public override async Task<bool> IsAnsweringAsync()
     {
         try

@@ -54,7 +54,7 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
         // The next start reaches PostgreSQL, which refuses its database for a while, and then waits for the lock.
         await using var blocker = await HoldMigrationLockAsync();
         var database = new NpgsqlConnectionStringBuilder(_resources.BookingDb).Database!;
-        await AllowConnectionsAsync(database, allow: false);
+        await _resources.Servers.Postgres.AllowConnectionsAsync(database, allow: false);
         await using var api = new BookingApiFactory(_resources);
         var client = api.CreateClient();
         JsonObject refusedHealth;
@@ -66,7 +66,7 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
         }
         finally
         {
-            await AllowConnectionsAsync(database, allow: true);
+            await _resources.Servers.Postgres.AllowConnectionsAsync(database, allow: true);
         }
 
         await Eventually.TrueAsync(async () => DescriptionOf(await GetHealthAsync(client)) == "Database 'bookingdb' is being migrated.",
@@ -128,14 +128,6 @@ public sealed class DatabaseMigrationTests : IClassFixture<IsolatedResources>
     {
         await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", blocker);
         await release.ExecuteNonQueryAsync();
-    }
-
-    // PostgreSQL then refuses new sessions with an error Npgsql calls transient; open sessions, such as the lock's, stay.
-    private async Task AllowConnectionsAsync(string database, bool allow)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(_resources.Servers.Postgres.ConnectionString("postgres"));
-        await using var alter = dataSource.CreateCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {(allow ? "true" : "false")}");
-        await alter.ExecuteNonQueryAsync();
     }
 
     private static Task UntilHealthyAsync(HttpClient client) =>
