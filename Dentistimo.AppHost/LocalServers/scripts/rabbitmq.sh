@@ -20,5 +20,8 @@ export RABBITMQ_NODENAME=dentistimo@localhost RABBITMQ_DIST_PORT=$dist_port \
     RABBITMQ_CONF_ENV_FILE=$home/rabbitmq-env.conf RABBITMQ_CONFIG_FILE=$home/rabbitmq.conf \
     RABBITMQ_ENABLED_PLUGINS_FILE=$home/enabled_plugins RABBITMQ_MNESIA_BASE=$home/mnesia \
     RABBITMQ_LOG_BASE=$home/log RABBITMQ_LOGS=- RABBITMQ_PID_FILE=$home/rabbitmq.pid ERL_CRASH_DUMP=$home/erl_crash.dump \
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+# For every Erlang VM started from here: the node, and the one it starts every minute "to keep epmd alive", which would
+# otherwise start an epmd daemon on $ERL_EPMD_PORT whenever it finds the AppHost's gone (while the AppHost stops, say).
+export ERL_FLAGS="-start_epmd false"
 exec /usr/lib/rabbitmq/bin/rabbitmq-server
