@@ -29,7 +29,6 @@ public static class MessagingExtensions
                 settings.MaxConnectRetryCount = 0;
             },
             factory => factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddHostedService<RabbitMqConnectionRecovery>();
 
         // Aspire has no setting for its check's status; its registration, added just above, is changed.
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
