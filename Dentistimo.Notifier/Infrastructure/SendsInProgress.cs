@@ -1,10 +1,15 @@
+using Dentistimo.Notifier.Email;
+
 namespace Dentistimo.Notifier.Infrastructure;
 
-/// <summary>Lets shutdown wait for sends when MassTransit did not (<see cref="IntegrationEvents.GracefulBusHostedService"/>).</summary>
+/// <summary>
+/// The emails this process is sending or recording as sent: shutdown waits for them when MassTransit did not
+/// (<see cref="IntegrationEvents.GracefulBusHostedService"/>), and another delivery of one of them sends nothing.
+/// </summary>
 public sealed class SendsInProgress
 {
     private readonly Lock _gate = new();
-    private int _count;
+    private readonly HashSet<EmailIdentity> _emails = [];
     private TaskCompletionSource? _drained;
 
     public int Count
@@ -13,26 +18,25 @@ public sealed class SendsInProgress
         {
             lock (_gate)
             {
-                return _count;
+                return _emails.Count;
             }
         }
     }
 
-    public Scope Begin()
+    /// <returns>Null when this email is in progress already.</returns>
+    public Scope? TryBegin(EmailIdentity email)
     {
         lock (_gate)
         {
-            _count++;
+            return _emails.Add(email) ? new Scope(this, email) : null;
         }
-
-        return new Scope(this);
     }
 
     public Task WhenNoneAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_count == 0)
+            if (_emails.Count == 0)
             {
                 return Task.CompletedTask;
             }
@@ -42,12 +46,12 @@ public sealed class SendsInProgress
         }
     }
 
-    private void End()
+    private void End(EmailIdentity email)
     {
         TaskCompletionSource? drained = null;
         lock (_gate)
         {
-            if (--_count == 0)
+            if (_emails.Remove(email) && _emails.Count == 0)
             {
                 (drained, _drained) = (_drained, null);
             }
@@ -56,8 +60,8 @@ public sealed class SendsInProgress
         drained?.TrySetResult();
     }
 
-    public readonly struct Scope(SendsInProgress sends) : IDisposable
+    public readonly struct Scope(SendsInProgress sends, EmailIdentity email) : IDisposable
     {
-        public void Dispose() => sends.End();
+        public void Dispose() => sends.End(email);
     }
 }

@@ -6,17 +6,25 @@ namespace Dentistimo.Notifier.Infrastructure;
 
 /// <summary>
 /// The row is inserted before sending and committed after SMTP accepted, so a concurrent duplicate waits on the key and
-/// then finds the email sent. What can still send twice is in docs/notifier.md ("Exactly one email").
+/// then finds the email sent; a duplicate in this process sends nothing while the email is in progress, also while its
+/// record lost with the database connection is written again. What can still send twice is in docs/notifier.md
+/// ("Exactly one email").
 /// </summary>
 public sealed class SentEmailLedger(NotifierDbContext db, SendsInProgress sendsInProgress, TimeProvider timeProvider, ILogger<SentEmailLedger> logger)
 {
     private static readonly TimeSpan s_maxRecordingBackoff = TimeSpan.FromSeconds(5);
 
-    /// <returns>False when this email was sent before and nothing was sent now.</returns>
+    /// <returns>False when this email was sent before, or is being sent for another delivery, and nothing was sent now.</returns>
     public async Task<bool> SendOnceAsync(Guid messageId, EmailIdentity identity, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
+        // That delivery holds its event until the email is recorded, so this one can be acknowledged.
+        using var inProgress = sendsInProgress.TryBegin(identity);
+        if (inProgress is null)
+        {
+            return false;
+        }
+
         var sent = new SentEmail { MessageId = messageId, RequestId = identity.Id, Kind = identity.Kind.ToStoredName(), SentAt = timeProvider.GetUtcNow() };
-        using var inProgress = sendsInProgress.Begin();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (await InsertAsync(sent, cancellationToken) == 0)

@@ -1,3 +1,4 @@
+using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.Notifier.IntegrationEvents;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ public sealed class GracefulBusHostedServiceTests
     {
         var sends = new SendsInProgress();
         var service = new GracefulBusHostedService(new BusThatFaultsOnStop(), sends, NullLogger<GracefulBusHostedService>.Instance);
-        var send = sends.Begin();
+        var send = sends.TryBegin(AnEmail())!.Value;
 
         var stopping = service.StopAsync(CancellationToken.None);
         await Task.Delay(50);
@@ -28,7 +29,7 @@ public sealed class GracefulBusHostedServiceTests
     {
         var sends = new SendsInProgress();
         var service = new GracefulBusHostedService(new BusThatFaultsOnStop(), sends, NullLogger<GracefulBusHostedService>.Instance);
-        using var send = sends.Begin();
+        using var send = sends.TryBegin(AnEmail())!.Value;
         using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
         await service.StopAsync(shutdownTimeout.Token).WaitAsync(TimeSpan.FromSeconds(5));
@@ -42,8 +43,8 @@ public sealed class GracefulBusHostedServiceTests
         var sends = new SendsInProgress();
         Assert.True(sends.WhenNoneAsync(CancellationToken.None).IsCompletedSuccessfully);
 
-        var first = sends.Begin();
-        var second = sends.Begin();
+        var first = sends.TryBegin(AnEmail())!.Value;
+        var second = sends.TryBegin(AnEmail())!.Value;
         var none = sends.WhenNoneAsync(CancellationToken.None);
         first.Dispose();
         Assert.False(none.IsCompleted);
@@ -52,6 +53,8 @@ public sealed class GracefulBusHostedServiceTests
         await none.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(sends.WhenNoneAsync(CancellationToken.None).IsCompletedSuccessfully);
     }
+
+    private static EmailIdentity AnEmail() => new(EmailKind.Confirmation, Guid.NewGuid());
 
     /// <summary>As MassTransit 8.4's stop faults when cancelling races with an acknowledgement.</summary>
     private sealed class BusThatFaultsOnStop : IHostedService

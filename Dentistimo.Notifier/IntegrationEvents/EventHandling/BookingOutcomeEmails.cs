@@ -18,7 +18,7 @@ public sealed class BookingOutcomeEmails(SentEmailLedger ledger, IEmailSender se
         }
         else
         {
-            logger.LogInformation("The {Kind} email {EmailId} for request {RequestId} (booking {BookingId}) was sent before; message {MessageId} sends nothing",
+            logger.LogInformation("The {Kind} email {EmailId} for request {RequestId} (booking {BookingId}) was sent before, or is being sent for another delivery; message {MessageId} sends nothing",
                 identity.Kind, identity.Id, email.RequestId, bookingId, messageId);
         }
     }

@@ -6,12 +6,14 @@ using System.Text.Json.Nodes;
 using Dentistimo.Contracts;
 using Dentistimo.Contracts.IntegrationEvents;
 using Dentistimo.Testing;
+using Dentistimo.Notifier.Email;
 using Dentistimo.Notifier.Infrastructure;
 using Dentistimo.Notifier.IntegrationEvents;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Dentistimo.Notifier.Tests.Functional;
 
@@ -158,6 +160,42 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         var received = await new MailDevInbox(_resources.Servers.MailDev.WebUrl).WaitForAsync(patient, 1, s_timeout);
         Assert.Single(received);
         Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
+    }
+
+    [Fact]
+    public async Task An_email_whose_record_was_lost_with_the_database_connection_is_not_sent_again_by_another_delivery_meanwhile()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        await using var firstDelivery = notifier.Services.CreateAsyncScope();
+        await using var secondDelivery = notifier.Services.CreateAsyncScope();
+        var email = new EmailIdentity(EmailKind.Confirmation, Guid.NewGuid());
+        var sends = 0;
+        bool? secondSent = null;
+
+        var firstSent = await firstDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, async _ =>
+        {
+            sends++;
+            // SMTP accepted; then PostgreSQL loses the connection, and the uncommitted record with it, before the commit.
+            var connection = (NpgsqlConnection)firstDelivery.ServiceProvider.GetRequiredService<NotifierDbContext>().Database.GetDbConnection();
+            await using (var administration = new NpgsqlConnection(_resources.NotifierDb))
+            {
+                await administration.OpenAsync();
+                await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({connection.ProcessID}, 5000)", administration);
+                await terminate.ExecuteScalarAsync();
+            }
+
+            // The event republished (the outbox's delete went with a crash too) arrives while the record is written again.
+            secondSent = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, _ =>
+            {
+                sends++;
+                return Task.CompletedTask;
+            }, CancellationToken.None);
+        }, CancellationToken.None);
+
+        Assert.True(firstSent);
+        Assert.False(secondSent);
+        Assert.Equal(1, sends);
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, email.Id));
     }
 
     [Fact]
