@@ -8,6 +8,14 @@ public sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds,
 {
     /// <summary>wrk's breakdown, e.g. "connect 0, read 0, write 0, timeout 12"; empty when there were none.</summary>
     public string SocketErrorDetail { get; init; } = "";
+
+    /// <summary>Rounds of equal length as one: the mean rate and percentiles, the counts summed.</summary>
+    public static WrkResult MeanOf(IReadOnlyList<WrkResult> rounds) => new(
+        rounds.Average(round => round.RequestsPerSecond), rounds.Average(round => round.P50Milliseconds), rounds.Average(round => round.P99Milliseconds),
+        rounds.Sum(round => round.Requests), rounds.Sum(round => round.Non2xx), rounds.Sum(round => round.SocketErrors))
+    {
+        SocketErrorDetail = string.Join("; ", rounds.Select(round => round.SocketErrorDetail).Where(detail => detail.Length > 0)),
+    };
 }
 
 /// <summary>Runs wrk (Debian's package) and reads its summary.</summary>
