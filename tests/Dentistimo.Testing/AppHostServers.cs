@@ -161,6 +161,14 @@ public sealed class AppHostPostgres(DistributedApplication app, string serverCon
         await alter.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Ends one session as a lost connection would, returning once its server process has gone.</summary>
+    public async Task TerminateSessionAsync(int processId)
+    {
+        await using var dataSource = AdministrationDataSource();
+        await using var terminate = dataSource.CreateCommand($"SELECT pg_terminate_backend({processId}, 5000)");
+        await terminate.ExecuteNonQueryAsync();
+    }
+
     public override async Task<bool> IsAnsweringAsync()
     {
         try

@@ -177,12 +177,7 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
             sends++;
             // SMTP accepted; then PostgreSQL loses the connection, and the uncommitted record with it, before the commit.
             var connection = (NpgsqlConnection)firstDelivery.ServiceProvider.GetRequiredService<NotifierDbContext>().Database.GetDbConnection();
-            await using (var administration = new NpgsqlConnection(_resources.NotifierDb))
-            {
-                await administration.OpenAsync();
-                await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({connection.ProcessID}, 5000)", administration);
-                await terminate.ExecuteScalarAsync();
-            }
+            await _resources.Servers.Postgres.TerminateSessionAsync(connection.ProcessID);
 
             // The event republished (the outbox's delete went with a crash too) arrives while the record is written again.
             secondSent = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, _ =>
