@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dentistimo.BookingApi.Model;
+using Dentistimo.BookingApi.Model.Scheduling;
 using Dentistimo.BookingApi.Services;
 using Dentistimo.Contracts.Api;
 
@@ -98,11 +99,20 @@ public static partial class BookingRequestValidator
     public static bool TryParseStart(string? text, out DateTimeOffset start, [NotNullWhen(false)] out string? error)
     {
         start = default;
-        error = string.IsNullOrWhiteSpace(text) ? "Choose a time."
-            : !DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
-                  CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasExplicitOffset(text)
-                ? "The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z."
-                : null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "Choose a time.";
+        }
+        else if (!DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
+                     CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasExplicitOffset(text))
+        {
+            error = "The time must be an ISO 8601 instant with its offset, such as 2026-11-23T09:00:00+01:00 or 2026-11-23T08:00:00Z.";
+        }
+        else
+        {
+            error = StockholmTime.IsSupported(start) ? null : $"The time must be in {StockholmTime.SupportedYears}.";
+        }
+
         return error is null;
     }
 

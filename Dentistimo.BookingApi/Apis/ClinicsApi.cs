@@ -50,7 +50,7 @@ public static class ClinicsApi
     {
         if (!TryParseDate(date, out var day))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date as YYYY-MM-DD, in the years 2000 to 2999."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = [$"Give the date as YYYY-MM-DD, in {StockholmTime.SupportedYears}."] });
         }
 
         if (await catalog.FindAsync(clinicId, cancellationToken) is not { } clinic)
@@ -67,12 +67,12 @@ public static class ClinicsApi
         var errors = new Dictionary<string, string[]>();
         if (!TryParseDate(from, out var first))
         {
-            errors["from"] = ["Give the first date as YYYY-MM-DD, in the years 2000 to 2999."];
+            errors["from"] = [$"Give the first date as YYYY-MM-DD, in {StockholmTime.SupportedYears}."];
         }
 
         if (!TryParseDate(to, out var last))
         {
-            errors["to"] = ["Give the last date as YYYY-MM-DD, in the years 2000 to 2999."];
+            errors["to"] = [$"Give the last date as YYYY-MM-DD, in {StockholmTime.SupportedYears}."];
         }
         else if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber >= MaxRangeDaysFor(policy)))
         {
@@ -110,10 +110,9 @@ public static class ClinicsApi
     internal static ProblemHttpResult ClinicNotFound(int clinicId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such clinic", detail: $"There is no clinic with id {clinicId}.");
 
-    // Years far outside any booking would overflow the time-zone arithmetic and only fill the cache.
     private static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
-        && date.Year is >= 2000 and <= 2999;
+        && StockholmTime.IsSupported(date);
 
     internal static IReadOnlyDictionary<string, string> InWeekdayOrder(IReadOnlyDictionary<string, string> hours) =>
         s_weekdays.Where(hours.ContainsKey).ToDictionary(day => day, day => hours[day]);

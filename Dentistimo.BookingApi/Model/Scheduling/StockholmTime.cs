@@ -7,6 +7,13 @@ public static class StockholmTime
 {
     private static TimeZoneInfo Zone => ClinicTime.Zone;
 
+    /// <summary>Years far outside any booking would overflow the time-zone arithmetic, so no date or time outside them is taken.</summary>
+    public const string SupportedYears = "the years 2000 to 2999";
+
+    public static bool IsSupported(DateOnly date) => date.Year is >= 2000 and <= 2999;
+
+    public static bool IsSupported(DateTimeOffset instant) => IsSupported(DateOnly.FromDateTime(instant.UtcDateTime));
+
     /// <summary>
     /// False for a time Stockholm skips; a repeated time resolves to its first occurrence (+02:00), the first time a
     /// patient's clock shows it.
