@@ -170,9 +170,10 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         await using var secondDelivery = notifier.Services.CreateAsyncScope();
         var email = new EmailIdentity(EmailKind.Confirmation, Guid.NewGuid());
         var sends = 0;
-        bool? secondSent = null;
+        var order = new BookingEmailOrder(Guid.NewGuid(), BookingEmailOrder.ConfirmationSequence);
+        SendOutcome? secondOutcome = null;
 
-        var firstSent = await firstDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, async _ =>
+        var firstOutcome = await firstDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, order, async _ =>
         {
             sends++;
             // SMTP accepted; then PostgreSQL loses the connection, and the uncommitted record with it, before the commit.
@@ -180,15 +181,15 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
             await _resources.Servers.Postgres.TerminateSessionAsync(connection.ProcessID);
 
             // The event republished (the outbox's delete went with a crash too) arrives while the record is written again.
-            secondSent = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, _ =>
+            secondOutcome = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, order, _ =>
             {
                 sends++;
                 return Task.CompletedTask;
             }, CancellationToken.None);
         }, CancellationToken.None);
 
-        Assert.True(firstSent);
-        Assert.False(secondSent);
+        Assert.Equal(SendOutcome.Sent, firstOutcome);
+        Assert.Equal(SendOutcome.SentBefore, secondOutcome);
         Assert.Equal(1, sends);
         Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, email.Id));
     }
