@@ -24,7 +24,7 @@ public sealed class BookingEmailRenderer(
     {
         var draft = Draft(new EmailIdentity(EmailKind.Confirmation, booking.RequestId), booking.RequestId, booking.Appointment, booking.SealedRecipient);
         AddBooking(draft, booking.BookingId, booking.Reference);
-        return Compose(draft, draft.Texts.ConfirmationSubject, [Calendar(draft, booking.BookingId, CalendarMethod.Publish, sequence: 0)]);
+        return Compose(draft, draft.Texts.ConfirmationSubject, [Calendar(draft, booking.BookingId, CalendarMethod.Publish, BookingEmailOrder.ConfirmationSequence)]);
     }
 
     public EmailMessage RenderCancellation(BookingCancelled cancellation)

@@ -24,4 +24,7 @@ public static class EmailKindNames
         EmailKind.Reminder => "reminder",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    public static EmailKind FromStoredName(string name) =>
+        Enum.GetValues<EmailKind>().Single(kind => kind.ToStoredName() == name);
 }

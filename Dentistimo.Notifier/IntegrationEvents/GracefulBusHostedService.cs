@@ -3,8 +3,7 @@ using Dentistimo.Notifier.Infrastructure;
 namespace Dentistimo.Notifier.IntegrationEvents;
 
 /// <summary>
-/// MassTransit 8.4 can fault as it stops (a race with a message being acknowledged), skipping its wait for messages in
-/// hand and aborting the process. This waits for the sends in progress itself, since an email cut off would be sent again.
+/// Waits for the emails being sent even when the bus faults while stopping, since an email cut off would be sent again.
 /// </summary>
 public sealed class GracefulBusHostedService(IHostedService bus, SendsInProgress sends, ILogger<GracefulBusHostedService> logger)
     : IHostedService, IAsyncDisposable

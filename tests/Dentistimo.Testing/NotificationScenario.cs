@@ -53,12 +53,12 @@ public static class NotificationScenario
             booking.Appointment with { StartUtc = newStart, EndUtc = newStart.AddMinutes(30) }, booking.Appointment.StartUtc,
             calendarSequence, booking.SealedRecipient!);
 
-    public static AppointmentReminderDue ReminderDue(string patient, DateTimeOffset start)
-    {
-        var booking = Confirmed(patient);
-        return new(booking.BookingId, booking.RequestId, Guid.NewGuid(), booking.Reference,
-            booking.Appointment with { StartUtc = start, EndUtc = start.AddMinutes(30) }, 0, booking.SealedRecipient!);
-    }
+    public static AppointmentReminderDue ReminderDue(string patient, DateTimeOffset start) => ReminderDue(Confirmed(patient), start, calendarSequence: 0);
+
+    /// <summary>A reminder of <paramref name="booking"/>, as if its appointment were at <paramref name="start"/>.</summary>
+    public static AppointmentReminderDue ReminderDue(BookingConfirmed booking, DateTimeOffset start, int calendarSequence) =>
+        new(booking.BookingId, booking.RequestId, Guid.NewGuid(), booking.Reference,
+            booking.Appointment with { StartUtc = start, EndUtc = start.AddMinutes(30) }, calendarSequence, booking.SealedRecipient!);
 
     /// <summary>Neither the patient's email address (nor its unique local part) nor any part of their name, in the body or a header.</summary>
     public static void AssertHoldsNoPatientData(QueuedMessage message, string patientEmail)

@@ -21,7 +21,7 @@ public sealed class AppointmentReminderDueHandler(
             return Task.CompletedTask;
         }
 
-        return emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Reminder, reminder.ReminderId), reminder.BookingId,
-            renderer.RenderReminder(reminder));
+        return emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Reminder, reminder.ReminderId),
+            reminder.BookingId, reminder.CalendarSequence, renderer.RenderReminder(reminder));
     }
 }

@@ -8,6 +8,6 @@ namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 public sealed class BookingCancelledHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingCancelled>
 {
     public Task Consume(ConsumeContext<BookingCancelled> context) =>
-        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Cancellation, context.Message.RequestId), context.Message.BookingId,
-            renderer.RenderCancellation(context.Message));
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Cancellation, context.Message.RequestId),
+            context.Message.BookingId, context.Message.CalendarSequence, renderer.RenderCancellation(context.Message));
 }

@@ -7,6 +7,6 @@ namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 public sealed class BookingConfirmedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingConfirmed>
 {
     public Task Consume(ConsumeContext<BookingConfirmed> context) =>
-        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Confirmation, context.Message.RequestId), context.Message.BookingId,
-            renderer.RenderConfirmation(context.Message));
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Confirmation, context.Message.RequestId),
+            context.Message.BookingId, BookingEmailOrder.ConfirmationSequence, renderer.RenderConfirmation(context.Message));
 }

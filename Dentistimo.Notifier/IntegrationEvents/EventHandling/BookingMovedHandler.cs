@@ -8,6 +8,6 @@ namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 public sealed class BookingMovedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingMoved>
 {
     public Task Consume(ConsumeContext<BookingMoved> context) =>
-        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Move, context.Message.MoveId), context.Message.BookingId,
-            renderer.RenderMove(context.Message));
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Move, context.Message.MoveId),
+            context.Message.BookingId, context.Message.CalendarSequence, renderer.RenderMove(context.Message));
 }

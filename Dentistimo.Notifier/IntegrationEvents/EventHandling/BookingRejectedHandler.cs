@@ -7,6 +7,6 @@ namespace Dentistimo.Notifier.IntegrationEvents.EventHandling;
 public sealed class BookingRejectedHandler(BookingEmailRenderer renderer, BookingOutcomeEmails emails) : IConsumer<BookingRejected>
 {
     public Task Consume(ConsumeContext<BookingRejected> context) =>
-        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Rejection, context.Message.RequestId), context.Message.BookingId,
-            renderer.RenderRejection(context.Message));
+        emails.SendOnceAsync(context, new EmailIdentity(EmailKind.Rejection, context.Message.RequestId),
+            context.Message.BookingId, calendarSequence: null, renderer.RenderRejection(context.Message));
 }

@@ -78,7 +78,8 @@ public static class DentistimoDatabases
                     AppointmentEvents.AvailabilityChanged(new SlotSeats(clinic.Id, start, Capacity: 2, Booked: 0))),
                 CancellationToken.None);
             var kind = outcome == DecideOutcome.Confirmed ? EmailKind.Confirmation : EmailKind.Rejection;
-            await ledger.SendOnceAsync(Guid.CreateVersion7(), new EmailIdentity(kind, booking.RequestId), _ => Task.CompletedTask, CancellationToken.None);
+            var order = kind == EmailKind.Confirmation ? new BookingEmailOrder(booking.Id, BookingEmailOrder.ConfirmationSequence) : null;
+            await ledger.SendOnceAsync(Guid.CreateVersion7(), new EmailIdentity(kind, booking.RequestId), order, _ => Task.CompletedTask, CancellationToken.None);
         }
     }
 

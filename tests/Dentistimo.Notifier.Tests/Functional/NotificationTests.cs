@@ -170,9 +170,10 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         await using var secondDelivery = notifier.Services.CreateAsyncScope();
         var email = new EmailIdentity(EmailKind.Confirmation, Guid.NewGuid());
         var sends = 0;
-        bool? secondSent = null;
+        var order = new BookingEmailOrder(Guid.NewGuid(), BookingEmailOrder.ConfirmationSequence);
+        SendOutcome? secondOutcome = null;
 
-        var firstSent = await firstDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, async _ =>
+        var firstOutcome = await firstDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, order, async _ =>
         {
             sends++;
             // SMTP accepted; then PostgreSQL loses the connection, and the uncommitted record with it, before the commit.
@@ -180,15 +181,15 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
             await _resources.Servers.Postgres.TerminateSessionAsync(connection.ProcessID);
 
             // The event republished (the outbox's delete went with a crash too) arrives while the record is written again.
-            secondSent = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, _ =>
+            secondOutcome = await secondDelivery.ServiceProvider.GetRequiredService<SentEmailLedger>().SendOnceAsync(NewId.NextGuid(), email, order, _ =>
             {
                 sends++;
                 return Task.CompletedTask;
             }, CancellationToken.None);
         }, CancellationToken.None);
 
-        Assert.True(firstSent);
-        Assert.False(secondSent);
+        Assert.Equal(SendOutcome.Sent, firstOutcome);
+        Assert.Equal(SendOutcome.SentBefore, secondOutcome);
         Assert.Equal(1, sends);
         Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, email.Id));
     }
@@ -317,6 +318,59 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
         Assert.Equal(("0", "1"), (before["SEQUENCE"], after["SEQUENCE"]));
         Assert.Equal("REQUEST", after["METHOD"]);
         Assert.Equal(move.Appointment.StartUtc.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture), after["DTSTART"]);
+    }
+
+    [Fact]
+    public async Task An_email_held_up_until_a_later_one_about_its_booking_was_sent_sends_nothing()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        using var consumed = ConsumedMessages.Observe(bus);
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+        var (cancelledPatient, movedPatient) = (BookingApiDriver.NewPatientEmail(), BookingApiDriver.NewPatientEmail());
+        var cancelledBooking = NotificationScenario.Confirmed(cancelledPatient);
+        var movedBooking = NotificationScenario.Confirmed(movedPatient);
+        var reminder = NotificationScenario.ReminderDue(cancelledBooking, DateTimeOffset.UtcNow.AddDays(2), calendarSequence: 0);
+        var laterMove = NotificationScenario.Moved(movedBooking, DateTimeOffset.UtcNow.AddDays(3), calendarSequence: 2);
+        var earlierMove = NotificationScenario.Moved(movedBooking, DateTimeOffset.UtcNow.AddDays(4), calendarSequence: 1);
+
+        // The later emails go out while the earlier ones are held up (by SMTP failing briefly, say) ...
+        await bus.Publish(NotificationScenario.Cancelled(cancelledBooking, calendarSequence: 1));
+        await bus.Publish(laterMove);
+        await consumed.WaitUntilFinishedAsync(2, s_timeout);
+        // ... and then arrive.
+        await bus.Publish(cancelledBooking);
+        await bus.Publish(reminder);
+        await bus.Publish(earlierMove);
+        await consumed.WaitUntilFinishedAsync(5, s_timeout);
+
+        var cancellation = Assert.Single(await inbox.WaitForAsync(cancelledPatient, 1, s_timeout));
+        Assert.StartsWith("Appointment cancelled", cancellation.Subject);
+        var move = Assert.Single(await inbox.WaitForAsync(movedPatient, 1, s_timeout));
+        Assert.Equal($"<move.{laterMove.MoveId:N}@dentistimo.com>", move.Header("message-id"));
+        // The cancellation's row only: it shares the request id with the confirmation.
+        Assert.Equal(1, await NotificationScenario.CountSentAsync(notifier, cancelledBooking.RequestId));
+        Assert.Equal(0, await NotificationScenario.CountSentAsync(notifier, reminder.ReminderId));
+        Assert.Equal(0, await NotificationScenario.CountSentAsync(notifier, earlierMove.MoveId));
+    }
+
+    [Fact]
+    public async Task A_booking_confirmed_and_then_cancelled_gets_both_emails()
+    {
+        await using var notifier = await NotificationScenario.StartNotifierAsync(_resources);
+        var bus = notifier.Services.GetRequiredService<IBus>();
+        var patient = BookingApiDriver.NewPatientEmail();
+        var booking = NotificationScenario.Confirmed(patient);
+        var inbox = new MailDevInbox(_resources.Servers.MailDev.WebUrl);
+
+        await bus.Publish(booking);
+        await inbox.WaitForAsync(patient, 1, s_timeout);
+        await bus.Publish(NotificationScenario.Cancelled(booking, calendarSequence: 1));
+
+        var emails = await inbox.WaitForAsync(patient, 2, s_timeout);
+        Assert.Single(emails, email => email.Subject.StartsWith("Appointment confirmed", StringComparison.Ordinal));
+        Assert.Single(emails, email => email.Subject.StartsWith("Appointment cancelled", StringComparison.Ordinal));
+        Assert.Equal(2, await NotificationScenario.CountSentAsync(notifier, booking.RequestId));
     }
 
     /// <summary>Undoes RFC 5545 line folding; the value of each property's first occurrence by name.</summary>
