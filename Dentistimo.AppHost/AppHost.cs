@@ -47,7 +47,10 @@ else
     // Without a container engine: Debian's packages and npm, installed where missing (docs/aspire.md).
     var state = Path.GetFullPath(builder.Configuration["Servers:StateDirectory"] ?? "../.local/apphost", builder.AppHostDirectory);
     // So that the tests' run of this model never takes a developer's ports.
-    var offset = int.Parse(builder.Configuration["Servers:PortOffset"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+    var offset = builder.Configuration["Servers:PortOffset"] is not { Length: > 0 } portOffset ? 0
+        : int.TryParse(portOffset, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : throw new DistributedApplicationException(
+            $"'Servers:PortOffset' is '{portOffset}', which is not a whole number (environment variable Servers__PortOffset).");
     var install = builder.AddLocalServerInstall(state);
     // Not PostgreSQL's default 5432: Npgsql's spans leave a default port out, and the dashboard links a span to its
     // resource by address and port.

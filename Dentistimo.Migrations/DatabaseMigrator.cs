@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public static class DatabaseMigrationExtensions
     public static IServiceCollection AddMigration<TContext>(this IServiceCollection services, string databaseName)
         where TContext : DbContext
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseMigrator<TContext>>(sp => ActivatorUtilities.CreateInstance<DatabaseMigrator<TContext>>(sp, databaseName));
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
         services.AddSingleton<IStartupWork>(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
@@ -43,6 +45,7 @@ public static class DatabaseMigrationExtensions
 public sealed class DatabaseMigrator<TContext>(
     string databaseName,
     IServiceScopeFactory scopeFactory,
+    TimeProvider timeProvider,
     ILogger<DatabaseMigrator<TContext>> logger) : BackgroundService, IStartupWork
     where TContext : DbContext
 {
@@ -80,7 +83,7 @@ public sealed class DatabaseMigrator<TContext>(
             {
                 LastError = $"PostgreSQL is unreachable for database '{databaseName}': {exception.GetBaseException().Message}";
                 logger.LogWarning("{Error}; retrying in {Delay}", LastError, delay);
-                await Task.Delay(delay, stoppingToken);
+                await Task.Delay(delay, timeProvider, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRetryDelay.Ticks));
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)

@@ -2,7 +2,6 @@ using Dentistimo.ServiceDefaults;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -34,7 +33,9 @@ public static class ConfigurationExtensions
     }
 
     /// <summary>
-    /// Validated while the service is built: checked at host start instead, a bad setting ends in a stack trace.
+    /// Validated here, while the service is built, and only here: some callers need the values to register services, the
+    /// message names the setting's path (OptionsValidationException names the class), and a failure at host start could
+    /// abort the process before it reported exit code 78.
     /// </summary>
     public static TOptions AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string section)
         where TOptions : class, new()
@@ -56,7 +57,8 @@ public static class ConfigurationExtensions
                 $"'{section}:{string.Join(", ", error.MemberNames)}': {error.ErrorMessage}")));
         }
 
-        builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations();
+        // The same section as above, so IOptions<TOptions> holds the values just validated.
+        builder.Services.AddOptions<TOptions>().BindConfiguration(section);
         return options;
     }
 }

@@ -1,6 +1,7 @@
 using Dentistimo.AppHost.LocalServers;
 using HealthChecks.NpgSql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -26,10 +27,12 @@ public static class LocalServerExtensions
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => ConnectionStringOf(postgres), name: healthCheckKey);
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(postgres, async (@event, ct) =>
         {
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+            var time = @event.Services.GetRequiredService<TimeProvider>();
             await using var dataSource = NpgsqlDataSource.Create(await postgres.ConnectionStringExpression.GetValueAsync(ct) ?? "");
             foreach (var database in postgres.Databases)
             {
@@ -37,7 +40,7 @@ public static class LocalServerExtensions
                 await notifications.PublishUpdateAsync(database, state => state with
                 {
                     State = KnownResourceStates.Running,
-                    StartTimeStamp = DateTime.UtcNow,
+                    StartTimeStamp = time.GetUtcNow().UtcDateTime,
                 });
             }
         });

@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace Dentistimo.BookingApi.Apis;
 
-/// <summary>503 with Retry-After, which clients retry, rather than a defect's 500: nothing was decided.</summary>
+/// <summary>
+/// 503 with Retry-After, which clients retry, rather than a defect's 500. The connection can drop after a decision
+/// committed, so a POST's answer says it may stand and that sending the same request id again is safe.
+/// </summary>
 internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableHandler> logger)
     : IExceptionHandler
 {
@@ -29,7 +32,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The booking database is unavailable",
                 Detail = HttpMethods.IsPost(httpContext.Request.Method)
-                    ? $"Nothing was decided. Try again in {RetryAfterSeconds} seconds; the same request id is safe to send again."
+                    ? $"The request may or may not have been decided. Try again in {RetryAfterSeconds} seconds; the same request id is safe to send again."
                     : $"Try again in {RetryAfterSeconds} seconds.",
             },
             Exception = exception,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dentistimo.BookingApi.Apis;
 using Dentistimo.BookingApi.Services;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -22,9 +23,10 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
 /// booking may store its copy after it, which no delete can stop; so each copy carries the <see cref="Changes"/> count
 /// from before it was read, and counts only while no booking has changed its day since.
 /// </summary>
-public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<BookingOptions> options, TimeProvider timeProvider, ILogger<AvailabilityCache> logger)
+public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache local, IOptions<BookingOptions> options, ILogger<AvailabilityCache> logger)
 {
-    private const int MaxLocalDays = 10_000;
+    // Bounds this replica's memory: each entry is one clinic-day's booked seats.
+    public const int MaxLocalDays = 10_000;
 
     // A booking writes this rather than deleting the key: a replica that read just before the booking writes only where
     // the key is absent, so the marker turns its stale copy away.
@@ -34,9 +36,12 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
     private static readonly TimeSpan s_invalidatedTimeToLive = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
-    private readonly TimeSpan _localTimeToLive = TimeSpan.FromMilliseconds(options.Value.LocalAvailabilityCacheMilliseconds);
+    private readonly MemoryCacheEntryOptions _localEntry = new()
+    {
+        Size = 1,
+        AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(options.Value.LocalAvailabilityCacheMilliseconds),
+    };
     private readonly string _keyPrefix = options.Value.CacheKeyPrefix;
-    private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), (BookedSeats Seats, long CachedAt, long ReadFrom)> _local = new();
 
     // One entry per clinic-day this replica has booked since it started: a few thousand a year.
     private readonly ConcurrentDictionary<(int ClinicId, DateOnly Date), long> _lastChanges = new();
@@ -54,11 +59,10 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
         var missing = new List<int>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (_local.TryGetValue(days[i], out var local)
-                && timeProvider.GetElapsedTime(local.CachedAt) < _localTimeToLive
-                && local.ReadFrom >= LastChangeOf(days[i].ClinicId, days[i].Date))
+            if (local.Get<LocalCopy>(days[i]) is { } copy
+                && copy.ReadFrom >= LastChangeOf(days[i].ClinicId, days[i].Date))
             {
-                cached[i] = local.Seats;
+                cached[i] = copy.Seats;
             }
             else
             {
@@ -125,7 +129,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
         // Two bookings on one day may get here in either order: the day keeps the later count.
         var change = Interlocked.Increment(ref _changes);
         _lastChanges.AddOrUpdate((clinicId, date), change, (_, earlier) => Math.Max(earlier, change));
-        _local.TryRemove((clinicId, date), out _);
+        local.Remove((clinicId, date));
         try
         {
             if (redis.IsConnected)
@@ -143,13 +147,8 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Boo
             clinicId, date, _timeToLive);
     }
 
-    private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats, long readFrom)
-    {
-        if (_local.Count >= MaxLocalDays)
-        {
-            _local.Clear();
-        }
+    private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats, long readFrom) =>
+        local.Set((clinicId, date), new LocalCopy(seats, readFrom), _localEntry);
 
-        _local[(clinicId, date)] = (seats, timeProvider.GetTimestamp(), readFrom);
-    }
+    private sealed record LocalCopy(BookedSeats Seats, long ReadFrom);
 }

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace Dentistimo.BookingApi.Infrastructure;
 
 /// <summary>Wakes the dispatcher as soon as a decision wrote to the outbox, rather than at the next poll.</summary>
-public sealed class OutboxSignal
+public sealed class OutboxSignal(TimeProvider timeProvider)
 {
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -18,11 +18,11 @@ public sealed class OutboxSignal
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
+        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         // The timeout is the poll, for rows another replica wrote or a crash left behind: once a second, so not thrown
         // (it would count in the exceptions metric the dashboard shows).
-        await ((Task)_signals.Reader.WaitToReadAsync(timeoutSource.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)_signals.Reader.WaitToReadAsync(waitSource.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
         _signals.Reader.TryRead(out _);
     }
@@ -37,6 +37,7 @@ public sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IBusControl bus,
     OutboxSignal signal,
+    TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly ActivitySource s_activitySource = new("Dentistimo.BookingApi.Outbox");
@@ -61,7 +62,7 @@ public sealed class OutboxDispatcher(
                 // given up, to be published twice.
                 if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
                 {
-                    await Task.Delay(s_pollInterval, stoppingToken);
+                    await Task.Delay(s_pollInterval, timeProvider, stoppingToken);
                     continue;
                 }
 
@@ -70,7 +71,7 @@ public sealed class OutboxDispatcher(
                 if (published < BatchSize)
                 {
                     await signal.WaitAsync(s_pollInterval, stoppingToken);
-                    await Task.Delay(s_linger, stoppingToken);
+                    await Task.Delay(s_linger, timeProvider, stoppingToken);
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -78,7 +79,7 @@ public sealed class OutboxDispatcher(
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
                 logger.LogWarning("Outbox dispatch failed ({Error}); the messages stay in the outbox and are retried in {Backoff}",
                     exception.GetBaseException().Message, backoff);
-                await Task.Delay(backoff, stoppingToken);
+                await Task.Delay(backoff, timeProvider, stoppingToken);
             }
         }
     }
@@ -108,10 +109,10 @@ public sealed class OutboxDispatcher(
             }
         }
 
-        using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        publishTimeout.CancelAfter(s_publishTimeout);
+        using var publishTimeout = new CancellationTokenSource(s_publishTimeout, timeProvider);
+        using var publishCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, publishTimeout.Token);
         // Handed to the channel in sequence order; awaited together, every confirm is waited for at once.
-        var publishes = readable.Select(row => (row.Row, Confirmed: PublishAsync(row.Row.Message, row.Event, publishTimeout.Token))).ToList();
+        var publishes = readable.Select(row => (row.Row, Confirmed: PublishAsync(row.Row.Message, row.Event, publishCancellation.Token))).ToList();
         try
         {
             await Task.WhenAll(publishes.Select(publish => publish.Confirmed));

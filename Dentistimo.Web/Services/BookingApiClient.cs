@@ -172,7 +172,7 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
         {
             HttpStatusCode.NotFound => null,
             HttpStatusCode.OK => await ReadAsync<ManagedBookingResponse>(response, cancellationToken),
-            _ => throw new BookingApiUnavailableException($"BookingApi answered GET /api/bookings/{{id}}/manage with {(int)response.StatusCode}."),
+            _ => throw new BookingApiUnavailableException($"BookingApi answered GET /api/bookings/{bookingId}/manage with {(int)response.StatusCode}."),
         };
     }
 
@@ -207,9 +207,8 @@ public sealed class BookingApiClient(HttpClient http, IMemoryCache cache)
                 case HttpStatusCode.TooManyRequests:
                     return new BookingChangeOutcome.TooManyRequests(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5));
                 default:
-                    // The booking id is the patient's key too, so the path is logged by its shape only.
-                    throw new BookingApiUnavailableException(
-                        $"BookingApi answered POST {path[(path.LastIndexOf('/') + 1)..]} of a booking with {(int)response.StatusCode}.");
+                    // The path carries the booking id, which changes nothing without the manage token (docs/threat-model.md).
+                    throw new BookingApiUnavailableException($"BookingApi answered POST {path} with {(int)response.StatusCode}.");
             }
         }
     }

@@ -39,9 +39,10 @@ public sealed class StartupConfigurationTests
     [InlineData("Dentistimo.Notifier", "Delivery__ErrorQueueRetentionDays", "Delivery:ErrorQueueRetentionDays")]
     [InlineData("Dentistimo.BookingApi", "RecipientSeal__Key", "RecipientSeal:Key")]
     [InlineData("Dentistimo.Notifier", "RecipientSeal__PreviousKey", "RecipientSeal:PreviousKey")]
-    public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting)
+    [InlineData("Dentistimo.Web", "Shutdown__Timeout", "Shutdown:Timeout", "-00:00:05")]
+    public async Task A_setting_out_of_its_range_is_named_at_start(string service, string variable, string setting, string value = "0")
     {
-        var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = "0" });
+        var (exitCode, stderr, stdout) = await RunAsync(service, new Dictionary<string, string>(s_unreachableServers) { [variable] = value });
 
         Assert.Equal(78, exitCode);
         Assert.Contains($"{service}: '{setting}': The field", stderr);

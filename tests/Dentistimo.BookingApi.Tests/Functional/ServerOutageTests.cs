@@ -126,6 +126,7 @@ public sealed class ServerOutageTests : IClassFixture<IsolatedResources>
             Assert.NotNull(clinicsWhileDown.Headers.RetryAfter);
             Assert.Equal("The booking database is unavailable", (string?)(await clinicsWhileDown.Content.ReadFromJsonAsync<JsonObject>())!["title"]);
             Assert.Equal(503, booking.Status);
+            Assert.Contains("may or may not have been decided", (string?)booking.Body["detail"]);
             Assert.Contains("the same request id is safe to send again", (string?)booking.Body["detail"]);
         }
         finally
