@@ -128,11 +128,13 @@ public sealed record ClinicResponse(
         ClinicsApi.InWeekdayOrder(clinic.OpeningHours));
 }
 
-public sealed record SlotResponse(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
+/// <param name="Version">Raised by every change of the slot's seats, as in SlotAvailabilityChanged: the newer of two has the higher.</param>
+public sealed record SlotResponse(
+    DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State, int Version)
 {
     public static SlotResponse From(SlotAvailability slot) => new(
         slot.Slot.StartUtc, slot.Slot.EndUtc, slot.Slot.LocalStart.ToString("HH:mm", CultureInfo.InvariantCulture),
-        slot.Slot.Capacity, slot.Booked, slot.Free, slot.State.ToApiCode());
+        slot.Slot.Capacity, slot.Booked, slot.Free, slot.State.ToApiCode(), slot.Version);
 }
 
 public sealed record DayAvailabilityResponse(

@@ -8,14 +8,17 @@ using StackExchange.Redis;
 
 namespace Dentistimo.BookingApi.Infrastructure;
 
+/// <param name="Version">Raised by every change of the slot's seats (slot_bookings.version); 0 for a slot never booked.</param>
+public readonly record struct SeatCount(int Booked, int Version);
+
 /// <summary>Keyed by the slot's start in Unix seconds; slots without bookings are absent.</summary>
-public sealed class BookedSeats(IReadOnlyDictionary<long, int> bySlotStart)
+public sealed class BookedSeats(IReadOnlyDictionary<long, SeatCount> bySlotStart)
 {
-    public static BookedSeats None { get; } = new(new Dictionary<long, int>());
+    public static BookedSeats None { get; } = new(new Dictionary<long, SeatCount>());
 
-    public IReadOnlyDictionary<long, int> BySlotStart { get; } = bySlotStart;
+    public IReadOnlyDictionary<long, SeatCount> BySlotStart { get; } = bySlotStart;
 
-    public int For(DateTimeOffset slotStartUtc) => BySlotStart.GetValueOrDefault(slotStartUtc.ToUnixTimeSeconds());
+    public SeatCount For(DateTimeOffset slotStartUtc) => BySlotStart.GetValueOrDefault(slotStartUtc.ToUnixTimeSeconds());
 }
 
 /// <summary>
@@ -83,7 +86,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache
                 if (values[m].HasValue && values[m] != Invalidated)
                 {
                     var i = missing[m];
-                    cached[i] = new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, int>>((string)values[m]!)!);
+                    cached[i] = new BookedSeats(JsonSerializer.Deserialize<Dictionary<long, SeatCount>>((string)values[m]!)!);
                     KeepLocally(days[i].ClinicId, days[i].Date, cached[i]!, readFrom);
                 }
             }

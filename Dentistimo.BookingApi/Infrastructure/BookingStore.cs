@@ -152,22 +152,22 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public async Task<IReadOnlyList<(int ClinicId, DateTimeOffset StartUtc, int Booked)>> GetBookedCountsAsync(
+    public async Task<IReadOnlyList<(int ClinicId, DateTimeOffset StartUtc, SeatCount Seats)>> GetBookedCountsAsync(
         int? clinicId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT clinic_id, start_utc, booked FROM slot_bookings
+            SELECT clinic_id, start_utc, booked, version FROM slot_bookings
             WHERE start_utc >= @from AND start_utc < @to AND (@clinic_id IS NULL OR clinic_id = @clinic_id)
             """);
         command.Parameters.AddWithValue("from", fromUtc);
         command.Parameters.AddWithValue("to", toUtc);
         command.Parameters.Add(new NpgsqlParameter<int?>("clinic_id", NpgsqlDbType.Integer) { TypedValue = clinicId });
 
-        var counts = new List<(int, DateTimeOffset, int)>();
+        var counts = new List<(int, DateTimeOffset, SeatCount)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            counts.Add((reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2)));
+            counts.Add((reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1), new SeatCount(reader.GetInt32(2), reader.GetInt32(3))));
         }
 
         return counts;

@@ -4,7 +4,8 @@ using Dentistimo.Contracts;
 
 namespace Dentistimo.BookingApi.Services;
 
-public sealed record SlotAvailability(Slot Slot, int Booked, SlotState State)
+/// <param name="Version">The seats' version, which every change of them raises: what the live grid orders changes by.</param>
+public sealed record SlotAvailability(Slot Slot, int Booked, int Version, SlotState State)
 {
     public int Free => Math.Max(0, Slot.Capacity - Booked);
 }
@@ -36,8 +37,9 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
     {
         var day = clinic.Schedule.SlotsOn(date);
         var slots = day.Slots
-            .Select(slot => (Slot: slot, Booked: seats.For(slot.StartUtc)))
-            .Select(slot => new SlotAvailability(slot.Slot, slot.Booked, policy.Classify(slot.Slot, slot.Booked, now)))
+            .Select(slot => (Slot: slot, Seats: seats.For(slot.StartUtc)))
+            .Select(slot => new SlotAvailability(
+                slot.Slot, slot.Seats.Booked, slot.Seats.Version, policy.Classify(slot.Slot, slot.Seats.Booked, now)))
             .ToList();
         return new DayAvailability(clinic.Clinic.Id, date, day.ClosedReason, slots);
     }
@@ -61,7 +63,7 @@ public sealed class AvailabilityService(BookingStore store, AvailabilityCache ca
             cancellationToken);
         var byDay = counts
             .GroupBy(count => (count.ClinicId, Date: ClinicTime.LocalDate(count.StartUtc)))
-            .ToDictionary(group => group.Key, group => new BookedSeats(group.ToDictionary(c => c.StartUtc.ToUnixTimeSeconds(), c => c.Booked)));
+            .ToDictionary(group => group.Key, group => new BookedSeats(group.ToDictionary(c => c.StartUtc.ToUnixTimeSeconds(), c => c.Seats)));
 
         for (var i = 0; i < days.Count; i++)
         {

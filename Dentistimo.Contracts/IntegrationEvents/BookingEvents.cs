@@ -57,4 +57,9 @@ public sealed record AppointmentReminderDue(
     int CalendarSequence,
     SealedRecipient SealedRecipient);
 
-public sealed record SlotAvailabilityChanged(int ClinicId, DateOnly Date, DateTimeOffset StartUtc, int Capacity, int Booked);
+/// <param name="Version">
+/// Raised by every change of the slot's seats, so a receiver can tell an older event from a newer one: events are not
+/// delivered in order. Null in events from before it existed, whose order is unknown.
+/// </param>
+public sealed record SlotAvailabilityChanged(
+    int ClinicId, DateOnly Date, DateTimeOffset StartUtc, int Capacity, int Booked, int? Version = null);

@@ -12,6 +12,8 @@ public sealed class AvailabilityHub(BookingApiClient bookingApi, StockholmCalend
     public const string Path = "/hubs/availability";
     public const string SlotChangedMethod = "slotChanged";
 
+    private const string WatchedGroup = "watched-group";
+
     public static string GroupFor(int clinicId, DateOnly date) =>
         $"clinic-{clinicId}-{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
@@ -34,7 +36,7 @@ public sealed class AvailabilityHub(BookingApiClient bookingApi, StockholmCalend
                 throw new HubException(NoSuchDay);
             }
 
-            await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(clinicId, day));
+            await WatchOnlyAsync(GroupFor(clinicId, day));
             current = await bookingApi.GetDayAsync(clinicId, day, Context.ConnectionAborted);
         }
         catch (BookingApiUnavailableException exception)
@@ -43,10 +45,24 @@ public sealed class AvailabilityHub(BookingApiClient bookingApi, StockholmCalend
             throw new HubException("The current times could not be fetched.");
         }
 
-        return current?.Slots.Select(slot => new SlotChangedMessage(slot.Start, slot.Capacity, slot.Booked, slot.Free, slot.State)).ToList()
+        return current?.Slots.Select(slot => new SlotChangedMessage(slot.Start, slot.Capacity, slot.Booked, slot.Free, slot.State, slot.Version)).ToList()
             ?? throw new HubException(NoSuchDay);
+    }
+
+    // A page that moves to another day watches that one alone.
+    private async Task WatchOnlyAsync(string group)
+    {
+        var watched = Context.Items.TryGetValue(WatchedGroup, out var value) ? value as string : null;
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        if (watched is not null && watched != group)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, watched);
+        }
+
+        Context.Items[WatchedGroup] = group;
     }
 }
 
-// Slots only: nothing about patients.
-public sealed record SlotChangedMessage(DateTimeOffset Start, int Capacity, int Booked, int Free, string State);
+// Slots only: nothing about patients. The page shows no change older (by Version) than what it shows; a change with no
+// version, from before versions, is shown as it arrives.
+public sealed record SlotChangedMessage(DateTimeOffset Start, int Capacity, int Booked, int Free, string State, int? Version);

@@ -12,8 +12,9 @@ public sealed record ClinicSummary(
     int Dentists,
     IReadOnlyDictionary<string, string> OpeningHours);
 
-// LocalTime is the Stockholm clock time, HH:mm.
-public sealed record SlotAvailability(DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State)
+// LocalTime is the Stockholm clock time, HH:mm. Version is raised by every change of the seats, as the events' is.
+public sealed record SlotAvailability(
+    DateTimeOffset Start, DateTimeOffset End, string LocalTime, int Capacity, int Booked, int Free, string State, int Version)
 {
     public bool IsBookable => State is SlotStateCodes.Available or SlotStateCodes.FewLeft;
 }

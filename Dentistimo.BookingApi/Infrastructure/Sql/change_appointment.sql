@@ -28,6 +28,7 @@ AS $function$
 DECLARE
     booking record;
     taken_booked integer;
+    taken_version integer;
     freed record;
 BEGIN
     SELECT clinic_id, start_utc, status, calendar_sequence, patient_email INTO booking
@@ -47,7 +48,8 @@ BEGIN
         UPDATE patient_appointments SET upcoming_starts = array_remove(upcoming_starts, booking.start_utc)
         WHERE patient_email = lower(booking.patient_email);
     ELSE
-        taken_booked := take_seat(booking.clinic_id, new_start, new_capacity);
+        SELECT seats_booked, seats_version INTO taken_booked, taken_version
+        FROM take_seat(booking.clinic_id, new_start, new_capacity);
         IF taken_booked IS NULL THEN
             RETURN 'fully-booked';
         END IF;
@@ -59,14 +61,14 @@ BEGIN
         WHERE patient_email = lower(booking.patient_email);
     END IF;
 
-    SELECT seats_capacity, seats_booked INTO freed FROM give_back_seat(booking.clinic_id, booking.start_utc);
+    SELECT seats_capacity, seats_booked, seats_version INTO freed FROM give_back_seat(booking.clinic_id, booking.start_utc);
 
     -- The change first, then the seat a move took, then the seat given back: the order they happened in.
     INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
     SELECT event.id, event.type, event.body, change_time, event_trace_parent
     FROM (VALUES (1, change_event_id, change_event_type, change_event_body::jsonb),
-                 (2, taken_event_id, 'SlotAvailabilityChanged', with_seats(taken_event_body, new_capacity, taken_booked)),
-                 (3, freed_event_id, 'SlotAvailabilityChanged', with_seats(freed_event_body, freed.seats_capacity, freed.seats_booked)))
+                 (2, taken_event_id, 'SlotAvailabilityChanged', with_seats(taken_event_body, new_capacity, taken_booked, taken_version)),
+                 (3, freed_event_id, 'SlotAvailabilityChanged', with_seats(freed_event_body, freed.seats_capacity, freed.seats_booked, freed.seats_version)))
         AS event (position, id, type, body)
     WHERE event.id IS NOT NULL
     ORDER BY event.position;

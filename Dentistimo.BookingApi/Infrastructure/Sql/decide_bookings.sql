@@ -41,13 +41,13 @@ AS $function$
 DECLARE
     rejections text[] := '{}';
     rejection text;
-    seat_booked integer;
+    seat record;
 BEGIN
     FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
-        seat_booked := take_seat(clinic_ids[i], start_utcs[i], capacities[i]);
+        SELECT seats_booked, seats_version INTO seat FROM take_seat(clinic_ids[i], start_utcs[i], capacities[i]);
 
         rejection := NULL;
-        IF seat_booked IS NULL THEN
+        IF seat.seats_booked IS NULL THEN
             rejection := 'fully-booked';
         ELSE
             INSERT INTO patient_appointments AS patient (patient_email, upcoming_starts, max_upcoming)
@@ -79,7 +79,7 @@ BEGIN
         IF rejection IS NULL THEN
             INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
             VALUES (availability_event_ids[i], 'SlotAvailabilityChanged',
-                    with_seats(availability_event_bodies[i], capacities[i], seat_booked),
+                    with_seats(availability_event_bodies[i], capacities[i], seat.seats_booked, seat.seats_version),
                     decided_ats[i], trace_parents[i]);
         END IF;
 

@@ -16,7 +16,7 @@ public sealed class SlotAvailabilityChangedHandler(IHubContext<AvailabilityHub> 
         bookingApi.ForgetDay(change.ClinicId, change.Date);
         var message = new SlotChangedMessage(
             change.StartUtc.ToUniversalTime(), change.Capacity, change.Booked, Math.Max(0, change.Capacity - change.Booked),
-            SlotStateCodes.FromCounts(change.Capacity, change.Booked));
+            SlotStateCodes.FromCounts(change.Capacity, change.Booked), change.Version);
         await hub.Clients.Group(AvailabilityHub.GroupFor(change.ClinicId, change.Date))
             .SendAsync(AvailabilityHub.SlotChangedMethod, message, context.CancellationToken);
     }

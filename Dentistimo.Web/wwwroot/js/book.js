@@ -88,9 +88,14 @@
   function showSlot(change) {
     const cell = [...grid.querySelectorAll('.slot')].find(s => Date.parse(s.dataset.start) === Date.parse(change.start));
     if (!cell) return;
+    // Changes arrive in any order: one older than what the cell shows is dropped. One without a version (sent before
+    // versions existed) is shown as it comes.
+    if (change.version != null) {
+      if (change.version < Number(cell.dataset.version)) return;
+      cell.dataset.version = change.version;
+    }
     const input = cell.querySelector('input');
     const bookable = change.state === 'available' || change.state === 'few-left';
-    // Changes apply in the order they arrive, Watch's answer first, so the last one applied is the newest.
     cell.dataset.booked = change.booked;
     // As the server renders it: a time that has passed (or a closed one) since the page was made is just unavailable.
     const state = bookable || change.state === 'full' ? change.state : 'unavailable';

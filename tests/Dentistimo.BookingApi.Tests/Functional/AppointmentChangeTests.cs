@@ -44,6 +44,31 @@ public sealed class AppointmentChangeTests(IsolatedResources resources) : Bookin
     }
 
     [Fact]
+    public async Task Every_booking_cancellation_and_move_raises_the_slots_version_which_its_event_and_the_day_carry()
+    {
+        var (date, starts) = await FreshStartsAsync(YourDentist, count: 2);
+        var (start, target) = (starts[0], starts[1]);
+        var before = (int)(await Driver.GetSlotAsync(YourDentist, date, start))["version"]!;
+
+        var first = await BookAsync(YourDentist, start);
+        var second = await BookAsync(YourDentist, start);
+        Assert.Equal(200, (await CancelAsync(first.Id, first.Token)).Status);
+        Assert.Equal(200, (await MoveAsync(second.Id, second.Token, target)).Status);
+
+        var changes = (DateTimeOffset at) => Events.AvailabilityChanged
+            .Where(e => e.Event.ClinicId == YourDentist && e.Event.StartUtc == at).DistinctBy(e => e.MessageId).Select(e => e.Event).ToList();
+        await Events.WaitForAsync(_ => changes(start).Count >= 4 && changes(target).Count >= 1, TimeSpan.FromSeconds(30));
+        // Two seats taken, then one given back by the cancellation and one by the move: each change one version up.
+        var slot = changes(start).OrderBy(e => e.Version).ToList();
+        Assert.Equal([before + 1, before + 2, before + 3, before + 4], slot.Select(e => e.Version!.Value));
+        Assert.Equal([1, 2, 1, 0], slot.Select(e => e.Booked));
+        Assert.Equal(before + 4, (int)(await Driver.GetSlotAsync(YourDentist, date, start))["version"]!);
+        var moved = Assert.Single(changes(target));
+        Assert.Equal(1, moved.Booked);
+        Assert.Equal(moved.Version, (int)(await Driver.GetSlotAsync(YourDentist, date, target))["version"]!);
+    }
+
+    [Fact]
     public async Task A_booking_request_sent_again_after_its_cancellation_is_answered_with_the_cancelled_booking()
     {
         var (_, start) = await FreshStartAsync(YourDentist);

@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dentistimo.Contracts;
 using Dentistimo.Testing;
+using Dentistimo.Web.Hubs;
 using Dentistimo.Web.Services;
 using Microsoft.Playwright;
 
@@ -391,6 +394,87 @@ public sealed class BookingJourneyBrowserTests(WebSystemFixture system) : IClass
         await Assertions.Expect(watchedSlot.Locator(".slot-state")).ToHaveTextAsync("1 of 1 free", new() { Timeout = (float)s_patience.TotalMilliseconds });
         await Assertions.Expect(watchedSlot.Locator("input")).ToBeEnabledAsync();
     }
+
+    [Fact]
+    public async Task A_slot_change_that_arrives_after_a_newer_one_or_after_the_page_was_rendered_does_not_overwrite_it()
+    {
+        var web = system.WebOnKestrel;
+        // Your Dentist has three dentists: each booking of a time leaves another count.
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 1, daysAhead: 24);
+        var later = (await system.Api.AvailableStartsAsync(1, date)).First(other => other != start);
+        var address = $"/book?clinic=1&date={date:yyyy-MM-dd}";
+        var patience = new LocatorAssertionsToHaveTextOptions { Timeout = (float)s_patience.TotalMilliseconds };
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        // The first booking's change is held back on its way to this page, as a slower outbox dispatcher, a batch put
+        // back after a failed publish or a consumer taking several at once could, and goes on after the second's.
+        var firstChange = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IWebSocketRoute? toEarly = null;
+        var early = await NewPageAsync(browser, web, s_desktop);
+        await early.RouteWebSocketAsync(new Regex("/hubs/availability"), connection =>
+        {
+            toEarly = connection;
+            connection.ConnectToServer().OnMessage(frame =>
+            {
+                foreach (var message in (frame.Text ?? "").Split(HubRecordSeparator, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (IsSlotChange(message, start, booked: 1))
+                    {
+                        firstChange.TrySetResult(message + HubRecordSeparator);
+                    }
+                    else
+                    {
+                        connection.Send(message + HubRecordSeparator);
+                    }
+                }
+            });
+        });
+        await early.GotoAsync(address);
+        await Assertions.Expect(early.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        await Assertions.Expect(SlotState(early, start)).ToHaveTextAsync("3 of 3 free");
+
+        await BookAsync(1, start);
+        var first = await firstChange.Task.WaitAsync(s_patience);
+        await BookAsync(1, start);
+        await Assertions.Expect(SlotState(early, start)).ToHaveTextAsync("Only 1 left", patience);
+        toEarly!.Send(first);
+
+        // A page rendered after both bookings gets the first one's change late too, as a lagging replica would send it.
+        IWebSocketRoute? toLate = null;
+        var late = await NewPageAsync(browser, web, s_phone);
+        await late.RouteWebSocketAsync(new Regex("/hubs/availability"), connection =>
+        {
+            connection.ConnectToServer();
+            toLate = connection;
+        });
+        await late.GotoAsync(address);
+        await Assertions.Expect(late.Locator("#booking-form[data-live='true']")).ToHaveCountAsync(1);
+        await Assertions.Expect(SlotState(late, start)).ToHaveTextAsync("Only 1 left");
+        toLate!.Send(first);
+
+        // A booking of another time after them: once a page shows it, it has read the late change, sent before it.
+        await BookAsync(1, later);
+        foreach (var page in new[] { early, late })
+        {
+            await Assertions.Expect(SlotState(page, later)).ToHaveTextAsync("2 of 3 free", patience);
+            await Assertions.Expect(SlotState(page, start)).ToHaveTextAsync("Only 1 left");
+        }
+
+        static ILocator SlotState(IPage page, DateTimeOffset start) =>
+            page.Locator($".slot[data-start='{start.ToUniversalTime():O}'] .slot-state");
+    }
+
+    // SignalR's JSON protocol ends each message with this; a frame may hold several.
+    private const string HubRecordSeparator = "\u001e";
+
+    private static bool IsSlotChange(string hubMessage, DateTimeOffset start, int booked) =>
+        JsonNode.Parse(hubMessage) is JsonObject message
+        && (int?)message["type"] == 1
+        && (string?)message["target"] == AvailabilityHub.SlotChangedMethod
+        && message["arguments"]?[0] is JsonObject change
+        && DateTimeOffset.Parse((string)change["start"]!, CultureInfo.InvariantCulture) == start
+        && (int?)change["booked"] == booked;
 
     private async Task BookAsync(int clinicId, DateTimeOffset start)
     {
