@@ -30,6 +30,7 @@ public static class SwedishTexts
         ["Find a clinic"] = "Hitta en klinik",
         ["Book a dentist in Gothenburg"] = "Boka tandläkare i Göteborg",
         ["Choose a clinic and a date first, then choose a time."] = "Välj först en klinik och ett datum, sedan en tid.",
+        ["There is no such clinic. Choose one on the map or in the list."] = "Det finns ingen sådan klinik. Välj en på kartan eller i listan.",
         ["The date in that link is not a date in the calendar. Choose a date below."] = "Datumet i länken finns inte i kalendern. Välj ett datum nedan.",
         ["That day has passed. Choose a date from today on."] = "Den dagen har redan varit. Välj ett datum från och med i dag.",
         ["We book at most {0} days ahead. Choose an earlier date."] = "Vi bokar högst {0} dagar framåt. Välj ett tidigare datum.",

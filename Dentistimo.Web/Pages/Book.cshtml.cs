@@ -169,7 +169,8 @@ public sealed class BookModel(
         var window = await bookingApi.GetBookingWindowAsync(cancellationToken);
         if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay, window))
         {
-            var notice = found is null || string.IsNullOrEmpty(date) ? HomeNotice.ChooseBoth
+            var notice = found is null && !string.IsNullOrEmpty(clinic) ? HomeNotice.NoSuchClinic
+                : found is null || string.IsNullOrEmpty(date) ? HomeNotice.ChooseBoth
                 : day is not { } validDate ? HomeNotice.NotADate
                 : validDate < calendar.Today ? HomeNotice.DayPassed
                 : HomeNotice.BeyondBookingWindow;
