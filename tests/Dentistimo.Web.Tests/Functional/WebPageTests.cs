@@ -230,6 +230,36 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal("/?clinic=2&lang=sv", notice.QuerySelector("a")!.GetAttribute("href"));
     }
 
+    [Theory]
+    [InlineData("en", "No times left", "No times are left today.")]
+    [InlineData("sv", "Inga tider kvar", "Inga tider finns kvar i dag.")]
+    public async Task Today_after_its_last_time_says_no_times_are_left_rather_than_closed(string language, string dayText, string bookPageText)
+    {
+        // The next day Your Dentist (clinic 1) is open, at 23:30, by BookingApi's clock and the web's.
+        var today = Today;
+        while ((bool)(await system.Api.GetDayAsync(1, today))["closed"]!)
+        {
+            today = today.AddDays(1);
+        }
+
+        var halfPastEleven = today.ToDateTime(new TimeOnly(23, 30));
+        var lateEvening = new ClockFrom(new DateTimeOffset(halfPastEleven, ClinicTime.Zone.GetUtcOffset(halfPastEleven)));
+        await using var bookingApi = new BookingApiFactory(
+            system.Resources, new Dictionary<string, string?> { ["Booking:CacheKeyPrefix"] = $"late-evening-{Guid.NewGuid():N}:" }, lateEvening);
+        await using var web = new WebFactory(await bookingApi.StartedOnKestrelAsync(), system.Resources.Messaging)
+            .WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(lateEvening)));
+        var client = web.CreateClient();
+
+        var home = await GetPageAsync(client, $"/?clinic=1&lang={language}");
+        var bookPage = await GetPageAsync(client, $"/book?clinic=1&date={Iso(today)}&lang={language}");
+
+        var cell = home.QuerySelector($".day[data-date='{Iso(today)}']")!;
+        Assert.Contains("day--over", cell.ClassList);
+        Assert.True(cell.QuerySelector("input")!.HasAttribute("disabled"));
+        Assert.Equal(dayText, cell.QuerySelector(".day-state")!.TextContent.Trim());
+        Assert.StartsWith(bookPageText, bookPage.QuerySelector("#no-free-times")!.TextContent);
+    }
+
     [Fact]
     public async Task Without_scripts_a_form_sent_twice_is_still_one_booking_request()
     {
@@ -644,6 +674,14 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("We cannot reach the booking service right now. Please try again in a minute.", text);
         Assert.DoesNotContain("Nothing has been booked", text);
+    }
+
+    /// <summary>A clock that started at <paramref name="start"/> and runs from there, for the servers' own timers and timeouts too.</summary>
+    private sealed class ClockFrom(DateTimeOffset start) : TimeProvider
+    {
+        private readonly TimeSpan _offset = start - DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _offset;
     }
 
     /// <summary>BookingApi as far as reading goes, but every booking request is answered 400 with <paramref name="errors"/>.</summary>
