@@ -7,8 +7,6 @@ var postgresPassword = builder.AddParameter("postgres-password", Generated(22), 
 var messagingPassword = builder.AddParameter("messaging-password", Generated(22), secret: true, persist: true);
 // BookingApi seals the recipient in its events, and only the notifier opens it (docs/notifier.md).
 var recipientSealKey = builder.AddParameter("recipient-seal-key", Generated(64), secret: true, persist: true);
-// One key for all web replicas, so each derives the same request id for a form sent without scripts.
-var webRequestIdKey = builder.AddParameter("web-request-id-key", Generated(32), secret: true, persist: true);
 var notifierAdminKey = builder.AddParameter("notifier-admin-key", Generated(32), secret: true, persist: true);
 
 IResourceBuilder<IResourceWithConnectionString> bookingDb, notifierDb, cache, messaging, mail;
@@ -73,7 +71,6 @@ var web = builder.AddProject<Projects.Dentistimo_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(bookingApi).WaitFor(bookingApi)
-    .WithEnvironment("NoScriptRequestIds__Key", webRequestIdKey)
     .WithHttpHealthCheck("/health");
 
 if (builder.ExecutionContext.IsPublishMode)

@@ -86,7 +86,6 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
       secrets: [
         { name: 'messaging', keyVaultUrl: '${vaultUri}secrets/messaging', identity: identityId }
         { name: 'messaging-password', keyVaultUrl: '${vaultUri}secrets/messaging-password', identity: identityId }
-        { name: 'web-request-id-key', keyVaultUrl: '${vaultUri}secrets/web-request-id-key', identity: identityId }
       ]
     }
     template: {
@@ -110,7 +109,6 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'services__bookingapi__http__0', value: 'http://bookingapi' }
             { name: 'BOOKINGAPI_HTTPS', value: 'https://bookingapi.internal.${environmentDefaultDomain}' }
             { name: 'services__bookingapi__https__0', value: 'https://bookingapi.internal.${environmentDefaultDomain}' }
-            { name: 'NoScriptRequestIds__Key', secretRef: 'web-request-id-key' }
             // The ingress connects from the environment's subnet (resources.bicep): its X-Forwarded-For is believed.
             { name: 'ForwardedHeaders__KnownNetworks__0', value: '10.40.0.0/23' }
           ]

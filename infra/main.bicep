@@ -31,11 +31,6 @@ param recipientSealKey string
 
 @secure()
 @metadata({ azd: { type: 'generate', config: { length: 32, noSpecial: true } } })
-@description('Derives the same request id on every web replica (AppHost parameter web-request-id-key).')
-param webRequestIdKey string
-
-@secure()
-@metadata({ azd: { type: 'generate', config: { length: 32, noSpecial: true } } })
 @description('The notifier\'s operator endpoints answer only to this key (AppHost parameter notifier-admin-key).')
 param notifierAdminKey string
 
@@ -71,7 +66,6 @@ module platform 'resources.bicep' = {
     postgresPassword: postgresPassword
     messagingPassword: messagingPassword
     recipientSealKey: recipientSealKey
-    webRequestIdKey: webRequestIdKey
     notifierAdminKey: notifierAdminKey
     mailConnectionString: mailConnectionString
   }

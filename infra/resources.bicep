@@ -10,8 +10,6 @@ param messagingPassword string
 @secure()
 param recipientSealKey string
 @secure()
-param webRequestIdKey string
-@secure()
 param notifierAdminKey string
 @secure()
 param mailConnectionString string
@@ -270,12 +268,6 @@ resource recipientSealKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   parent: vault
   name: 'recipient-seal-key'
   properties: { value: recipientSealKey }
-}
-
-resource webRequestIdKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'web-request-id-key'
-  properties: { value: webRequestIdKey }
 }
 
 resource notifierAdminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {

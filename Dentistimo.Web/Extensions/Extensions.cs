@@ -33,7 +33,8 @@ internal static class Extensions
         builder.Services.AddOutputCache(options =>
         {
             options.AddPolicy(IndexModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.RangeCacheDuration).VaryByPageRequest());
-            options.AddPolicy(BookModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.DayCacheDuration).VaryByPageRequest());
+            options.AddPolicy(BookModel.OutputCachePolicy, policy => policy.Expire(BookingApiClient.DayCacheDuration).VaryByPageRequest()
+                .AddPolicy<BookingPageDayTag>());
         });
 
         // The home page carries every clinic's calendar for the whole booking window, which compresses well.
@@ -49,8 +50,6 @@ internal static class Extensions
         builder.AddTrustedProxies();
         builder.AddValidatedOptions<BookingAttemptLimitOptions>(BookingAttemptLimitOptions.SectionName);
         builder.Services.AddSingleton<BookingAttemptLimiter>();
-        builder.AddValidatedOptions<NoScriptRequestIdOptions>(NoScriptRequestIdOptions.SectionName);
-        builder.Services.AddSingleton<NoScriptRequestIds>();
 
         var bookingApi = builder.Configuration.GetRequiredServiceDiscoveryUri("bookingapi");
         // The Authorization header carries a booking's manage token: HttpClient's logs never show its value.

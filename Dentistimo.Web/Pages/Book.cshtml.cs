@@ -11,14 +11,15 @@ using Microsoft.Extensions.Localization;
 
 namespace Dentistimo.Web.Pages;
 
-// Output-cached, so nothing per visitor: the request id is made in the browser, and cross-site posts are refused by
-// their Fetch Metadata (CrossOriginProtection) rather than an antiforgery token.
+// Output-cached, so nothing secret per visitor: cross-site posts are refused by their Fetch Metadata
+// (CrossOriginProtection) rather than an antiforgery token. A rendered form's request id serves forms sent without
+// scripts; everyone served the same cached copy gets it, so book.js makes each page its own.
 [OutputCache(PolicyName = OutputCachePolicy)]
 [IgnoreAntiforgeryToken]
 public sealed class BookModel(
     BookingApiClient bookingApi,
     BookingAttemptLimiter attempts,
-    NoScriptRequestIds noScriptRequestIds,
+    IOutputCacheStore outputCache,
     StockholmCalendar calendar,
     IStringLocalizer<BookModel> localizer,
     ILogger<BookModel> logger)
@@ -46,6 +47,9 @@ public sealed class BookModel(
 
     public BookingResponse? Rejection { get; private set; }
 
+    // The page shown back for a sent form, whose request id book.js keeps.
+    public bool AnswersAForm => HttpMethods.IsPost(Request.Method);
+
     public IEnumerable<SlotAvailability> FreeSlots => Day.Slots.Where(slot => slot.IsBookable);
 
     // A sent form's answer shows back what the patient typed, so no cache may keep it.
@@ -66,6 +70,7 @@ public sealed class BookModel(
             return goHome;
         }
 
+        Form.RequestId = Guid.NewGuid();
         Form.Start = FreeSlots.FirstOrDefault(slot => slot.LocalTime == time)?.Start.ToString("O", CultureInfo.InvariantCulture);
         return Page();
     }
@@ -75,6 +80,13 @@ public sealed class BookModel(
         if (await LoadAsync(clinic, date, cancellationToken, lastKnownDay: true) is { } goHome)
         {
             return goHome;
+        }
+
+        // A form made by hand, or by a browser without randomUUID: the form shown back carries this id from here on.
+        if (Form.RequestId is null || Form.RequestId == Guid.Empty)
+        {
+            Form.RequestId = Guid.NewGuid();
+            ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
         }
 
         // The time comes from a hidden field: anything unparsable is a tampered or stale form, not a patient's typo.
@@ -87,14 +99,6 @@ public sealed class BookModel(
         if (!ModelState.IsValid)
         {
             return Page();
-        }
-
-        // Scripts off: the browser made no request id (book.js does).
-        if (Form.RequestId is null || Form.RequestId == Guid.Empty)
-        {
-            Form.RequestId = noScriptRequestIds.For(
-                Clinic.Id, start, Form.Name!.Trim(), Form.Email!.Trim(), Form.Phone?.Trim(), Languages.Current);
-            ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
         }
 
         if (attempts.TryAcquire(HttpContext.Connection.RemoteIpAddress) is { } clientWait)
@@ -120,6 +124,13 @@ public sealed class BookModel(
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             ModelState.AddModelError("", localizer["We could not reach the booking service, so we do not know whether your time was booked. Please try again: you will not be booked twice."]);
             return Page();
+        }
+
+        // The copies of this page rendered before the decision show its seats and carry its request id: this
+        // replica's next visitor gets a fresh form.
+        if (outcome is BookingOutcome.Confirmed or BookingOutcome.Rejected)
+        {
+            await outputCache.EvictByTagAsync(BookingPageDayTag.For(clinic, date), cancellationToken);
         }
 
         switch (outcome)
@@ -158,7 +169,8 @@ public sealed class BookModel(
         var window = await bookingApi.GetBookingWindowAsync(cancellationToken);
         if (found is null || day is not { } bookableDay || !calendar.IsBookable(bookableDay, window))
         {
-            var notice = found is null || string.IsNullOrEmpty(date) ? HomeNotice.ChooseBoth
+            var notice = found is null && !string.IsNullOrEmpty(clinic) ? HomeNotice.NoSuchClinic
+                : found is null || string.IsNullOrEmpty(date) ? HomeNotice.ChooseBoth
                 : day is not { } validDate ? HomeNotice.NotADate
                 : validDate < calendar.Today ? HomeNotice.DayPassed
                 : HomeNotice.BeyondBookingWindow;

@@ -38,7 +38,8 @@ public sealed class BookingForm
         public const string PhoneFormat = "Enter a phone number of 6 to 15 digits, such as +46 31 123 45 67, or leave it empty.";
     }
 
-    // One per form, so a double click is one booking request; made by the browser, as the page itself is output-cached.
+    // One per form, so a double click is one booking request: rendered with the form, and made anew by book.js for each
+    // page, as a cached copy's id is everyone's who was served it.
     public Guid? RequestId { get; set; }
 
     [Required(ErrorMessage = Messages.ChooseAFreeTime)]

@@ -4,6 +4,7 @@ namespace Dentistimo.Web.Pages;
 public enum HomeNotice
 {
     ChooseBoth,
+    NoSuchClinic,
     NotADate,
     DayPassed,
     BeyondBookingWindow,
@@ -14,6 +15,7 @@ public static class HomeNotices
     private static readonly IReadOnlyDictionary<HomeNotice, string> s_queryValues = new Dictionary<HomeNotice, string>
     {
         [HomeNotice.ChooseBoth] = "choose",
+        [HomeNotice.NoSuchClinic] = "no-such-clinic",
         [HomeNotice.NotADate] = "not-a-date",
         [HomeNotice.DayPassed] = "day-passed",
         [HomeNotice.BeyondBookingWindow] = "beyond-booking-window",

@@ -65,7 +65,8 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
         }
     }
 
-    public enum DayState { Unknown, Open, Closed, Full }
+    // Over: today once its last time has begun, neither closed nor booked out.
+    public enum DayState { Unknown, Open, Closed, Full, Over }
 
     public DaySummary? SummaryFor(int? clinicId, DateOnly date) =>
         clinicId is { } id && Availability.TryGetValue(id, out var days) && days.TryGetValue(date, out var summary) ? summary : null;
@@ -74,8 +75,7 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
     {
         null => DayState.Unknown,
         { Closed: true } => DayState.Closed,
-        // Today once its last time has begun: nothing is free, but not because it was booked.
-        { FreeSlots: 0, FullSlots: 0 } => DayState.Closed,
+        { FreeSlots: 0, FullSlots: 0 } => DayState.Over,
         { FreeSlots: 0 } => DayState.Full,
         _ => DayState.Open,
     };
@@ -90,8 +90,8 @@ public sealed class IndexModel(BookingApiClient bookingApi, StockholmCalendar ca
             days = Days.ToDictionary(
                 day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 day => SummaryFor(clinic.Id, day) is { } summary
-                    ? new[] { DayStateFor(clinic.Id, day) == DayState.Closed ? 1 : 0, summary.FreeSlots }
-                    : [1, 0]),
+                    ? new object[] { DayStateFor(clinic.Id, day).ToString().ToLowerInvariant(), summary.FreeSlots }
+                    : [nameof(DayState.Closed).ToLowerInvariant(), 0]),
         }),
         JsonSerializerOptions.Web);
 }

@@ -22,6 +22,9 @@ public sealed record SlotAvailability(
 public sealed record DayAvailability(
     int ClinicId, DateOnly Date, string TimeZone, bool Closed, string? ClosedReason, int FreeSlots, IReadOnlyList<SlotAvailability> Slots)
 {
+    // Today once its last time has begun: nothing is free, but not because it was booked.
+    public bool IsOver => !Closed && Slots.Count > 0 && Slots.All(slot => slot.State == SlotStateCodes.Past);
+
     // Never the rejected time itself, which may still have a free seat when the patient already holds another one then.
     public IEnumerable<SlotAvailability> BookableSlotsOtherThan(DateTimeOffset rejected) =>
         Slots.Where(slot => slot.IsBookable && slot.Start != rejected);

@@ -33,7 +33,6 @@ public sealed class StartupConfigurationTests
     [InlineData("Dentistimo.BookingApi", "Booking__DecisionWorkers", "Booking:DecisionWorkers")]
     [InlineData("Dentistimo.BookingApi", "RateLimits__ConcurrentBookings", "RateLimits:ConcurrentBookings")]
     [InlineData("Dentistimo.Web", "BookingAttempts__PerClientPerMinute", "BookingAttempts:PerClientPerMinute")]
-    [InlineData("Dentistimo.Web", "NoScriptRequestIds__Key", "NoScriptRequestIds:Key")]
     [InlineData("Dentistimo.Notifier", "Delivery__PrefetchCount", "Delivery:PrefetchCount")]
     [InlineData("Dentistimo.Notifier", "Delivery__ConcurrentMessageLimit", "Delivery:ConcurrentMessageLimit")]
     [InlineData("Dentistimo.Notifier", "Delivery__ErrorQueueRetentionDays", "Delivery:ErrorQueueRetentionDays")]

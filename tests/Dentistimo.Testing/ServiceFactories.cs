@@ -8,16 +8,22 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dentistimo.Testing;
 
 /// <summary>BookingApi in-process, configured exactly as the AppHost and the launcher configure it, on this test's resources.</summary>
-public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class BookingApiFactory(IsolatedResources resources, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     : WebApplicationFactory<BookingStore>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
         builder.UseSetting("ConnectionStrings:bookingdb", resources.BookingDb);
         builder.UseSetting("ConnectionStrings:cache", resources.Cache);
         builder.UseSetting("ConnectionStrings:messaging", resources.Messaging);

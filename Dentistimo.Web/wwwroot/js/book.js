@@ -12,11 +12,12 @@
   const format = (template, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
   const chosen = () => form.querySelector('input[name="Form.Start"]:checked');
 
-  // The page is output-cached, so the request id is made here; randomUUID exists in secure contexts only, and without
-  // it the server makes the id.
+  // A new page makes its own request id: the one rendered into the output-cached page is shared by everyone served
+  // that copy. The server's answer to a form keeps its id, so sending it again is the same request. randomUUID exists
+  // in secure contexts only; without it the server makes the id.
   const requestId = form.querySelector('input[name="Form.RequestId"]');
   const startNewRequest = () => { requestId.value = window.crypto?.randomUUID?.() ?? ''; };
-  if (!requestId.value) startNewRequest();
+  if (form.dataset.answer !== 'true' || !requestId.value) startNewRequest();
 
   // Back from the answer the browser may refill the chosen time only after this script ran, so again on pageshow.
   const hasErrors = [...details.querySelectorAll('.field-error')].some(e => e.textContent.trim());

@@ -26,15 +26,15 @@
     for (const day of calendar.querySelectorAll('.day')) {
       const input = day.querySelector('input');
       const stateText = day.querySelector('.day-state');
-      const [closed, free] = clinic ? clinic.days[day.dataset.date] : [0, -1];
-      const state = !clinic ? 'unknown' : closed ? 'closed' : free === 0 ? 'full' : 'open';
+      const [state, free] = clinic ? clinic.days[day.dataset.date] : ['unknown', -1];
       day.className = `day day--${state}`;
-      input.disabled = state === 'closed' || state === 'full';
+      input.disabled = state === 'closed' || state === 'full' || state === 'over';
       if (input.disabled && input.checked) {
         input.checked = false;
         dropped = day.dataset.date;
       }
       stateText.textContent = state === 'closed' ? calendar.dataset.textClosed
+        : state === 'over' ? calendar.dataset.textOver
         : state === 'full' ? calendar.dataset.textFull
         : state === 'open' ? (free === 1 ? calendar.dataset.textOneFree : format(calendar.dataset.textFree, free)) : '';
     }
@@ -51,9 +51,10 @@
     if (!clinic) overviewFree.textContent = '';
     else if (!date) overviewFree.textContent = overviewFree.dataset.textChooseDate;
     else {
-      const [closed, free] = clinic.days[date];
+      const [state, free] = clinic.days[date];
       const d = overviewFree.dataset;
-      overviewFree.textContent = closed ? format(d.textClosed, dateText(date))
+      overviewFree.textContent = state === 'closed' ? format(d.textClosed, dateText(date))
+        : state === 'over' ? format(d.textOver, dateText(date))
         : free === 0 ? format(d.textFull, dateText(date))
         : free === 1 ? format(d.textOneFree, dateText(date)) : format(d.textFree, free, dateText(date));
     }

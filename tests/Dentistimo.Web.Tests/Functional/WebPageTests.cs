@@ -23,8 +23,9 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     [InlineData("/book", "choose", "Choose a clinic and a date first")]
     [InlineData("/book?clinic=1", "choose", "Choose a clinic and a date first")]
     [InlineData("/book?date={future}", "choose", "Choose a clinic and a date first")]
-    [InlineData("/book?clinic=99&date={future}", "choose", "Choose a clinic and a date first")]
-    [InlineData("/book?clinic=abc&date={future}", "choose", "Choose a clinic and a date first")]
+    [InlineData("/book?clinic=99&date={future}", "no-such-clinic", "There is no such clinic")]
+    [InlineData("/book?clinic=99&date={future}&lang=sv", "no-such-clinic", "Det finns ingen sådan klinik")]
+    [InlineData("/book?clinic=abc&date={future}", "no-such-clinic", "There is no such clinic")]
     [InlineData("/book?clinic=1&date={past}", "day-passed", "That day has passed")]
     [InlineData("/book?clinic=1&date={far}", "beyond-booking-window", "We book at most 90 days ahead")]
     [InlineData("/book?clinic=1&date=31-12-2026", "not-a-date", "not a date in the calendar")]
@@ -127,10 +128,12 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("slot--available", slot.ClassList);
         Assert.Equal("1 of 1 free", slot.QuerySelector(".slot-state")!.TextContent.Trim());
         Assert.Equal("true", page.QuerySelector(".shape")!.GetAttribute("aria-hidden"));
-        // Nothing per visitor, so one rendering serves a crowd from the output cache: the browser makes the request id.
+        // Nothing secret per visitor, so one rendering serves a crowd from the output cache. Its request id serves a form
+        // sent without scripts; a new page, not an answer to a form, is one book.js gives an id of its own.
         Assert.Null(page.QuerySelector("input[name=__RequestVerificationToken]"));
         var requestId = (IHtmlInputElement)page.QuerySelector("input[name='Form.RequestId']")!;
-        Assert.Equal("", requestId.Value);
+        Assert.True(Guid.TryParse(requestId.Value, out _));
+        Assert.Equal("false", page.QuerySelector("#booking-form")!.GetAttribute("data-answer"));
         // A browser restoring the form on reload would otherwise bring back the id of a request already answered.
         Assert.Equal("off", requestId.GetAttribute("autocomplete"));
         Assert.Empty(page.QuerySelectorAll("[aria-invalid]"));
@@ -227,23 +230,93 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Equal("/?clinic=2&lang=sv", notice.QuerySelector("a")!.GetAttribute("href"));
     }
 
+    [Theory]
+    [InlineData("en", "No times left", "No times are left today.")]
+    [InlineData("sv", "Inga tider kvar", "Inga tider finns kvar i dag.")]
+    public async Task Today_after_its_last_time_says_no_times_are_left_rather_than_closed(string language, string dayText, string bookPageText)
+    {
+        // The next day Your Dentist (clinic 1) is open, at 23:30, by BookingApi's clock and the web's.
+        var today = Today;
+        while ((bool)(await system.Api.GetDayAsync(1, today))["closed"]!)
+        {
+            today = today.AddDays(1);
+        }
+
+        var halfPastEleven = today.ToDateTime(new TimeOnly(23, 30));
+        var lateEvening = new ClockFrom(new DateTimeOffset(halfPastEleven, ClinicTime.Zone.GetUtcOffset(halfPastEleven)));
+        await using var bookingApi = new BookingApiFactory(
+            system.Resources, new Dictionary<string, string?> { ["Booking:CacheKeyPrefix"] = $"late-evening-{Guid.NewGuid():N}:" }, lateEvening);
+        await using var web = new WebFactory(await bookingApi.StartedOnKestrelAsync(), system.Resources.Messaging)
+            .WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(lateEvening)));
+        var client = web.CreateClient();
+
+        var home = await GetPageAsync(client, $"/?clinic=1&lang={language}");
+        var bookPage = await GetPageAsync(client, $"/book?clinic=1&date={Iso(today)}&lang={language}");
+
+        var cell = home.QuerySelector($".day[data-date='{Iso(today)}']")!;
+        Assert.Contains("day--over", cell.ClassList);
+        Assert.True(cell.QuerySelector("input")!.HasAttribute("disabled"));
+        Assert.Equal(dayText, cell.QuerySelector(".day-state")!.TextContent.Trim());
+        Assert.StartsWith(bookPageText, bookPage.QuerySelector("#no-free-times")!.TextContent);
+    }
+
     [Fact]
     public async Task Without_scripts_a_form_sent_twice_is_still_one_booking_request()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 11);
         var client = system.Web.CreateClient(new() { AllowAutoRedirect = false });
-        var fields = ValidFields(start); // no Form.RequestId: no script gave the form one
+        var address = $"/book?clinic=4&date={Iso(date)}";
+        var form = await FormWithoutScriptsAsync(client, address, ValidFields(start));
 
-        using var first = await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(fields));
-        using var second = await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(fields));
+        using var first = await client.PostAsync(address, new FormUrlEncodedContent(form));
+        using var second = await client.PostAsync(address, new FormUrlEncodedContent(form));
 
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(first.Headers.Location!.OriginalString.Split('?')[0], second.Headers.Location!.OriginalString.Split('?')[0]);
         Assert.Equal(1, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
-        // Anyone who types the same details makes the same request id: the second answer shows the booking without the
-        // key to change it, which only the first answer and the confirmation email carry.
+        // The second answer shows the booking without the key to change it, which only the first answer and the
+        // confirmation email carry.
         Assert.Contains("token=", first.Headers.Location.OriginalString);
         Assert.DoesNotContain("token=", second.Headers.Location.OriginalString);
+    }
+
+    [Fact]
+    public async Task Without_scripts_a_patient_turned_away_from_a_full_time_is_booked_by_a_new_form_once_a_seat_is_freed()
+    {
+        // Tooth Fairy Dentist (clinic 2) has one dentist: another patient's booking fills the time.
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 2, daysAhead: 23);
+        var (status, other) = await system.Api.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 2, start, BookingApiDriver.NewPatientEmail()));
+        Assert.Equal(201, status);
+        var client = system.Web.CreateClient(new() { AllowAutoRedirect = false });
+        var address = $"/book?clinic=2&date={Iso(date)}";
+        var typed = ValidFields(start);
+        using var turnedAway = await client.PostAsync(address, new FormUrlEncodedContent(await FormWithoutScriptsAsync(client, address, typed)));
+        using var cancellation = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{other["id"]}/cancellation");
+        cancellation.Headers.Authorization = new("Bearer", (string)other["manageToken"]!);
+        using var cancelled = await system.Api.Http.SendAsync(cancellation);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        // The same details in a new form: a new request, not the one already turned away.
+        using var booked = await client.PostAsync(address, new FormUrlEncodedContent(await FormWithoutScriptsAsync(client, address, typed)));
+
+        Assert.Equal(HttpStatusCode.OK, turnedAway.StatusCode);
+        Assert.NotNull((await ParseAsync(turnedAway)).QuerySelector("#rejection"));
+        Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
+        Assert.Contains("token=", booked.Headers.Location!.OriginalString);
+        Assert.Equal(1, (int)(await system.Api.GetSlotAsync(2, date, start))["booked"]!);
+    }
+
+    [Fact]
+    public async Task A_form_made_by_hand_without_a_request_id_is_booked()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 24);
+        var client = system.Web.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var answer = await client.PostAsync($"/book?clinic=4&date={Iso(date)}", new FormUrlEncodedContent(ValidFields(start)));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Contains("token=", answer.Headers.Location!.OriginalString);
+        Assert.Equal(1, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
     }
 
     [Fact]
@@ -461,6 +534,7 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.Contains("We could not reach the booking service", form.QuerySelector("#form-errors")!.TextContent);
         Assert.Equal(fields["Form.Email"], ((IHtmlInputElement)form.QuerySelector("#Form_Email")!).Value);
         Assert.Equal(fields["Form.RequestId"], ((IHtmlInputElement)form.QuerySelector("input[name='Form.RequestId']")!).Value);
+        Assert.Equal("true", form.QuerySelector("#booking-form")!.GetAttribute("data-answer")); // so book.js keeps the id
         Assert.NotEmpty(form.QuerySelectorAll(".slot"));
         Assert.Equal(0, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
     }
@@ -602,6 +676,14 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         Assert.DoesNotContain("Nothing has been booked", text);
     }
 
+    /// <summary>A clock that started at <paramref name="start"/> and runs from there, for the servers' own timers and timeouts too.</summary>
+    private sealed class ClockFrom(DateTimeOffset start) : TimeProvider
+    {
+        private readonly TimeSpan _offset = start - DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _offset;
+    }
+
     /// <summary>BookingApi as far as reading goes, but every booking request is answered 400 with <paramref name="errors"/>.</summary>
     private sealed class BookingApiRefusingEveryBooking(Dictionary<string, string[]> errors) : DelegatingHandler
     {
@@ -632,16 +714,21 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         return await ParseAsync(response);
     }
 
+    private const string ScriptRan = "data-test-script-ran";
+
     /// <summary>
-    /// Submits <paramref name="page"/>'s booking form as a browser would: its hidden fields plus <paramref name="fields"/>,
-    /// with the request id its script gives a form once (book.js), so that submitting the same page again is a retry.
+    /// Submits <paramref name="page"/>'s booking form as a browser with scripts would: its hidden fields plus
+    /// <paramref name="fields"/>, with the request id book.js gives a new page once, as it loads; a page answering a
+    /// form keeps its id. So submitting the same page again is a retry.
     /// </summary>
     private static async Task<IDocument> PostFormAsync(HttpClient client, IDocument page, Dictionary<string, string> fields)
     {
         var form = (IHtmlFormElement)page.QuerySelector("#booking-form")!;
-        if (form.QuerySelector("input[name='Form.RequestId']") is IHtmlInputElement { Value: "" } requestId)
+        if (form.GetAttribute("data-answer") == "false" && !form.HasAttribute(ScriptRan)
+            && form.QuerySelector("input[name='Form.RequestId']") is IHtmlInputElement requestId)
         {
             requestId.Value = Guid.NewGuid().ToString();
+            form.SetAttribute(ScriptRan, "");
         }
 
         var values = form.QuerySelectorAll("input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
@@ -653,6 +740,19 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
         using var response = await client.PostAsync(page.Url, new FormUrlEncodedContent(values));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await ParseAsync(response);
+    }
+
+    /// <summary>A booking form fresh from <paramref name="address"/> as a browser without scripts sends it: its hidden fields as rendered, and what was typed.</summary>
+    private static async Task<Dictionary<string, string>> FormWithoutScriptsAsync(HttpClient client, string address, Dictionary<string, string> typed)
+    {
+        var page = await GetPageAsync(client, address);
+        var values = page.QuerySelectorAll("#booking-form input[type=hidden]").Cast<IHtmlInputElement>().ToDictionary(input => input.Name!, input => input.Value);
+        foreach (var (name, value) in typed)
+        {
+            values[name] = value;
+        }
+
+        return values;
     }
 
     /// <summary>Parsed with the address the client ended up at, so <see cref="IDocument.Location"/> and form posts work as in a browser.</summary>
