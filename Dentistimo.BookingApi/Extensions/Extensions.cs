@@ -86,8 +86,6 @@ internal static class Extensions
             settings.DisableHealthChecks = true;
             settings.DisableAutoActivation = false;
         }, RedisTimeouts.Configure);
-        // Only AvailabilityCache uses it, and each of its entries counts 1 towards the limit.
-        builder.Services.AddMemoryCache(memory => memory.SizeLimit = AvailabilityCache.MaxLocalDays);
         builder.Services.AddSingleton<AvailabilityCache>();
 
         // A day's rendered answer lives as long as its seats do in this replica's memory.

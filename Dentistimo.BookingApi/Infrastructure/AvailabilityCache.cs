@@ -26,10 +26,10 @@ public sealed class BookedSeats(IReadOnlyDictionary<long, SeatCount> bySlotStart
 /// booking may store its copy after it, which no delete can stop; so each copy carries the <see cref="Changes"/> count
 /// from before it was read, and counts only while no booking has changed its day since.
 /// </summary>
-public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache local, IOptions<BookingOptions> options, ILogger<AvailabilityCache> logger)
+public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<BookingOptions> options, ILogger<AvailabilityCache> logger) : IDisposable
 {
     // Bounds this replica's memory: each entry is one clinic-day's booked seats.
-    public const int MaxLocalDays = 10_000;
+    private const int MaxLocalDays = 10_000;
 
     // A booking writes this rather than deleting the key: a replica that read just before the booking writes only where
     // the key is absent, so the marker turns its stale copy away.
@@ -39,6 +39,8 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache
     private static readonly TimeSpan s_invalidatedTimeToLive = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(options.Value.AvailabilityCacheSeconds);
+    // Its own, not the application's IMemoryCache: a size limit there would make every other entry need a size.
+    private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = MaxLocalDays });
     private readonly MemoryCacheEntryOptions _localEntry = new()
     {
         Size = 1,
@@ -62,7 +64,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache
         var missing = new List<int>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (local.Get<LocalCopy>(days[i]) is { } copy
+            if (_local.Get<LocalCopy>(days[i]) is { } copy
                 && copy.ReadFrom >= LastChangeOf(days[i].ClinicId, days[i].Date))
             {
                 cached[i] = copy.Seats;
@@ -132,7 +134,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache
         // Two bookings on one day may get here in either order: the day keeps the later count.
         var change = Interlocked.Increment(ref _changes);
         _lastChanges.AddOrUpdate((clinicId, date), change, (_, earlier) => Math.Max(earlier, change));
-        local.Remove((clinicId, date));
+        _local.Remove((clinicId, date));
         try
         {
             if (redis.IsConnected)
@@ -151,7 +153,9 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IMemoryCache
     }
 
     private void KeepLocally(int clinicId, DateOnly date, BookedSeats seats, long readFrom) =>
-        local.Set((clinicId, date), new LocalCopy(seats, readFrom), _localEntry);
+        _local.Set((clinicId, date), new LocalCopy(seats, readFrom), _localEntry);
+
+    public void Dispose() => _local.Dispose();
 
     private sealed record LocalCopy(BookedSeats Seats, long ReadFrom);
 }

@@ -121,6 +121,7 @@ public static class SwedishTexts
         ["You have sent many booking requests in a short time. Please try again in {0} seconds."] =
             "Du har skickat många bokningsförfrågningar på kort tid. Försök igen om {0} sekunder.",
         ["Something went wrong with this form. Please try again."] = "Något gick fel med formuläret. Försök igen.",
+        ["Nothing was booked yet: please check your choice and send the form again."] = "Inget har bokats än: kontrollera ditt val och skicka formuläret igen.",
 
         // Answers
         ["{0}, {1}–{2}"] = "{0} kl. {1}–{2}",

@@ -28,6 +28,7 @@ public sealed class BookModel(
     public const string OutputCachePolicy = "booking-page";
 
     private const string FormWentWrong = "Something went wrong with this form. Please try again.";
+    private const string SendAgain = "Nothing was booked yet: please check your choice and send the form again.";
 
     // The form checks the same rules first, so a field BookingApi refuses gets the form's format message.
     private static readonly IReadOnlyDictionary<string, (string Field, string Message)> s_formFields = new Dictionary<string, (string, string)>
@@ -130,7 +131,8 @@ public sealed class BookModel(
         // replica's next visitor gets a fresh form.
         if (outcome is BookingOutcome.Confirmed or BookingOutcome.Rejected)
         {
-            await outputCache.EvictByTagAsync(BookingPageDayTag.For(clinic, date), cancellationToken);
+            // Not cancelled with the request: the decision stands, and its answer must still be shown.
+            await outputCache.EvictByTagAsync(BookingPageDayTag.For(Clinic.Id, Date), CancellationToken.None);
         }
 
         switch (outcome)
@@ -153,6 +155,14 @@ public sealed class BookModel(
             case BookingOutcome.TooManyRequests { RetryAfter: var wait }:
                 logger.LogWarning("Booking request {RequestId} turned away by BookingApi's limits", Form.RequestId);
                 return AskToWait(wait, "Many people are booking right now. Please try again in {0} seconds.");
+            case BookingOutcome.RequestIdReused:
+                // Another form sent with this form's id first (a page served from the same cached copy, or one from the
+                // browser's history): the same choice, sent again under a new id, is this patient's own request.
+                logger.LogWarning("Booking request {RequestId} carried an id another request used first; the form was given a new one", Form.RequestId);
+                Form.RequestId = Guid.NewGuid();
+                ModelState.Remove($"{nameof(Form)}.{nameof(BookingForm.RequestId)}");
+                ModelState.AddModelError("", localizer[SendAgain]);
+                return Page();
             default:
                 StartNewRequest();
                 ModelState.AddModelError("", localizer[FormWentWrong]);

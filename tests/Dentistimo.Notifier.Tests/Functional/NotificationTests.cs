@@ -88,8 +88,9 @@ public sealed class NotificationTests : IClassFixture<IsolatedResources>
             driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, start.AddMinutes(15), strangers[1])),
             driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 3, new DateTimeOffset(2020, 1, 7, 8, 0, 0, TimeSpan.Zero), strangers[2])),
             driver.PostBookingAsync(BookingApiDriver.BookingRequest(Guid.NewGuid(), 99, start, strangers[3])));
-        Assert.Equal([409, 409, 409, 400], neverBookable.Select(answer => answer.Status));
-        Assert.Equal(["no-such-slot", "no-such-slot", "outside-booking-window"], neverBookable.Take(3).Select(answer => (string?)answer.Body["reasonCode"]));
+        // A time outside the years BookingApi takes is refused as bad input, an unknown clinic too; the others are decided.
+        Assert.Equal([400, 409, 409, 400], neverBookable.Select(answer => answer.Status));
+        Assert.Equal(["no-such-slot", "outside-booking-window"], neverBookable.Skip(1).Take(2).Select(answer => (string?)answer.Body["reasonCode"]));
 
         // A real decision made after them is emailed: once it has arrived, theirs would have too.
         var patient = BookingApiDriver.NewPatientEmail();

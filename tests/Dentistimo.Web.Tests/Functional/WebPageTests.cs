@@ -307,6 +307,36 @@ public sealed class WebPageTests(WebSystemFixture system) : IClassFixture<WebSys
     }
 
     [Fact]
+    public async Task Without_scripts_a_form_whose_id_another_patient_sent_first_comes_back_with_the_time_kept_and_books_when_sent_again()
+    {
+        var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 26);
+        var client = system.Web.CreateClient(new() { AllowAutoRedirect = false });
+        var address = $"/book?clinic=4&date={Iso(date)}";
+        var first = await FormWithoutScriptsAsync(client, address, ValidFields(start));
+        // A second patient served the same cached copy of the page: the same rendered request id, other details.
+        var second = new Dictionary<string, string>(first) { ["Form.Name"] = "Selma Lagerlöf", ["Form.Email"] = BookingApiDriver.NewPatientEmail() };
+        using var booked = await client.PostAsync(address, new FormUrlEncodedContent(first));
+
+        using var clash = await client.PostAsync(address, new FormUrlEncodedContent(second));
+
+        Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, clash.StatusCode);
+        var page = await ParseAsync(clash);
+        Assert.Contains("Nothing was booked yet", page.QuerySelector("#form-errors")!.TextContent);
+        Assert.Equal(start, DateTimeOffset.Parse(((IHtmlInputElement)page.QuerySelector("input[name='Form.Start']:checked")!).Value, CultureInfo.InvariantCulture));
+        var resent = page.QuerySelectorAll("#booking-form input").Cast<IHtmlInputElement>()
+            .Where(input => input.Type != "radio" || input.IsChecked)
+            .Where(input => !string.IsNullOrEmpty(input.Name))
+            .ToDictionary(input => input.Name!, input => input.Type == "checkbox" ? (input.IsChecked ? "true" : "false") : input.Value);
+        Assert.NotEqual(second["Form.RequestId"], resent["Form.RequestId"]);
+
+        using var bookedToo = await client.PostAsync(address, new FormUrlEncodedContent(resent));
+
+        Assert.Equal(HttpStatusCode.Redirect, bookedToo.StatusCode);
+        Assert.Equal(2, (int)(await system.Api.GetSlotAsync(4, date, start))["booked"]!);
+    }
+
+    [Fact]
     public async Task A_form_made_by_hand_without_a_request_id_is_booked()
     {
         var (date, start) = await system.Api.FindBookableSlotAsync(clinicId: 4, daysAhead: 24);
